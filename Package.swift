@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode is the package default;
+/// these upcoming features keep imports and existentials explicit (STYLE.md §14).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "chemgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chemgate", targets: ["chemgate"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // libmodbus from Debian's libmodbus-dev. Only the Modbus module imports it.
+        .systemLibrary(
+            name: "CModbus",
+            pkgConfig: "libmodbus",
+            providers: [.apt(["libmodbus-dev"])]
+        ),
+        // Safe async API over libmodbus: links (client) and the server transport the simulator uses.
+        .target(
+            name: "Modbus",
+            dependencies: [
+                "CModbus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A Modbus device simulator: register banks, signals and fault injection, served by Modbus.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Modbus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "chemgate",
+            dependencies: [
+                "Modbus",
+                "Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModbusTests",
+            dependencies: ["Modbus", "Simulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Modbus"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChemgateTests",
+            dependencies: [
+                "chemgate",
+                "Modbus",
+                "Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

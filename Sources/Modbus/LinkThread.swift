@@ -1,0 +1,56 @@
+import Foundation
+
+/// A serial executor backed by one dedicated thread.
+///
+/// Every libmodbus call blocks its thread until a reply or a timeout. Running those calls on the
+/// cooperative pool (about one thread per core) would stall unrelated tasks, so each link owns one
+/// of these: the link actor's jobs run here, one at a time, in order (STYLE.md §(d)).
+///
+/// `@unchecked Sendable`: the only mutable state, `jobs` and `stopping`, is read and written with
+/// `condition` locked.
+final class LinkThread: SerialExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+
+    /// Starts the thread.
+    /// - Parameter name: the thread's name, shown by debuggers and `top -H`.
+    init(name: String) {
+        let thread = Thread { [self] in run() }
+        thread.name = String(name.prefix(15))
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unownedJob = UnownedJob(job)
+        condition.lock()
+        jobs.append(unownedJob)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread end once the jobs already queued have run.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        let executor = asUnownedSerialExecutor()
+        var batch: [UnownedJob] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty && stopping {
+                condition.unlock()
+                return
+            }
+            swap(&batch, &jobs)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}

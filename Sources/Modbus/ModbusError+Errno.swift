@@ -1,0 +1,53 @@
+import CModbus
+import Glibc
+
+extension ModbusError.Kind {
+    /// Classifies the errno a libmodbus call left behind.
+    /// - Parameters:
+    ///   - failure: the captured errno.
+    ///   - timeout: the response timeout in force, for the message.
+    ///   - connecting: whether the call was `modbus_connect`.
+    init(_ failure: SystemCallError, timeout: Duration, connecting: Bool = false) {
+        let code = failure.code
+        let exceptionBase = Int32(MODBUS_ENOBASE)
+        switch code {
+        case (exceptionBase + 1)...(exceptionBase + 11):
+            self = .exception(ModbusException(rawValue: UInt8(code - exceptionBase)))
+        case CModbus_EMBBADCRC: self = .badCRC
+        case CModbus_EMBBADSLAVE: self = .wrongUnit
+        case CModbus_EMBBADDATA: self = .invalidResponse("unexpected length or transaction id")
+        case CModbus_EMBMDATA: self = .invalidResponse("more data than the request allows")
+        case CModbus_EMBBADEXC: self = .invalidResponse("malformed exception reply")
+        case CModbus_EMBUNKEXC: self = .invalidResponse("unknown exception code")
+        case ETIMEDOUT: self = connecting ? .connectTimeout(timeout) : .timeout(timeout)
+        case EINPROGRESS where connecting: self = .connectTimeout(timeout)
+        case ECONNREFUSED: self = .connectionRefused
+        case ECONNRESET, EPIPE, EBADF, ENOTCONN: self = .connectionReset
+        case ENOENT, EACCES, EBUSY, ENODEV, ENXIO, ENOTTY, EHOSTUNREACH, ENETUNREACH:
+            self = .cannotOpen(failure.text)
+        default: self = .system(code, failure.text)
+        }
+    }
+
+    /// Whether the link should drop its connection (or serial port) and open it again.
+    var breaksConnection: Bool {
+        switch self {
+        case .connectionReset, .connectionRefused, .connectTimeout, .cannotOpen: true
+        case .system(let code, _): code == EIO
+        default: false
+        }
+    }
+
+    /// Whether stale bytes may sit in the input buffer and must be flushed before the next request.
+    var needsFlush: Bool {
+        switch self {
+        case .timeout, .badCRC, .wrongUnit, .invalidResponse: true
+        default: false
+        }
+    }
+
+    var isTimeout: Bool {
+        if case .timeout = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,50 @@
+/// How a link talks to its devices.
+public struct ModbusLinkOptions: Sendable, Hashable {
+    /// Whether a link may send write requests (function codes 5, 6, 15, 16).
+    public enum WriteAccess: Sendable, Hashable {
+        /// Every write is refused before it reaches the wire. The default: chemgate monitors, it does not actuate.
+        case denied
+        /// Writes are sent. Grant this only where a device map explicitly allows a write.
+        case allowed
+    }
+
+    /// How long to wait for the first byte of a reply (or the whole reply when `byteTimeout` is nil).
+    public var responseTimeout: Duration
+    /// The longest silence allowed between two bytes of one reply; nil disables the check.
+    public var byteTimeout: Duration?
+    /// On TCP, close and reopen the connection after this many timeouts in a row (a half-open
+    /// connection shows only as timeouts, since libmodbus sets no keepalive).
+    public var reconnectAfterTimeouts: Int
+    /// Whether writes are sent.
+    public var writeAccess: WriteAccess
+
+    public init(
+        responseTimeout: Duration = .milliseconds(500),
+        byteTimeout: Duration? = .milliseconds(500),
+        reconnectAfterTimeouts: Int = 3,
+        writeAccess: WriteAccess = .denied
+    ) {
+        self.responseTimeout = responseTimeout
+        self.byteTimeout = byteTimeout
+        self.reconnectAfterTimeouts = reconnectAfterTimeouts
+        self.writeAccess = writeAccess
+    }
+}
+
+/// Counters of one link since it was created.
+public struct LinkStatistics: Sendable, Hashable {
+    /// Requests sent.
+    public var transactions = 0
+    /// Requests that failed, by any cause.
+    public var failures = 0
+    /// Failures that were timeouts.
+    public var timeouts = 0
+    /// Successful connects (or serial port opens) after the first.
+    public var reconnects = 0
+    /// Successful connects including the first.
+    public var connects = 0
+    /// Round-trip time of the last successful transaction.
+    public var lastRoundTrip: Duration?
+
+    public init() {}
+}

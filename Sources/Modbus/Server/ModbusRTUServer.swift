@@ -1,0 +1,160 @@
+import CModbus
+import Glibc
+public import Logging
+import Synchronization
+import Foundation
+
+/// A Modbus RTU server on a serial device (for example one end of a `socat` pty pair) serving
+/// several unit ids on one line, as several devices on one RS-485 bus would.
+///
+/// libmodbus 3.1.6 drops an RTU request for any unit other than its context's, and then treats the
+/// next frame as another device's reply. To serve several units, a pump thread copies the line's
+/// bytes into a socket pair unchanged; the serving thread peeks at the first byte of each frame
+/// (its unit id), sets the context's unit, and lets libmodbus read, check the CRC of, and answer
+/// the request. The pump never frames or checks anything; it only corrupts the CRC of a reply the
+/// handler asked to corrupt, by flipping its last byte.
+public final class ModbusRTUServer: Sendable {
+    private final class Line: Sendable {
+        let tty: Int32
+        let pumpEnd: Int32
+        let sessionEnd: Int32
+        let corruptNext = Atomic<Bool>(false)
+        let stopped = Atomic<Bool>(false)
+
+        init(tty: Int32, pumpEnd: Int32, sessionEnd: Int32) {
+            self.tty = tty
+            self.pumpEnd = pumpEnd
+            self.sessionEnd = sessionEnd
+        }
+    }
+
+    /// The serial port served.
+    public let port: SerialPort
+    private let line: Line
+    private let handler: any ModbusRequestHandler
+    private let logger: Logger
+
+    /// Opens the serial device and starts serving.
+    /// - Throws: ``ModbusError`` when the device cannot be opened.
+    public init(port: SerialPort, handler: any ModbusRequestHandler, logger: Logger) throws(ModbusError) {
+        let context: ModbusContext
+        do throws(SystemCallError) {
+            context = try ModbusContext.client(for: .rtu(port))
+            try modbusCall { modbus_connect(context.raw) }
+        } catch {
+            throw ModbusError(.cannotOpen("cannot open the serial device: \(error.text)"), endpoint: port.description)
+        }
+        // The descriptor (with the termios settings libmodbus applied) outlives this context.
+        let tty = modbus_get_socket(context.raw)
+        modbus_set_socket(context.raw, -1)
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            let code = errno
+            close(tty)
+            throw ModbusError(.system(code, "cannot create a socket pair"), endpoint: port.description)
+        }
+        self.port = port
+        self.line = Line(tty: tty, pumpEnd: pair[0], sessionEnd: pair[1])
+        self.handler = handler
+        self.logger = logger
+        let line = self.line
+        let pump = Thread { Self.pump(line) }
+        pump.name = "modbus-rtu-pump"
+        pump.start()
+        let server = Thread { [self] in serve() }
+        server.name = "modbus-rtu"
+        server.start()
+    }
+
+    /// Stops serving and closes the serial device. Idempotent.
+    public func stop() {
+        guard !line.stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        shutdown(line.sessionEnd, Int32(SHUT_RDWR))
+        shutdown(line.pumpEnd, Int32(SHUT_RDWR))
+    }
+
+    deinit { stop() }
+
+    private func serve() {
+        let template = port
+        guard
+            let raw = modbus_new_rtu(
+                template.path,
+                Int32(template.baud),
+                CChar(UInt8(ascii: template.parity.rawValue.unicodeScalars.first!)),
+                Int32(template.dataBits),
+                Int32(template.stopBits)
+            )
+        else { return }
+        // Never connected: the context reads and writes the socket pair, not the device.
+        modbus_set_socket(raw, line.sessionEnd)
+        let line = self.line
+        let session = ServerSession(
+            context: ModbusContext(raw: raw, closesOnRelease: false),
+            handler: handler,
+            corruptNextReply: { line.corruptNext.store(true, ordering: .sequentiallyConsistent) }
+        )
+        var unit: UInt8 = 0
+        while !line.stopped.load(ordering: .sequentiallyConsistent) {
+            guard recv(line.sessionEnd, &unit, 1, Int32(MSG_PEEK)) == 1 else { break }
+            session.expectUnit(unit)
+            switch session.serveOne() {
+            case .served: continue
+            case .badFrame(let error):
+                logger.debug("bad request frame", metadata: ["error": "\(error.text)"])
+                drain(line.sessionEnd)
+            case .closed: break
+            }
+        }
+        close(line.sessionEnd)
+    }
+
+    /// Discards bytes left over from a malformed frame so the next frame starts at its unit id.
+    private func drain(_ socket: Int32) {
+        var scratch = [UInt8](repeating: 0, count: 512)
+        while recv(socket, &scratch, scratch.count, Int32(MSG_DONTWAIT)) > 0 {}
+    }
+
+    /// Copies bytes between the serial device and the session's socket until either side closes.
+    private static func pump(_ line: Line) {
+        var fds = [pollfd(fd: line.tty, events: Int16(POLLIN), revents: 0), pollfd(fd: line.pumpEnd, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 512)
+        loop: while !line.stopped.load(ordering: .sequentiallyConsistent) {
+            guard poll(&fds, 2, 250) >= 0 || errno == EINTR else { break }
+            if fds[0].revents != 0 {
+                let count = read(line.tty, &buffer, buffer.count)
+                if count > 0 {
+                    guard writeAll(line.pumpEnd, buffer, count) else { break loop }
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    // The other end of the pty went away: wait briefly, it may be reopened.
+                    usleep(50_000)
+                }
+            }
+            if fds[1].revents != 0 {
+                let count = read(line.pumpEnd, &buffer, buffer.count)
+                guard count > 0 else { break loop }
+                if line.corruptNext.exchange(false, ordering: .sequentiallyConsistent) {
+                    buffer[count - 1] ^= 0xFF
+                }
+                _ = writeAll(line.tty, buffer, count)
+            }
+        }
+        line.stopped.store(true, ordering: .sequentiallyConsistent)
+        shutdown(line.pumpEnd, Int32(SHUT_RDWR))
+        close(line.pumpEnd)
+        close(line.tty)
+    }
+
+    private static func writeAll(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
+        var written = 0
+        while written < count {
+            let result = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + written, count - written) }
+            if result < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return false
+            }
+            written += result
+        }
+        return true
+    }
+}

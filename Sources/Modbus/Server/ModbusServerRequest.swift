@@ -1,0 +1,80 @@
+/// A request a server received, after libmodbus checked its framing (and, on RTU, its CRC).
+public struct ModbusServerRequest: Sendable, Hashable, CustomStringConvertible {
+    /// The unit id the request is addressed to (0 is broadcast on RTU).
+    public var unit: UInt8
+    /// The Modbus function code.
+    public var functionCode: UInt8
+    /// The table the function code addresses, or nil for a function the server does not support.
+    public var table: ModbusTable?
+    /// The first 0-based address.
+    public var address: UInt16
+    /// How many registers or bits the request reads or writes.
+    public var count: Int
+    /// Whether the function code writes (5, 6, 15, 16).
+    public var isWrite: Bool
+    /// Whether the request came over a serial line (RTU) rather than TCP.
+    public var isSerial: Bool
+
+    public init(
+        unit: UInt8,
+        functionCode: UInt8,
+        table: ModbusTable?,
+        address: UInt16,
+        count: Int,
+        isWrite: Bool,
+        isSerial: Bool = false
+    ) {
+        self.unit = unit
+        self.functionCode = functionCode
+        self.table = table
+        self.address = address
+        self.count = count
+        self.isWrite = isWrite
+        self.isSerial = isSerial
+    }
+
+    /// The addresses the request touches.
+    public var addresses: ClosedRange<Int> { Int(address)...(Int(address) + max(count, 1) - 1) }
+
+    public var description: String {
+        guard let table else { return "unit \(unit) function \(functionCode)" }
+        return "unit \(unit) \(isWrite ? "write" : "read") \(table) \(addresses.lowerBound)..\(addresses.upperBound)"
+    }
+}
+
+/// What a server sends back for a request.
+public struct ModbusServerResponse: Sendable {
+    public enum Reply: Sendable {
+        /// Register values for a read of holding or input registers, `count` of them.
+        case registers([UInt16])
+        /// Bit values for a read of coils or discrete inputs, `count` of them.
+        case bits([Bool])
+        /// Carry out the write and acknowledge it.
+        case acceptWrite
+        /// A Modbus exception reply.
+        case exception(ModbusException)
+        /// Stay silent, as a dead or absent device does.
+        case noReply
+    }
+
+    public var reply: Reply
+    /// How long to wait before replying (a slow device).
+    public var delay: Duration
+    /// On RTU, corrupt the reply's CRC on the wire (noise on the line).
+    public var corruptChecksum: Bool
+
+    public init(_ reply: Reply, delay: Duration = .zero, corruptChecksum: Bool = false) {
+        self.reply = reply
+        self.delay = delay
+        self.corruptChecksum = corruptChecksum
+    }
+}
+
+/// Decides the replies of a Modbus server. Called on the server's connection threads, possibly
+/// from several at once (one per TCP client), so implementations synchronise their own state.
+public protocol ModbusRequestHandler: Sendable {
+    /// The reply to a request.
+    func respond(to request: ModbusServerRequest) -> ModbusServerResponse
+    /// Called after an accepted write was carried out, with the values written.
+    func didWrite(_ request: ModbusServerRequest, values: ModbusData)
+}

@@ -1,0 +1,139 @@
+import CModbus
+import Glibc
+
+/// Serves the requests arriving on one libmodbus context: one TCP client, or one serial line.
+///
+/// Runs on the thread that created it; not `Sendable`.
+final class ServerSession {
+    private let context: ModbusContext
+    private let handler: any ModbusRequestHandler
+    private let mapping: UnsafeMutablePointer<modbus_mapping_t>
+    private var query = [UInt8](repeating: 0, count: 260)
+    private let headerLength: Int
+    /// Called just before a reply whose checksum must be corrupted on the wire.
+    private let corruptNextReply: (() -> Void)?
+
+    init(context: ModbusContext, handler: any ModbusRequestHandler, corruptNextReply: (() -> Void)? = nil) {
+        self.context = context
+        self.handler = handler
+        self.corruptNextReply = corruptNextReply
+        // One bank covering the whole address space: a request's values are copied in just before
+        // modbus_reply, so libmodbus builds every reply itself.
+        self.mapping = modbus_mapping_new(65536, 65536, 65536, 65536)
+        self.headerLength = Int(modbus_get_header_length(context.raw))
+    }
+
+    deinit { modbus_mapping_free(mapping) }
+
+    /// Sets the unit id libmodbus expects in the next RTU frame (it ignores frames for others).
+    func expectUnit(_ unit: UInt8) {
+        modbus_set_slave(context.raw, Int32(unit))
+    }
+
+    enum Outcome {
+        case served
+        /// A malformed frame, a CRC error or a byte timeout: the session goes on.
+        case badFrame(SystemCallError)
+        /// The peer went away or the server is stopping.
+        case closed
+    }
+
+    /// Waits for one request and answers it.
+    func serveOne() -> Outcome {
+        let length: Int32
+        do throws(SystemCallError) {
+            let raw = context.raw
+            length = try query.withUnsafeMutableBufferPointer { buffer throws(SystemCallError) in
+                try modbusCall { modbus_receive(raw, buffer.baseAddress) }
+            }
+        } catch {
+            switch error.code {
+            case ECONNRESET, EBADF, EPIPE, ENOTCONN: return .closed
+            default: return .badFrame(error)
+            }
+        }
+        guard length > 0 else { return .served }  // a frame for another unit, already dropped
+        let request = decode()
+        let response = handler.respond(to: request)
+        if response.delay > .zero { Self.sleep(for: response.delay) }
+        if response.corruptChecksum { corruptNextReply?() }
+        reply(response.reply, to: request, length: length)
+        return .served
+    }
+
+    private func decode() -> ModbusServerRequest {
+        let h = headerLength
+        let unit = query[h - 1]
+        let function = query[h]
+        let address = UInt16(query[h + 1]) << 8 | UInt16(query[h + 2])
+        let quantity = Int(UInt16(query[h + 3]) << 8 | UInt16(query[h + 4]))
+        let (table, count, isWrite): (ModbusTable?, Int, Bool) =
+            switch function {
+            case 1: (.coil, quantity, false)
+            case 2: (.discrete, quantity, false)
+            case 3: (.holding, quantity, false)
+            case 4: (.input, quantity, false)
+            case 5: (.coil, 1, true)
+            case 6: (.holding, 1, true)
+            case 15: (.coil, quantity, true)
+            case 16: (.holding, quantity, true)
+            default: (nil, 0, false)
+            }
+        return ModbusServerRequest(
+            unit: unit,
+            functionCode: function,
+            table: table,
+            address: table == nil ? 0 : address,
+            count: count,
+            isWrite: isWrite,
+            isSerial: h == 1
+        )
+    }
+
+    private func reply(_ reply: ModbusServerResponse.Reply, to request: ModbusServerRequest, length: Int32) {
+        let raw = context.raw
+        let failure = UInt32(ModbusException.serverDeviceFailure.rawValue)
+        let start = Int(request.address)
+        switch reply {
+        case .noReply:
+            return
+        case .exception(let exception):
+            _ = modbus_reply_exception(raw, query, UInt32(exception.rawValue))
+        case .registers(let values):
+            guard request.table == .holding || request.table == .input, values.count == request.count else {
+                _ = modbus_reply_exception(raw, query, failure)
+                return
+            }
+            let bank = request.table == .holding ? mapping.pointee.tab_registers! : mapping.pointee.tab_input_registers!
+            for (offset, value) in values.enumerated() { bank[start + offset] = value }
+            _ = modbus_reply(raw, query, length, mapping)
+        case .bits(let values):
+            guard request.table == .coil || request.table == .discrete, values.count == request.count else {
+                _ = modbus_reply_exception(raw, query, failure)
+                return
+            }
+            let bank = request.table == .coil ? mapping.pointee.tab_bits! : mapping.pointee.tab_input_bits!
+            for (offset, value) in values.enumerated() { bank[start + offset] = value ? 1 : 0 }
+            _ = modbus_reply(raw, query, length, mapping)
+        case .acceptWrite:
+            guard request.isWrite, let table = request.table else {
+                _ = modbus_reply_exception(raw, query, UInt32(ModbusException.illegalFunction.rawValue))
+                return
+            }
+            guard modbus_reply(raw, query, length, mapping) != -1 else { return }
+            let range = start..<start + request.count
+            let written: ModbusData =
+                table == .coil
+                ? .bits(range.map { mapping.pointee.tab_bits[$0] != 0 })
+                : .registers(range.map { mapping.pointee.tab_registers[$0] })
+            handler.didWrite(request, values: written)
+        }
+    }
+
+    static func sleep(for duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+    }
+}

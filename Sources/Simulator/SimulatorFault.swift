@@ -1,0 +1,104 @@
+public import Modbus
+
+/// A fault injected into one simulated unit.
+public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
+    /// The unit never answers: a dead or disconnected device.
+    case noReply
+    /// The unit answers after a delay: a slow device.
+    case delay(Duration)
+    /// The unit answers requests touching `addresses` (all, when nil) with an exception.
+    case exception(ModbusException, addresses: ClosedRange<Int>?)
+    /// On RTU, the unit's replies arrive with a corrupted CRC: noise on the line.
+    case corruptCRC
+
+    /// The syntax `chemgate simulate --fault` takes, without the unit: `no-reply`, `delay=300ms`,
+    /// `exception=2@100-109`, `corrupt-crc`.
+    public var description: String {
+        switch self {
+        case .noReply: return "no-reply"
+        case .delay(let duration):
+            let (seconds, attoseconds) = duration.components
+            return "delay=\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+        case .exception(let exception, let addresses):
+            let range = addresses.map { "@\($0.lowerBound)-\($0.upperBound)" } ?? ""
+            return "exception=\(exception.rawValue)\(range)"
+        case .corruptCRC: return "corrupt-crc"
+        }
+    }
+}
+
+/// A fault and the unit it applies to, as parsed from `UNIT:FAULT`.
+public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
+    public var unit: UInt8
+    public var fault: SimulatorFault
+
+    public init(unit: UInt8, fault: SimulatorFault) {
+        self.unit = unit
+        self.fault = fault
+    }
+
+    /// Parses `UNIT:FAULT`, for example `3:no-reply`, `2:delay=300ms`, `1:exception=2@100-109`,
+    /// `4:corrupt-crc`.
+    /// - Throws: ``SimulatorConfigurationError`` saying what is allowed.
+    public init(parsing text: String) throws(SimulatorConfigurationError) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let unit = UInt8(parts[0]) else {
+            throw SimulatorConfigurationError("fault '\(text)': write UNIT:FAULT, for example 3:no-reply")
+        }
+        self.unit = unit
+        let spec = parts[1]
+        let (name, argument) = Self.split(spec, at: "=")
+        switch name {
+        case "no-reply":
+            fault = .noReply
+        case "corrupt-crc":
+            fault = .corruptCRC
+        case "delay":
+            guard let argument, let duration = Self.parseDuration(argument) else {
+                throw SimulatorConfigurationError("fault '\(text)': write delay=MILLISECONDSms, for example 2:delay=300ms")
+            }
+            fault = .delay(duration)
+        case "exception":
+            let (codeText, rangeText) = Self.split(argument ?? "", at: "@")
+            guard let code = UInt8(codeText), (1...255).contains(code) else {
+                throw SimulatorConfigurationError(
+                    "fault '\(text)': write exception=CODE[@FROM-TO], for example 1:exception=2@100-109"
+                )
+            }
+            var range: ClosedRange<Int>?
+            if let rangeText {
+                let bounds = rangeText.split(separator: "-").compactMap { Int($0) }
+                guard (1...2).contains(bounds.count), bounds[0] <= bounds[bounds.count - 1] else {
+                    throw SimulatorConfigurationError("fault '\(text)': the address range is FROM-TO, for example @100-109")
+                }
+                range = bounds[0]...bounds[bounds.count - 1]
+            }
+            fault = .exception(ModbusException(rawValue: code), addresses: range)
+        default:
+            throw SimulatorConfigurationError(
+                "fault '\(text)': unknown fault '\(name)'; allowed: no-reply, delay=MSms, exception=CODE[@FROM-TO], corrupt-crc"
+            )
+        }
+    }
+
+    public var description: String { "\(unit):\(fault)" }
+
+    private static func split(_ text: String, at separator: Character) -> (String, String?) {
+        guard let index = text.firstIndex(of: separator) else { return (text, nil) }
+        return (String(text[..<index]), String(text[text.index(after: index)...]))
+    }
+
+    private static func parseDuration(_ text: String) -> Duration? {
+        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) { return .milliseconds(value) }
+        if text.hasSuffix("s"), let value = Double(text.dropLast(1)) { return .milliseconds(Int(value * 1000)) }
+        if let value = Int(text) { return .milliseconds(value) }
+        return nil
+    }
+}
+
+/// A simulator option that cannot be used, with what is allowed.
+public struct SimulatorConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}

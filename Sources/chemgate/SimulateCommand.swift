@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Modbus
+import Simulator
+
+/// `chemgate simulate`: simulated Modbus devices over TCP and/or RTU, until interrupted.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Serve simulated Modbus devices over TCP and/or a serial line, for tests, demos and dry runs.",
+        discussion: """
+            Each unit serves addresses 0–999 of every table (anything above answers exception 02):
+              holding 0      the unit id
+              holding 1      ramp, +1 every 100 ms, wrapping at 1000
+              holding 2      sine, 1000 ± 500, period 60 s
+              holding 3      noise, 500 ± 50
+              holding 4      step, 0 and 100 alternating every 10 s
+              holding 10–999 the address itself (holding 100 reads 100)
+              input A        10000 + A (input 0–4 mirror holding 0–4)
+              coil A         on when A is even;  discrete A: on when A is a multiple of 3
+            Writes to holding registers and coils are kept. A unit that is not simulated gets no reply
+            on RTU and exception 0B (gateway target failed to respond) on TCP.
+
+            Faults (--fault UNIT:FAULT, repeatable):
+              3:no-reply              unit 3 never answers
+              2:delay=300ms           unit 2 answers after 300 ms
+              1:exception=2@100-109   unit 1 answers exception 02 for requests touching 100..109
+              4:corrupt-crc           unit 4's RTU replies carry a corrupted CRC
+
+            Examples:
+              chemgate simulate --tcp 127.0.0.1:1502 --units 1-4
+              socat pty,raw,echo=0,link=/tmp/sim pty,raw,echo=0,link=/tmp/gw &
+              chemgate simulate --rtu 'rtu:///tmp/sim?baud=19200&parity=E' --units 1,2,3 --fault 3:no-reply
+
+            Prints one line per endpoint when ready ("listening on tcp://127.0.0.1:1502 units 1,2") \
+            and runs until SIGINT or SIGTERM.
+            """
+    )
+
+    @Option(help: "Serve Modbus TCP on HOST:PORT (port 0 picks a free port).")
+    var tcp: String?
+
+    @Option(help: "Serve Modbus RTU on this endpoint URL or serial device path.")
+    var rtu: String?
+
+    @Option(help: "Unit ids to simulate: a list and ranges, e.g. 1,2,5-8.")
+    var units: String = "1"
+
+    @Option(name: .customLong("fault"), help: "Inject a fault: UNIT:FAULT (see above). Repeatable.")
+    var faults: [String] = []
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        _ = try parsedUnits()
+        _ = try parsedFaults()
+        do throws(ModbusError) {
+            if let tcp { _ = try Self.parseHostPort(tcp) }
+            if let rtu { _ = try Self.rtuPort(rtu) }
+        } catch {
+            throw ValidationError(error.reason)
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "chemgate.simulate")
+        let simulator = Simulator(units: try parsedUnits(), faults: try parsedFaults())
+        let unitList = simulator.units.map(String.init).joined(separator: ",")
+        var tcpServer: ModbusTCPServer?
+        var rtuServer: ModbusRTUServer?
+        do throws(ModbusError) {
+            if tcp != nil || rtu == nil {
+                let (host, port) = try Self.parseHostPort(tcp ?? "127.0.0.1:1502")
+                let server = try ModbusTCPServer(host: host, port: port, handler: simulator, logger: logger)
+                Console.out("listening on \(server.endpoint) units \(unitList)")
+                tcpServer = server
+            }
+            if let rtu {
+                let server = try ModbusRTUServer(port: try Self.rtuPort(rtu), handler: simulator, logger: logger)
+                Console.out("listening on \(server.port) units \(unitList)")
+                rtuServer = server
+            }
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus(error).exitCode
+        }
+        let signal = await ShutdownSignal.wait()
+        Console.out("stopping on \(signal)")
+        tcpServer?.stop()
+        rtuServer?.stop()
+    }
+
+    private func parsedUnits() throws -> [UInt8] {
+        var result: [UInt8] = []
+        for item in units.split(separator: ",") {
+            let bounds = item.split(separator: "-").map { UInt8($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...2).contains(bounds.count), let first = bounds.first!, let last = bounds.last!, first <= last else {
+                throw ValidationError("--units '\(units)': write unit ids 0–255 as a list and ranges, e.g. 1,2,5-8")
+            }
+            result.append(contentsOf: first...last)
+        }
+        guard !result.isEmpty else { throw ValidationError("--units needs at least one unit id") }
+        return result
+    }
+
+    private func parsedFaults() throws -> [UnitFault] {
+        try faults.map { text in
+            do throws(SimulatorConfigurationError) {
+                return try UnitFault(parsing: text)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    static func rtuPort(_ text: String) throws(ModbusError) -> SerialPort {
+        let url = text.hasPrefix("rtu://") ? text : "rtu://" + text
+        guard case .rtu(let port) = try ModbusEndpoint(url: url) else {
+            throw ModbusError(.invalidEndpoint("--rtu needs a serial device, such as rtu:///dev/ttyUSB0"))
+        }
+        return port
+    }
+
+    static func parseHostPort(_ text: String) throws(ModbusError) -> (String, Int) {
+        guard case .tcp(let endpoint) = try ModbusEndpoint(url: text.hasPrefix("tcp://") ? text : "tcp://" + text) else {
+            throw ModbusError(.invalidEndpoint("--tcp needs HOST:PORT, such as 127.0.0.1:1502"))
+        }
+        return (endpoint.host, endpoint.port)
+    }
+}
