@@ -54,14 +54,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by the test targets: child processes, socat pty pairs, in-process simulators.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Modbus",
+                "Simulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ModbusTests",
-            dependencies: ["Modbus", "Simulator"],
+            dependencies: ["Modbus", "Simulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "Modbus"],
+            dependencies: ["Simulator", "Modbus", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -70,6 +81,7 @@ let package = Package(
                 "chemgate",
                 "Modbus",
                 "Simulator",
+                "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
