@@ -30,10 +30,8 @@ public final class ChildProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        // SIGKILL: some servers (pymodbus) ignore SIGTERM, and a test must never hang on cleanup.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Everything the process wrote to standard output and standard error so far.
