@@ -25,7 +25,9 @@ extension ModbusEndpoint {
         var authority = rest
         if authority.hasSuffix("/") { authority.removeLast() }
         guard !authority.isEmpty, !authority.contains("/"), !authority.contains("?") else {
-            throw ModbusError(.invalidEndpoint("'\(url)': a TCP endpoint is tcp://HOST:PORT with nothing after the port"))
+            throw ModbusError(
+                .invalidEndpoint("'\(url)': a TCP endpoint is tcp://HOST:PORT with nothing after the port")
+            )
         }
         var host: String
         var portText: String?
@@ -35,7 +37,9 @@ extension ModbusEndpoint {
             }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portText = String(after.dropFirst()) } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = String(after.dropFirst())
+            } else if !after.isEmpty {
                 throw ModbusError(.invalidEndpoint("'\(url)': expected ':PORT' after the IPv6 address"))
             }
         } else if let colon = authority.lastIndex(of: ":") {
@@ -48,7 +52,9 @@ extension ModbusEndpoint {
         var port = TCPEndpoint.defaultPort
         if let portText {
             guard let value = Int(portText), (0...65535).contains(value) else {
-                throw ModbusError(.invalidEndpoint("'\(url)': the port must be a number from 0 to 65535, not '\(portText)'"))
+                throw ModbusError(
+                    .invalidEndpoint("'\(url)': the port must be a number from 0 to 65535, not '\(portText)'")
+                )
             }
             port = value
         }
@@ -60,7 +66,9 @@ extension ModbusEndpoint {
         let path = String(parts[0])
         guard path.hasPrefix("/") else {
             throw ModbusError(
-                .invalidEndpoint("'\(url)': the serial device needs an absolute path, as in rtu:///dev/ttyUSB0 (three slashes)")
+                .invalidEndpoint(
+                    "'\(url)': the serial device needs an absolute path, as in rtu:///dev/ttyUSB0 (three slashes)"
+                )
             )
         }
         var baud = 9600

@@ -63,7 +63,8 @@ public struct ModbusError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connectionReset: "connection reset or closed by the device"
         case .cannotOpen(let detail): detail
         case .invalidRequest(let detail): detail
-        case .writeNotPermitted: "writing is not permitted on this link (the gateway is read-only unless a device map allows a write)"
+        case .writeNotPermitted:
+            "writing is not permitted on this link (the gateway is read-only unless a device map allows a write)"
         case .invalidEndpoint(let detail): detail
         case .cancelled: "cancelled before the request was sent"
         case .system(let code, let text): "\(text) (errno \(code))"

@@ -13,9 +13,18 @@ extension ModbusLink {
     public func writeRegisters(unit: UInt8, address: UInt16, values: [UInt16]) throws(ModbusError) {
         let operation = "writing holding \(Self.range(address, values.count))"
         try checkWritable(unit: unit, operation: operation)
-        try validate(unit: unit, address: address, count: values.count, maximum: 123, table: .holding, operation: operation)
+        try validate(
+            unit: unit,
+            address: address,
+            count: values.count,
+            maximum: 123,
+            table: .holding,
+            operation: operation
+        )
         try transact(unit: unit, operation: operation) { raw in
-            values.withUnsafeBufferPointer { modbus_write_registers(raw, Int32(address), Int32(values.count), $0.baseAddress) }
+            values.withUnsafeBufferPointer {
+                modbus_write_registers(raw, Int32(address), Int32(values.count), $0.baseAddress)
+            }
         }
     }
 
@@ -31,7 +40,14 @@ extension ModbusLink {
     public func writeCoils(unit: UInt8, address: UInt16, values: [Bool]) throws(ModbusError) {
         let operation = "writing coil \(Self.range(address, values.count))"
         try checkWritable(unit: unit, operation: operation)
-        try validate(unit: unit, address: address, count: values.count, maximum: 1968, table: .coil, operation: operation)
+        try validate(
+            unit: unit,
+            address: address,
+            count: values.count,
+            maximum: 1968,
+            table: .coil,
+            operation: operation
+        )
         let bytes = values.map { UInt8($0 ? 1 : 0) }
         try transact(unit: unit, operation: operation) { raw in
             bytes.withUnsafeBufferPointer { modbus_write_bits(raw, Int32(address), Int32(bytes.count), $0.baseAddress) }

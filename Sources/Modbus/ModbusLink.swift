@@ -43,7 +43,14 @@ public actor ModbusLink {
     /// - Throws: ``ModbusError`` naming the unit, endpoint and range.
     public func read(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> ModbusData {
         let operation = "reading \(table) \(Self.range(address, count))"
-        try validate(unit: unit, address: address, count: count, maximum: table.maximumReadCount, table: table, operation: operation)
+        try validate(
+            unit: unit,
+            address: address,
+            count: count,
+            maximum: table.maximumReadCount,
+            table: table,
+            operation: operation
+        )
         if table.holdsBits {
             var buffer = [UInt8](repeating: 0, count: count)
             try transact(unit: unit, operation: operation) { raw in
@@ -68,18 +75,30 @@ public actor ModbusLink {
     }
 
     /// Reads holding or input registers.
-    public func readRegisters(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [UInt16] {
+    public func readRegisters(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int) throws(ModbusError)
+        -> [UInt16]
+    {
         guard !table.holdsBits else {
-            throw ModbusError(.invalidRequest("\(table) holds bits, not registers"), unit: unit, endpoint: endpoint.description)
+            throw ModbusError(
+                .invalidRequest("\(table) holds bits, not registers"),
+                unit: unit,
+                endpoint: endpoint.description
+            )
         }
-        guard case .registers(let values) = try read(table, unit: unit, address: address, count: count) else { return [] }
+        guard case .registers(let values) = try read(table, unit: unit, address: address, count: count) else {
+            return []
+        }
         return values
     }
 
     /// Reads coils or discrete inputs.
     public func readBits(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [Bool] {
         guard table.holdsBits else {
-            throw ModbusError(.invalidRequest("\(table) holds registers, not bits"), unit: unit, endpoint: endpoint.description)
+            throw ModbusError(
+                .invalidRequest("\(table) holds registers, not bits"),
+                unit: unit,
+                endpoint: endpoint.description
+            )
         }
         guard case .bits(let values) = try read(table, unit: unit, address: address, count: count) else { return [] }
         return values
@@ -125,7 +144,10 @@ public actor ModbusLink {
         if kind.breaksConnection || tooManyTimeouts {
             logger.notice(
                 "closing link to reconnect",
-                metadata: ["endpoint": "\(endpoint)", "reason": "\(tooManyTimeouts ? "\(consecutiveTimeouts) timeouts in a row" : "\(kind)")"]
+                metadata: [
+                    "endpoint": "\(endpoint)",
+                    "reason": "\(tooManyTimeouts ? "\(consecutiveTimeouts) timeouts in a row" : "\(kind)")",
+                ]
             )
             self.context = nil
             consecutiveTimeouts = 0
@@ -138,7 +160,11 @@ public actor ModbusLink {
         do throws(SystemCallError) {
             created = try ModbusContext.client(for: endpoint)
         } catch {
-            throw failure(ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true), unit: unit, operation: operation)
+            throw failure(
+                ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true),
+                unit: unit,
+                operation: operation
+            )
         }
         created.setResponseTimeout(options.responseTimeout)
         created.setByteTimeout(options.byteTimeout)
@@ -148,7 +174,11 @@ public actor ModbusLink {
         } catch {
             statistics.failures += 1
             let kind = ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true)
-            throw failure(endpoint.isSerial ? .cannotOpen("cannot open the serial device: \(error.text)") : kind, unit: unit, operation: operation)
+            throw failure(
+                endpoint.isSerial ? .cannotOpen("cannot open the serial device: \(error.text)") : kind,
+                unit: unit,
+                operation: operation
+            )
         }
         if statistics.connects > 0 { statistics.reconnects += 1 }
         statistics.connects += 1
@@ -159,9 +189,15 @@ public actor ModbusLink {
 
     // MARK: - Checks before the wire
 
-    func validate(unit: UInt8, address: UInt16, count: Int, maximum: Int, table: ModbusTable, operation: String) throws(ModbusError) {
+    func validate(unit: UInt8, address: UInt16, count: Int, maximum: Int, table: ModbusTable, operation: String)
+        throws(ModbusError)
+    {
         guard count >= 1 else {
-            throw failure(.invalidRequest("a request needs at least 1 item, not \(count)"), unit: unit, operation: operation)
+            throw failure(
+                .invalidRequest("a request needs at least 1 item, not \(count)"),
+                unit: unit,
+                operation: operation
+            )
         }
         guard count <= maximum else {
             throw failure(

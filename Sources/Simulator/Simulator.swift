@@ -108,7 +108,8 @@ public final class Simulator: ModbusRequestHandler, Sendable {
             for unit in units {
                 for (offset, address) in request.addresses.enumerated() {
                     switch values {
-                    case .registers(let registers): state.banks[unit]?.setRegister(.holding, at: address, to: registers[offset])
+                    case .registers(let registers):
+                        state.banks[unit]?.setRegister(.holding, at: address, to: registers[offset])
                     case .bits(let bits): state.banks[unit]?.setBit(.coil, at: address, to: bits[offset])
                     }
                 }

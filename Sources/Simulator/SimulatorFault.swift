@@ -55,7 +55,9 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
             fault = .corruptCRC
         case "delay":
             guard let argument, let duration = Self.parseDuration(argument) else {
-                throw SimulatorConfigurationError("fault '\(text)': write delay=MILLISECONDSms, for example 2:delay=300ms")
+                throw SimulatorConfigurationError(
+                    "fault '\(text)': write delay=MILLISECONDSms, for example 2:delay=300ms"
+                )
             }
             fault = .delay(duration)
         case "exception":
@@ -69,7 +71,9 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
             if let rangeText {
                 let bounds = rangeText.split(separator: "-").compactMap { Int($0) }
                 guard (1...2).contains(bounds.count), bounds[0] <= bounds[bounds.count - 1] else {
-                    throw SimulatorConfigurationError("fault '\(text)': the address range is FROM-TO, for example @100-109")
+                    throw SimulatorConfigurationError(
+                        "fault '\(text)': the address range is FROM-TO, for example @100-109"
+                    )
                 }
                 range = bounds[0]...bounds[bounds.count - 1]
             }

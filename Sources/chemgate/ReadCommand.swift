@@ -51,7 +51,10 @@ struct ReadCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "chemgate.read")
         let link: ModbusLink
         do throws(ModbusError) {
-            let options = ModbusLinkOptions(responseTimeout: .milliseconds(timeout), byteTimeout: .milliseconds(timeout))
+            let options = ModbusLinkOptions(
+                responseTimeout: .milliseconds(timeout),
+                byteTimeout: .milliseconds(timeout)
+            )
             link = ModbusLink(endpoint: try ModbusEndpoint(url: endpoint), options: options, logger: logger)
         } catch {
             throw ValidationError(error.description)
@@ -60,7 +63,16 @@ struct ReadCommand: AsyncParsableCommand {
             let start = ContinuousClock.now
             let data = try await link.read(table, unit: unit, address: address, count: count)
             let elapsed = ContinuousClock.now - start
-            Console.out(ReadReport(endpoint: link.endpoint, unit: unit, table: table, address: address, data: data, elapsed: elapsed).text)
+            Console.out(
+                ReadReport(
+                    endpoint: link.endpoint,
+                    unit: unit,
+                    table: table,
+                    address: address,
+                    data: data,
+                    elapsed: elapsed
+                ).text
+            )
         } catch {
             Console.error("error: \(error)")
             if let hint = error.hint { Console.error("hint: \(hint)") }

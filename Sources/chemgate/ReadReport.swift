@@ -11,7 +11,9 @@ struct ReadReport {
 
     var text: String {
         let last = Int(address) + data.count - 1
-        var lines = ["\(endpoint) unit \(unit) \(table) \(address)..\(last): \(data.count) \(data.count == 1 ? String(table.itemName.dropLast()) : table.itemName) in \(elapsed.formattedMilliseconds)"]
+        var lines = [
+            "\(endpoint) unit \(unit) \(table) \(address)..\(last): \(data.count) \(data.count == 1 ? String(table.itemName.dropLast()) : table.itemName) in \(elapsed.formattedMilliseconds)"
+        ]
         switch data {
         case .registers(let values):
             lines.append("address  hex     uint16   int16")

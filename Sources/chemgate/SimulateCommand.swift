@@ -95,7 +95,8 @@ struct SimulateCommand: AsyncParsableCommand {
         var result: [UInt8] = []
         for item in units.split(separator: ",") {
             let bounds = item.split(separator: "-").map { UInt8($0.trimmingCharacters(in: .whitespaces)) }
-            guard (1...2).contains(bounds.count), let first = bounds.first!, let last = bounds.last!, first <= last else {
+            guard (1...2).contains(bounds.count), let first = bounds.first!, let last = bounds.last!, first <= last
+            else {
                 throw ValidationError("--units '\(units)': write unit ids 0–255 as a list and ranges, e.g. 1,2,5-8")
             }
             result.append(contentsOf: first...last)
@@ -123,7 +124,8 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     static func parseHostPort(_ text: String) throws(ModbusError) -> (String, Int) {
-        guard case .tcp(let endpoint) = try ModbusEndpoint(url: text.hasPrefix("tcp://") ? text : "tcp://" + text) else {
+        guard case .tcp(let endpoint) = try ModbusEndpoint(url: text.hasPrefix("tcp://") ? text : "tcp://" + text)
+        else {
             throw ModbusError(.invalidEndpoint("--tcp needs HOST:PORT, such as 127.0.0.1:1502"))
         }
         return (endpoint.host, endpoint.port)

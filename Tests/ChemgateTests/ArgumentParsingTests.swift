@@ -8,7 +8,8 @@ import Testing
 struct ArgumentParsingTests {
     @Test func readTakesEveryOption() throws {
         let command = try ReadCommand.parse([
-            "tcp://10.0.0.5:502", "--unit", "3", "--table", "input", "--address", "100", "--count", "10", "--timeout", "250",
+            "tcp://10.0.0.5:502", "--unit", "3", "--table", "input", "--address", "100", "--count", "10", "--timeout",
+            "250",
         ])
         #expect(command.endpoint == "tcp://10.0.0.5:502")
         #expect(command.unit == 3)
@@ -38,15 +39,21 @@ struct ArgumentParsingTests {
     }
 
     @Test func simulateParsesUnitsAndFaults() throws {
-        let command = try SimulateCommand.parse(["--tcp", "0.0.0.0:1502", "--units", "1,3-5", "--fault", "3:no-reply", "--fault", "4:delay=50ms"])
+        let command = try SimulateCommand.parse([
+            "--tcp", "0.0.0.0:1502", "--units", "1,3-5", "--fault", "3:no-reply", "--fault", "4:delay=50ms",
+        ])
         #expect(command.tcp == "0.0.0.0:1502")
         #expect(command.units == "1,3-5")
         #expect(command.faults == ["3:no-reply", "4:delay=50ms"])
     }
 
-    @Test("simulate refuses bad options", arguments: [
-        ["--units", "5-1"], ["--units", "x"], ["--fault", "1:melt"], ["--tcp", "localhost:99999"], ["--rtu", "dev/ttyS0"],
-    ])
+    @Test(
+        "simulate refuses bad options",
+        arguments: [
+            ["--units", "5-1"], ["--units", "x"], ["--fault", "1:melt"], ["--tcp", "localhost:99999"],
+            ["--rtu", "dev/ttyS0"],
+        ]
+    )
     func simulateRefuses(arguments: [String]) {
         #expect(throws: (any Error).self) { try SimulateCommand.parse(arguments) }
     }

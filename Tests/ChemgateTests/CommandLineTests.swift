@@ -18,7 +18,10 @@ struct CommandLineTests {
 
     @Test func readPrintsAddressHexAndValue() async throws {
         let (simulator, url) = try await Self.startSimulator(["--units", "1,2"])
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["read", url, "--unit", "2", "--address", "10", "--count", "3"])
+        let result = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["read", url, "--unit", "2", "--address", "10", "--count", "3"]
+        )
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("\(url) unit 2 holding 10..12: 3 registers in ") == true, "\(lines)")
@@ -30,7 +33,11 @@ struct CommandLineTests {
 
     @Test func readPrintsNegativeValuesAsInt16Too() async throws {
         let (simulator, url) = try await Self.startSimulator()
-        let link = ModbusLink(endpoint: try ModbusEndpoint(url: url), options: ModbusLinkOptions(writeAccess: .allowed), logger: quietLogger)
+        let link = ModbusLink(
+            endpoint: try ModbusEndpoint(url: url),
+            options: ModbusLinkOptions(writeAccess: .allowed),
+            logger: quietLogger
+        )
         try await link.writeRegister(unit: 1, address: 50, value: 0xFFFE)
         let result = try await ChildProcess.run(try Tools.chemgate(), ["read", url, "--address", "50"])
         #expect(result.output.contains("     50  0xFFFE   65534      -2"), "\(result.output)")
@@ -39,7 +46,10 @@ struct CommandLineTests {
 
     @Test func readBits() async throws {
         let (simulator, url) = try await Self.startSimulator()
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["read", url, "--table", "discrete", "--address", "2", "--count", "2"])
+        let result = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["read", url, "--table", "discrete", "--address", "2", "--count", "2"]
+        )
         #expect(result.status == 0)
         #expect(result.output.contains("address  value\n      2  0\n      3  1"), "\(result.output)")
         withExtendedLifetime(simulator) {}
@@ -47,9 +57,17 @@ struct CommandLineTests {
 
     @Test func exceptionExitsWith1AndNamesTheRange() async throws {
         let (simulator, url) = try await Self.startSimulator()
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["read", url, "--address", "995", "--count", "10"])
+        let result = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["read", url, "--address", "995", "--count", "10"]
+        )
         #expect(result.status == 1)
-        #expect(result.output.contains("error: unit 1 at \(url): exception 02 (illegal data address) reading holding 995..1004"), "\(result.output)")
+        #expect(
+            result.output.contains(
+                "error: unit 1 at \(url): exception 02 (illegal data address) reading holding 995..1004"
+            ),
+            "\(result.output)"
+        )
         withExtendedLifetime(simulator) {}
     }
 
@@ -57,7 +75,10 @@ struct CommandLineTests {
         let (simulator, url) = try await Self.startSimulator(["--units", "1,3", "--fault", "3:no-reply"])
         let result = try await ChildProcess.run(try Tools.chemgate(), ["read", url, "--unit", "3", "--timeout", "200"])
         #expect(result.status == 2)
-        #expect(result.output.contains("error: unit 3 at \(url): no reply within 200 ms reading holding 0..0"), "\(result.output)")
+        #expect(
+            result.output.contains("error: unit 3 at \(url): no reply within 200 ms reading holding 0..0"),
+            "\(result.output)"
+        )
         #expect(result.output.contains("hint: check the unit id"))
         withExtendedLifetime(simulator) {}
     }
@@ -75,11 +96,17 @@ struct CommandLineTests {
         #expect(badURL.output.contains("is not an endpoint URL"))
         let tooMany = try await ChildProcess.run(try Tools.chemgate(), ["read", "tcp://127.0.0.1:1", "--count", "126"])
         #expect(tooMany.status == 64)
-        #expect(tooMany.output.contains("126 registers asked, but one Modbus request carries at most 125"), "\(tooMany.output)")
+        #expect(
+            tooMany.output.contains("126 registers asked, but one Modbus request carries at most 125"),
+            "\(tooMany.output)"
+        )
     }
 
     @Test func missingSerialDeviceExitsWith3() async throws {
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["read", "rtu:///dev/chemgate-absent?baud=19200"])
+        let result = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["read", "rtu:///dev/chemgate-absent?baud=19200"]
+        )
         #expect(result.status == 3)
         #expect(result.output.contains("cannot open the serial device"))
     }
@@ -93,9 +120,15 @@ struct CommandLineTests {
 
     @Test func readOverRTUAgainstTheSimulatorProcess() async throws {
         let line = try await SocatPair()
-        let simulator = try ChildProcess(try Tools.chemgate(), ["simulate", "--rtu", line.deviceURL(baud: 9600, parity: "O"), "--units", "5"])
+        let simulator = try ChildProcess(
+            try Tools.chemgate(),
+            ["simulate", "--rtu", line.deviceURL(baud: 9600, parity: "O"), "--units", "5"]
+        )
         try await simulator.waitForLine(containing: "listening on rtu://")
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["read", line.gatewayURL(baud: 9600, parity: "O"), "--unit", "5", "--table", "input", "--address", "20"])
+        let result = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["read", line.gatewayURL(baud: 9600, parity: "O"), "--unit", "5", "--table", "input", "--address", "20"]
+        )
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("     20  0x2724   10020   10020"), "\(result.output)")
     }

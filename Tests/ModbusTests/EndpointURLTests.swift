@@ -51,16 +51,19 @@ struct EndpointURLTests {
         }
     }
 
-    @Test("bad URLs name what is wrong", arguments: [
-        ("10.0.0.5:502", "is not an endpoint URL"),
-        ("tcp://10.0.0.5:99999", "the port must be a number from 0 to 65535"),
-        ("tcp://:502", "the host is missing"),
-        ("rtu://dev/ttyUSB0", "absolute path"),
-        ("rtu:///dev/ttyUSB0?parity=X", "parity must be N, E or O"),
-        ("rtu:///dev/ttyUSB0?speed=9600", "unknown setting 'speed'; allowed: baud, parity, data, stop"),
-        ("rtu:///dev/ttyUSB0?data=6", "data bits must be 7 or 8"),
-        ("rtu:///dev/ttyUSB0?stop=3", "stop bits must be 1 or 2"),
-    ])
+    @Test(
+        "bad URLs name what is wrong",
+        arguments: [
+            ("10.0.0.5:502", "is not an endpoint URL"),
+            ("tcp://10.0.0.5:99999", "the port must be a number from 0 to 65535"),
+            ("tcp://:502", "the host is missing"),
+            ("rtu://dev/ttyUSB0", "absolute path"),
+            ("rtu:///dev/ttyUSB0?parity=X", "parity must be N, E or O"),
+            ("rtu:///dev/ttyUSB0?speed=9600", "unknown setting 'speed'; allowed: baud, parity, data, stop"),
+            ("rtu:///dev/ttyUSB0?data=6", "data bits must be 7 or 8"),
+            ("rtu:///dev/ttyUSB0?stop=3", "stop bits must be 1 or 2"),
+        ]
+    )
     func badURL(url: String, message: String) {
         let error = #expect(throws: ModbusError.self) { try ModbusEndpoint(url: url) }
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")

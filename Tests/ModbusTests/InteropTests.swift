@@ -31,7 +31,10 @@ struct InteropTests {
             // mbpoll numbers registers from 1: reference 11 is protocol address 10.
             let result = try await ChildProcess.run(
                 "mbpoll",
-                ["-m", "tcp", "-p", String(server.port), "-a", "2", "-t", "4", "-r", "11", "-c", "3", "-1", "127.0.0.1"]
+                [
+                    "-m", "tcp", "-p", String(server.port), "-a", "2", "-t", "4", "-r", "11", "-c", "3", "-1",
+                    "127.0.0.1",
+                ]
             )
             #expect(result.status == 0, "\(result.output)")
             #expect(Self.mbpollValues(result.output) == [11: "10", 12: "11", 13: "12"])
@@ -54,13 +57,19 @@ struct InteropTests {
         defer { server.stop() }
         let result = try await ChildProcess.run(
             "mbpoll",
-            ["-m", "rtu", "-b", "19200", "-P", "even", "-a", "3", "-t", "4", "-r", "101", "-c", "2", "-1", line.gatewaySide]
+            [
+                "-m", "rtu", "-b", "19200", "-P", "even", "-a", "3", "-t", "4", "-r", "101", "-c", "2", "-1",
+                line.gatewaySide,
+            ]
         )
         #expect(result.status == 0, "\(result.output)")
         #expect(Self.mbpollValues(result.output) == [101: "100", 102: "101"])
         let coils = try await ChildProcess.run(
             "mbpoll",
-            ["-m", "rtu", "-b", "19200", "-P", "even", "-a", "3", "-t", "0", "-r", "1", "-c", "3", "-1", line.gatewaySide]
+            [
+                "-m", "rtu", "-b", "19200", "-P", "even", "-a", "3", "-t", "0", "-r", "1", "-c", "3", "-1",
+                line.gatewaySide,
+            ]
         )
         #expect(Self.mbpollValues(coils.output) == [1: "1", 2: "0", 3: "1"])
     }
@@ -99,8 +108,12 @@ struct InteropTests {
     static func mbpollValues(_ output: String) -> [Int: String] {
         var values: [Int: String] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("[") {
-            guard let close = line.firstIndex(of: "]"), let reference = Int(line[line.index(after: line.startIndex)..<close]) else { continue }
-            values[reference] = line[line.index(after: close)...].trimmingCharacters(in: CharacterSet(charactersIn: ": \t"))
+            guard let close = line.firstIndex(of: "]"),
+                let reference = Int(line[line.index(after: line.startIndex)..<close])
+            else { continue }
+            values[reference] = line[line.index(after: close)...].trimmingCharacters(
+                in: CharacterSet(charactersIn: ": \t")
+            )
         }
         return values
     }

@@ -26,14 +26,17 @@ struct LinkRecoveryTests {
     }
 
     @Test func reconnectsAfterTimeoutsInARowOnTCP() async throws {
-        try await withTCPSimulator(faults: [UnitFault(unit: 1, fault: .noReply)]) { (endpoint, simulator, _) async throws in
+        try await withTCPSimulator(faults: [UnitFault(unit: 1, fault: .noReply)]) {
+            (endpoint, simulator, _) async throws in
             let link = ModbusLink(
                 endpoint: endpoint,
                 options: ModbusLinkOptions(responseTimeout: .milliseconds(100), reconnectAfterTimeouts: 2),
                 logger: quietLogger
             )
             for _ in 0..<2 {
-                await #expect(throws: ModbusError.self) { try await link.readRegisters(.holding, unit: 1, address: 0, count: 1) }
+                await #expect(throws: ModbusError.self) {
+                    try await link.readRegisters(.holding, unit: 1, address: 0, count: 1)
+                }
             }
             #expect(await link.isConnected == false, "two timeouts in a row close the connection")
             simulator.setFaults([], unit: 1)
@@ -44,19 +47,24 @@ struct LinkRecoveryTests {
     }
 
     @Test func lateReplyAfterATimeoutIsFlushed() async throws {
-        try await withTCPSimulator(faults: [UnitFault(unit: 1, fault: .delay(.milliseconds(250)))]) { (endpoint, simulator, _) async throws in
+        try await withTCPSimulator(faults: [UnitFault(unit: 1, fault: .delay(.milliseconds(250)))]) {
+            (endpoint, simulator, _) async throws in
             let link = ModbusLink(
                 endpoint: endpoint,
                 options: ModbusLinkOptions(responseTimeout: .milliseconds(100), reconnectAfterTimeouts: 0),
                 logger: quietLogger
             )
-            await #expect(throws: ModbusError.self) { try await link.readRegisters(.holding, unit: 1, address: 10, count: 1) }
+            await #expect(throws: ModbusError.self) {
+                try await link.readRegisters(.holding, unit: 1, address: 10, count: 1)
+            }
             simulator.setFaults([], unit: 1)
             try await Task.sleep(for: .milliseconds(300))  // the late reply arrives and waits in the socket
             // The next read must not take the stale reply for its own answer.
             var values: [UInt16] = []
             for _ in 0..<3 {
-                if let read = try? await link.readRegisters(.holding, unit: 1, address: 20, count: 1) { values = read; break }
+                if let read = try? await link.readRegisters(.holding, unit: 1, address: 20, count: 1) {
+                    values = read; break
+                }
             }
             #expect(values == [20])
         }

@@ -25,7 +25,8 @@ struct RTULinkTests {
     }
 
     @Test func deadUnitTimesOutAndItsNeighboursStillAnswer() async throws {
-        try await withRTUSimulator(units: [1, 2, 3], faults: [UnitFault(unit: 2, fault: .noReply)]) { (endpoint, _) async throws in
+        try await withRTUSimulator(units: [1, 2, 3], faults: [UnitFault(unit: 2, fault: .noReply)]) {
+            (endpoint, _) async throws in
             let link = testLink(endpoint, timeout: .milliseconds(200))
             let error = await #expect(throws: ModbusError.self) {
                 try await link.readRegisters(.holding, unit: 2, address: 0, count: 1)
@@ -43,7 +44,12 @@ struct RTULinkTests {
     @Test func unitAbsentFromTheBusNeverAnswers() async throws {
         try await withRTUSimulator(units: [1]) { (endpoint, simulator) async throws in
             let error = await #expect(throws: ModbusError.self) {
-                try await testLink(endpoint, timeout: .milliseconds(150)).readRegisters(.holding, unit: 5, address: 0, count: 1)
+                try await testLink(endpoint, timeout: .milliseconds(150)).readRegisters(
+                    .holding,
+                    unit: 5,
+                    address: 0,
+                    count: 1
+                )
             }
             #expect(error?.kind == .timeout(.milliseconds(150)))
             #expect(simulator.requestCount(unit: 5) == 1, "the frame reached the line and was ignored")
@@ -51,7 +57,8 @@ struct RTULinkTests {
     }
 
     @Test func corruptedChecksumIsACRCError() async throws {
-        try await withRTUSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .corruptCRC)]) { (endpoint, _) async throws in
+        try await withRTUSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .corruptCRC)]) {
+            (endpoint, _) async throws in
             let link = testLink(endpoint)
             let error = await #expect(throws: ModbusError.self) {
                 try await link.readRegisters(.holding, unit: 2, address: 0, count: 4)

@@ -47,7 +47,8 @@ struct TCPLinkTests {
     }
 
     @Test func deadUnitTimesOut() async throws {
-        try await withTCPSimulator(units: [1, 9], faults: [UnitFault(unit: 9, fault: .noReply)]) { (endpoint, _, _) async throws in
+        try await withTCPSimulator(units: [1, 9], faults: [UnitFault(unit: 9, fault: .noReply)]) {
+            (endpoint, _, _) async throws in
             let link = testLink(endpoint, timeout: .milliseconds(200))
             let error = await #expect(throws: ModbusError.self) {
                 try await link.readRegisters(.holding, unit: 9, address: 0, count: 10)
@@ -66,7 +67,10 @@ struct TCPLinkTests {
                 try await link.readRegisters(.holding, unit: 1, address: 995, count: 10)
             }
             #expect(error?.kind == .exception(.illegalDataAddress))
-            #expect(error?.description == "unit 1 at \(endpoint): exception 02 (illegal data address) reading holding 995..1004")
+            #expect(
+                error?.description
+                    == "unit 1 at \(endpoint): exception 02 (illegal data address) reading holding 995..1004"
+            )
             #expect(error?.hint?.contains("register map") == true)
         }
     }
@@ -94,9 +98,12 @@ struct TCPLinkTests {
         }
     }
 
-    @Test("requests over protocol limits never reach the wire", arguments: [
-        (ModbusTable.holding, 126), (.input, 126), (.coil, 2001), (.discrete, 2001), (.holding, 0),
-    ])
+    @Test(
+        "requests over protocol limits never reach the wire",
+        arguments: [
+            (ModbusTable.holding, 126), (.input, 126), (.coil, 2001), (.discrete, 2001), (.holding, 0),
+        ]
+    )
     func oversizedRequestIsRejectedWithoutIO(table: ModbusTable, count: Int) async throws {
         try await withTCPSimulator { (endpoint, simulator, _) async throws in
             let link = testLink(endpoint)
@@ -154,7 +161,8 @@ struct TCPLinkTests {
     }
 
     @Test func aBlockedLinkDoesNotHoldUpAnotherLink() async throws {
-        try await withTCPSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .noReply)]) { (endpoint, _, _) async throws in
+        try await withTCPSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .noReply)]) {
+            (endpoint, _, _) async throws in
             let slow = testLink(endpoint, timeout: .seconds(2))
             let fast = testLink(endpoint)
             let slowFinished = Flag()

@@ -13,7 +13,9 @@ struct WriteAccessTests {
             }
             #expect(error?.kind == .writeNotPermitted)
             await #expect(throws: ModbusError.self) { try await link.writeCoil(unit: 1, address: 1, value: true) }
-            await #expect(throws: ModbusError.self) { try await link.writeRegisters(unit: 1, address: 20, values: [1, 2]) }
+            await #expect(throws: ModbusError.self) {
+                try await link.writeRegisters(unit: 1, address: 20, values: [1, 2])
+            }
             await #expect(throws: ModbusError.self) { try await link.writeCoils(unit: 1, address: 1, values: [true]) }
             #expect(simulator.requestCount(unit: 1) == 0)
             #expect(try await link.readRegisters(.holding, unit: 1, address: 20, count: 1) == [20])

@@ -5,9 +5,24 @@ import Testing
 /// The simulator's replies, asked directly (no sockets): layout, faults and writes.
 @Suite("Simulator replies")
 struct SimulatorTests {
-    func read(_ simulator: Simulator, _ table: ModbusTable, unit: UInt8 = 1, address: UInt16, count: Int, serial: Bool = false) -> ModbusServerResponse {
+    func read(
+        _ simulator: Simulator,
+        _ table: ModbusTable,
+        unit: UInt8 = 1,
+        address: UInt16,
+        count: Int,
+        serial: Bool = false
+    ) -> ModbusServerResponse {
         simulator.respond(
-            to: ModbusServerRequest(unit: unit, functionCode: table.readFunctionCode, table: table, address: address, count: count, isWrite: false, isSerial: serial)
+            to: ModbusServerRequest(
+                unit: unit,
+                functionCode: table.readFunctionCode,
+                table: table,
+                address: address,
+                count: count,
+                isWrite: false,
+                isSerial: serial
+            )
         )
     }
 
@@ -52,7 +67,9 @@ struct SimulatorTests {
 
     @Test func noiseVaries() {
         let simulator = Simulator(units: [1])
-        let samples = Set((0..<20).compactMap { _ in registers(read(simulator, .holding, address: 3, count: 1))?.first })
+        let samples = Set(
+            (0..<20).compactMap { _ in registers(read(simulator, .holding, address: 3, count: 1))?.first }
+        )
         #expect(samples.count > 5)
     }
 

@@ -51,8 +51,12 @@ public final class ChildProcess: Sendable {
             if let line = text.split(separator: "\n").first(where: { $0.contains(fragment) }) { return String(line) }
             if !process.isRunning {
                 try await Task.sleep(for: .milliseconds(50))
-                if let line = text.split(separator: "\n").first(where: { $0.contains(fragment) }) { return String(line) }
-                throw TestFailure("\(process.executableURL?.lastPathComponent ?? "process") exited (\(process.terminationStatus)) before printing '\(fragment)'; output:\n\(text)")
+                if let line = text.split(separator: "\n").first(where: { $0.contains(fragment) }) {
+                    return String(line)
+                }
+                throw TestFailure(
+                    "\(process.executableURL?.lastPathComponent ?? "process") exited (\(process.terminationStatus)) before printing '\(fragment)'; output:\n\(text)"
+                )
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -75,7 +79,9 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs a command to completion and returns its exit status and output.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, output: String) {
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws
+        -> (status: Int32, output: String)
+    {
         let child = try ChildProcess(executable, arguments)
         let status = try await child.waitForExit(timeout: timeout)
         try await Task.sleep(for: .milliseconds(30))  // let the last output arrive

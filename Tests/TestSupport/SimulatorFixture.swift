@@ -27,7 +27,11 @@ public func withRTUSimulator<T>(
 ) async throws -> T {
     let line = try await SocatPair()
     let simulator = Simulator(units: units, faults: faults)
-    let server = try ModbusRTUServer(port: try SerialPort(path: line.deviceSide, baud: baud), handler: simulator, logger: quietLogger)
+    let server = try ModbusRTUServer(
+        port: try SerialPort(path: line.deviceSide, baud: baud),
+        handler: simulator,
+        logger: quietLogger
+    )
     defer { server.stop() }
     let result = try await body(.rtu(try SerialPort(path: line.gatewaySide, baud: baud)), simulator)
     withExtendedLifetime(line) {}
@@ -35,7 +39,11 @@ public func withRTUSimulator<T>(
 }
 
 /// A link to `endpoint` with a short timeout, so tests of dead devices stay quick.
-public func testLink(_ endpoint: ModbusEndpoint, timeout: Duration = .milliseconds(300), writes: ModbusLinkOptions.WriteAccess = .denied) -> ModbusLink {
+public func testLink(
+    _ endpoint: ModbusEndpoint,
+    timeout: Duration = .milliseconds(300),
+    writes: ModbusLinkOptions.WriteAccess = .denied
+) -> ModbusLink {
     ModbusLink(
         endpoint: endpoint,
         options: ModbusLinkOptions(responseTimeout: timeout, byteTimeout: timeout, writeAccess: writes),

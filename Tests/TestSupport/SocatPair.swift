@@ -16,7 +16,8 @@ public final class SocatPair: Sendable {
             ["-d", "-d", "pty,raw,echo=0,link=\(deviceSide)", "pty,raw,echo=0,link=\(gatewaySide)"]
         )
         try await socat.waitForLine(containing: "starting data transfer loop")
-        guard FileManager.default.fileExists(atPath: deviceSide), FileManager.default.fileExists(atPath: gatewaySide) else {
+        guard FileManager.default.fileExists(atPath: deviceSide), FileManager.default.fileExists(atPath: gatewaySide)
+        else {
             throw TestFailure("socat did not create its pty links; output:\n\(socat.text)")
         }
     }

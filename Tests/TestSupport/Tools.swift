@@ -24,17 +24,22 @@ public enum Tools {
         }
         let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/chemgate"
         if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-        throw TestFailure("the chemgate binary was not found next to \(bundle.path): run 'swift build' before 'swift test' (make test does)")
+        throw TestFailure(
+            "the chemgate binary was not found next to \(bundle.path): run 'swift build' before 'swift test' (make test does)"
+        )
     }
 
     /// The repository's root folder (where Package.swift is).
     public static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// A new, empty temporary folder.
     public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chemgate-test-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chemgate-test-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

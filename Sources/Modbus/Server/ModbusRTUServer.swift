@@ -1,8 +1,8 @@
 import CModbus
+import Foundation
 import Glibc
 public import Logging
 import Synchronization
-import Foundation
 
 /// A Modbus RTU server on a serial device (for example one end of a `socat` pty pair) serving
 /// several unit ids on one line, as several devices on one RS-485 bus would.
@@ -117,7 +117,10 @@ public final class ModbusRTUServer: Sendable {
 
     /// Copies bytes between the serial device and the session's socket until either side closes.
     private static func pump(_ line: Line) {
-        var fds = [pollfd(fd: line.tty, events: Int16(POLLIN), revents: 0), pollfd(fd: line.pumpEnd, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: line.tty, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: line.pumpEnd, events: Int16(POLLIN), revents: 0),
+        ]
         var buffer = [UInt8](repeating: 0, count: 512)
         loop: while !line.stopped.load(ordering: .sequentiallyConsistent) {
             guard poll(&fds, 2, 250) >= 0 || errno == EINTR else { break }

@@ -1,8 +1,8 @@
 import CModbus
+import Foundation
 import Glibc
 public import Logging
 import Synchronization
-import Foundation
 
 /// A Modbus TCP server on libmodbus's server API: one thread accepts, one thread serves each client.
 ///
@@ -133,7 +133,9 @@ public final class ModbusTCPServer: Sendable {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return nil

@@ -1,0 +1,33 @@
+# chemgate — the two commands of README.md, and their parts.
+#   make demo   install what is missing, build, run the demo on simulated devices
+#   make test   install what is missing, check formatting, build with warnings as errors, run every test
+
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?= -Xswiftc -warnings-as-errors
+
+.PHONY: demo test deps build build-tests lint release clean
+
+demo: deps build
+	./scripts/demo.sh
+
+test: deps lint build-tests
+	$(SWIFT) test --skip-build
+
+deps:
+	./scripts/install-deps.sh
+
+build:
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+# Builds the tests and the chemgate binary the command-line tests run.
+build-tests:
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+release: deps
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+
+clean:
+	rm -rf .build
