@@ -35,6 +35,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Shared value types of the gateway (quality, readings); depends on nothing.
+        .target(name: "GatewayCore", swiftSettings: swiftSettings),
         // A Modbus device simulator: register banks, signals and fault injection, served by Modbus.
         .target(
             name: "Simulator",

@@ -46,6 +46,14 @@ extension ModbusError.Kind {
         }
     }
 
+    /// Whether a reply arrived that belongs to another request, so the right one may still be coming.
+    var needsQuietPeriod: Bool {
+        switch self {
+        case .wrongUnit, .invalidResponse: true
+        default: false
+        }
+    }
+
     var isTimeout: Bool {
         if case .timeout = self { return true }
         return false

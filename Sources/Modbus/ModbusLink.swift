@@ -137,6 +137,12 @@ public actor ModbusLink {
         } else if case .exception = kind {
             consecutiveTimeouts = 0
         }
+        if kind.needsQuietPeriod {
+            // A reply that does not match (a late answer to an earlier, timed-out request) means the
+            // real answer may still be on its way: wait for it, then discard both, so the next
+            // request starts clean instead of tripping over this one's reply.
+            blockThread(for: options.responseTimeout)
+        }
         if kind.needsFlush { modbus_flush(context.raw) }
         let tooManyTimeouts =
             !endpoint.isSerial && options.reconnectAfterTimeouts > 0

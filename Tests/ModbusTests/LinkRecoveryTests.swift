@@ -59,13 +59,18 @@ struct LinkRecoveryTests {
             }
             simulator.setFaults([], unit: 1)
             try await Task.sleep(for: .milliseconds(300))  // the late reply arrives and waits in the socket
-            // The next read must not take the stale reply for its own answer.
-            var values: [UInt16] = []
-            for _ in 0..<3 {
-                if let read = try? await link.readRegisters(.holding, unit: 1, address: 20, count: 1) {
-                    values = read; break
+            // The next read finds the stale reply: it reports an invalid reply rather than taking
+            // holding 10's value for holding 20's, and clears the line for the read after it.
+            do throws(ModbusError) {
+                let values = try await link.readRegisters(.holding, unit: 1, address: 20, count: 1)
+                #expect(values == [20])
+            } catch {
+                guard case .invalidResponse = error.kind else {
+                    Issue.record("expected an invalid reply, got \(error)")
+                    return
                 }
             }
+            let values = try await link.readRegisters(.holding, unit: 1, address: 20, count: 1)
             #expect(values == [20])
         }
     }

@@ -55,7 +55,7 @@ final class ServerSession {
         guard length > 0 else { return .served }  // a frame for another unit, already dropped
         let request = decode()
         let response = handler.respond(to: request)
-        if response.delay > .zero { Self.sleep(for: response.delay) }
+        if response.delay > .zero { blockThread(for: response.delay) }
         if response.corruptChecksum { corruptNextReply?() }
         reply(response.reply, to: request, length: length)
         return .served
@@ -128,12 +128,5 @@ final class ServerSession {
                 : .registers(range.map { mapping.pointee.tab_registers[$0] })
             handler.didWrite(request, values: written)
         }
-    }
-
-    static func sleep(for duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
     }
 }
