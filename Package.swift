@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libmodbus from Debian's libmodbus-dev. Only the Modbus module imports it.
@@ -37,6 +39,35 @@ let package = Package(
         ),
         // Shared value types of the gateway (quality, readings); depends on nothing.
         .target(name: "GatewayCore", swiftSettings: swiftSettings),
+        // Registers to typed, scaled values with quality: byte orders, BCD, text, NE43, sentinels. Pure.
+        .target(name: "Decoding", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
+        // Points to the fewest Modbus reads within a device's limits. Pure.
+        .target(name: "Planner", dependencies: ["Modbus"], swiftSettings: swiftSettings),
+        // Device maps and site configuration: YAML format, validation with file:line:column, site plans.
+        .target(
+            name: "DeviceMap",
+            dependencies: [
+                "Decoding",
+                "GatewayCore",
+                "Modbus",
+                "Planner",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading devices through their maps: plans, decoding, status qualification (and, next, scheduling).
+        .target(
+            name: "Polling",
+            dependencies: [
+                "Decoding",
+                "DeviceMap",
+                "GatewayCore",
+                "Modbus",
+                "Planner",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A Modbus device simulator: register banks, signals and fault injection, served by Modbus.
         .target(
             name: "Simulator",
@@ -49,7 +80,12 @@ let package = Package(
         .executableTarget(
             name: "chemgate",
             dependencies: [
+                "Decoding",
+                "DeviceMap",
+                "GatewayCore",
                 "Modbus",
+                "Planner",
+                "Polling",
                 "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +106,25 @@ let package = Package(
         .testTarget(
             name: "ModbusTests",
             dependencies: ["Modbus", "Simulator", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DecodingTests",
+            dependencies: ["Decoding", "GatewayCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: [
+                "Planner",
+                "Modbus",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeviceMapTests",
+            dependencies: ["DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,6 +15,6 @@ struct Chemgate: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        subcommands: [ReadCommand.self, SimulateCommand.self]
+        subcommands: [CheckCommand.self, ReadCommand.self, SimulateCommand.self]
     )
 }

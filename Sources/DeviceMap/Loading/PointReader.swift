@@ -1,0 +1,396 @@
+import Decoding
+import GatewayCore
+import Modbus
+import Yams
+
+/// Reads one entry of a device map's `points:` list.
+struct PointReader {
+    static let keys = [
+        "id", "name", "description", "table", "address", "plc_address", "type", "bit", "bits", "length", "order", "scale",
+        "offset", "range", "unit", "decimals", "category", "status", "states", "qualifies", "sentinels", "ne43",
+        "measuring_range", "alarms", "stride",
+    ]
+    static let typeNames =
+        "bool, bit (with bit: N), bits (with bits: LO-HI), int16, uint16, int32, uint32, int64, uint64, float32, float64, bcd16, bcd32, string (with length: N)"
+    static let roleNames = StatusRole.allCases.map(\.rawValue).joined(separator: ", ")
+
+    let node: Node
+    let defaults: MapDefaults
+    let channels: Int?
+    let document: YAMLDocument
+    let log: IssueLog
+
+    /// The point, or one point per channel for a point with a stride; empty when it is unusable.
+    func read() -> [PointDefinition] {
+        let idNode: String = (node.mapping?["id"]?.scalar?.string).map { "point '\($0)'" } ?? "a point"
+        guard let reader = MappingReader(node, context: idNode, allowed: Self.keys, document: document, log: log) else { return [] }
+        let id = reader.string("id", required: true)
+        if let id, !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
+            log.error("point id '\(id)' may hold only letters, digits, '_', '-' and '.'", at: reader.position(of: "id"))
+        }
+        let (table, address) = readAddress(reader)
+        let type = readType(reader, table: table)
+        let order = readOrder(reader, type: type)
+        let conversion = readConversion(reader, type: type)
+        let unit = readUnit(reader)
+        let (status, states) = readStatus(reader, type: type)
+        let category = readCategory(reader, isStatus: status != nil || states != nil)
+        let alarms = AlarmReader.read(reader, key: "alarms")
+        if alarms != nil, status != nil || states != nil || type.map(Self.isFlag) == true {
+            log.error("alarms belong on analog points; \(reader.context) is a status or flag point", at: reader.keyPosition(of: "alarms"))
+        }
+        let qualifies = reader.sequence("qualifies")?.compactMap { item -> String? in
+            guard let name = item.scalar?.string else {
+                log.error("'qualifies' lists point ids", at: document.position(of: item))
+                return nil
+            }
+            return name
+        }
+        if qualifies != nil, status == nil, states == nil {
+            log.error("'qualifies' belongs on a status point (one with 'status' or 'states')", at: reader.keyPosition(of: "qualifies"))
+        }
+        let stride = reader.int("stride", in: 0...4096)
+        if stride != nil, channels == nil {
+            log.error("'stride' repeats a point per channel, but the map sets no 'channels'", at: reader.keyPosition(of: "stride"))
+        }
+        guard let id, let table, let address, let type, let order, let conversion, let category else { return [] }
+        let base = PointDefinition(
+            id: id,
+            name: reader.string("name"),
+            table: table,
+            address: address,
+            type: type,
+            order: order,
+            conversion: conversion,
+            unit: unit,
+            category: category,
+            status: status,
+            states: states,
+            qualifies: qualifies,
+            alarms: alarms,
+            channel: nil,
+            line: reader.position.line
+        )
+        guard let stride, let channels else { return [base] }
+        return (1...channels).map { channel in
+            var point = base
+            point.id = "\(id)_\(channel)"
+            point.name = base.name.map { "\($0) #\(channel)" }
+            point.address = address + stride * (channel - 1)
+            point.channel = channel
+            point.qualifies = base.qualifies?.map { "\($0)_\(channel)" }
+            return point
+        }
+    }
+
+    static func isFlag(_ type: DataType) -> Bool {
+        switch type {
+        case .bool, .bit: true
+        default: false
+        }
+    }
+
+    // MARK: - Where
+
+    private func readAddress(_ reader: MappingReader) -> (ModbusTable?, Int?) {
+        var table = TableName.read(reader, key: "table")
+        var address = reader.int("address", in: 0...65535)
+        if reader.has("plc_address") {
+            if reader.has("address") {
+                log.error("write either 'address' (0-based) or 'plc_address' (1-based 4xxxx), not both", at: reader.keyPosition(of: "plc_address"))
+            }
+            if let text = reader.node("plc_address")?.scalar?.string {
+                if let (plcTable, plcAddress) = PLCAddress.parse(text) {
+                    if let table, table != plcTable {
+                        log.error(
+                            "plc_address \(text) is in the \(plcTable) table, but 'table' says \(table)",
+                            at: reader.position(of: "plc_address")
+                        )
+                    }
+                    table = plcTable
+                    address = plcAddress
+                } else {
+                    log.error(
+                        "plc_address '\(text)' is not a 1-based Modicon address: write 40001–465536 (holding), 30001… (input), 10001… (discrete) or \"00001\"… (coil, quoted)",
+                        at: reader.position(of: "plc_address")
+                    )
+                }
+            }
+        } else if !reader.has("address") {
+            log.error("\(reader.context) needs 'address' (0-based protocol address) or 'plc_address' (1-based, e.g. 40001)", at: reader.position)
+        }
+        if table == nil, !reader.has("table"), !reader.has("plc_address") {
+            log.error("\(reader.context) needs 'table': \(TableName.allowed)", at: reader.position)
+        }
+        return (table, address)
+    }
+
+    // MARK: - What
+
+    private func readType(_ reader: MappingReader, table: ModbusTable?) -> DataType? {
+        guard let name = reader.string("type") else {
+            if table?.holdsBits == true { return .bool }
+            if table != nil { log.error("\(reader.context) needs 'type': \(Self.typeNames)", at: reader.position) }
+            return nil
+        }
+        let type: DataType?
+        switch name {
+        case "bit":
+            type = reader.int("bit", required: true, in: 0...15).map { .bit($0) }
+        case "bits":
+            type = readBitField(reader)
+        case "string":
+            type = reader.int("length", required: true, in: 1...125).map { .string(registers: $0) }
+        default:
+            type = DataType(name: name)
+            if type == nil {
+                log.error("unknown type '\(name)'; allowed: \(Self.typeNames)", at: reader.position(of: "type"))
+            }
+        }
+        if name != "bit", reader.has("bit") {
+            log.error("'bit' goes with type: bit", at: reader.keyPosition(of: "bit"))
+        }
+        if name != "bits", reader.has("bits") {
+            log.error("'bits' goes with type: bits", at: reader.keyPosition(of: "bits"))
+        }
+        if name != "string", reader.has("length") {
+            log.error("'length' (registers of text) goes with type: string", at: reader.keyPosition(of: "length"))
+        }
+        if let type, let table, table.holdsBits, type != .bool {
+            log.error("the \(table) table holds single bits: use type bool (or leave 'type' out), not \(type)", at: reader.position(of: "type"))
+            return nil
+        }
+        return type
+    }
+
+    private func readBitField(_ reader: MappingReader) -> DataType? {
+        guard let text = reader.node("bits", required: true)?.scalar?.string else { return nil }
+        let bounds = text.split(separator: "-").compactMap { Int(String($0).trimmingSpaces) }
+        guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1]) else {
+            log.error("'bits' is a range LO-HI of bit numbers 0–15, such as 0-3, not '\(text)'", at: reader.position(of: "bits"))
+            return nil
+        }
+        return .bitField(bounds[0]...bounds[1])
+    }
+
+    private func readOrder(_ reader: MappingReader, type: DataType?) -> ByteOrder? {
+        guard let name = reader.string("order") else { return type.map(defaultOrder) }
+        guard let order = ByteOrder(name: name), let width = ByteOrder.width(ofName: name) else {
+            log.error(
+                "unknown order '\(name)'; allowed: AB, BA (16-bit), ABCD, BADC, CDAB, DCBA (32-bit), ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA (64-bit)",
+                at: reader.position(of: "order")
+            )
+            return nil
+        }
+        guard let type else { return order }
+        switch type {
+        case .int16, .uint16, .bcd16, .bit, .bitField, .bool, .string:
+            if width != 16 {
+                log.error(
+                    "\(type) is a single-register value: a word order such as \(name) does not apply; use AB or BA (byte swap) or leave 'order' out",
+                    at: reader.position(of: "order")
+                )
+                return nil
+            }
+        case .int32, .uint32, .float32, .bcd32:
+            if width != 32 {
+                log.error("\(type) spans 2 registers: use ABCD, BADC, CDAB or DCBA, not \(name)", at: reader.position(of: "order"))
+                return nil
+            }
+        case .int64, .uint64, .float64:
+            if width == 16 {
+                log.error("\(type) spans 4 registers: use ABCDEFGH, BADCFEHG, GHEFCDAB or HGFEDCBA, not \(name)", at: reader.position(of: "order"))
+                return nil
+            }
+        }
+        return order
+    }
+
+    /// Multi-register values take the device's byte order; single registers are read as they are.
+    private func defaultOrder(_ type: DataType) -> ByteOrder {
+        type.isMultiRegister ? defaults.byteOrder : .abcd
+    }
+
+    private func readUnit(_ reader: MappingReader) -> String? {
+        guard let text = reader.string("unit") else { return nil }
+        guard let unit = EngineeringUnit.canonical(text) else {
+            var message = "unknown unit '\(text)'"
+            if let suggestion = nearest(to: text, in: EngineeringUnit.all) { message += "; did you mean '\(suggestion)'?" }
+            log.error(message + " Allowed: " + EngineeringUnit.all.joined(separator: " "), at: reader.position(of: "unit"))
+            return nil
+        }
+        return unit
+    }
+
+    private func readCategory(_ reader: MappingReader, isStatus: Bool) -> PointCategory? {
+        guard let text = reader.string("category") else {
+            if isStatus { return .status }
+            log.error(
+                "\(reader.context) needs 'category': \(PointCategory.allCases.map(\.rawValue).joined(separator: ", "))",
+                at: reader.position
+            )
+            return nil
+        }
+        guard let category = PointCategory(rawValue: text) else {
+            log.error(
+                "unknown category '\(text)'; allowed: \(PointCategory.allCases.map(\.rawValue).joined(separator: ", "))",
+                at: reader.position(of: "category")
+            )
+            return nil
+        }
+        return category
+    }
+
+    // MARK: - Status
+
+    private func readStatus(_ reader: MappingReader, type: DataType?) -> (StatusRole?, [Int: PointState]?) {
+        var role: StatusRole?
+        if let name = reader.string("status") {
+            role = StatusRole(rawValue: name)
+            if role == nil {
+                log.error("unknown status '\(name)'; allowed: \(Self.roleNames)", at: reader.position(of: "status"))
+            } else if let type, !Self.isFlag(type) {
+                log.error(
+                    "'status' marks a flag (type bool or bit); for a \(type) value use 'states' to name its values",
+                    at: reader.position(of: "status")
+                )
+            }
+        }
+        guard let entries = reader.entries("states") else { return (role, nil) }
+        if reader.has("status") {
+            log.error("write either 'status' (a flag) or 'states' (an enum), not both", at: reader.keyPosition(of: "states"))
+        }
+        var states: [Int: PointState] = [:]
+        for (key, value) in entries {
+            guard let raw = key.int else {
+                log.error("state values are whole numbers, not '\(key.scalar?.string ?? key.kindName)'", at: document.position(of: key))
+                continue
+            }
+            if let label = value.scalar?.string {
+                states[raw] = PointState(label: label)
+                continue
+            }
+            guard
+                let state = MappingReader(value, context: "state \(raw)", allowed: ["label", "status"], document: document, log: log),
+                let label = state.string("label", required: true)
+            else { continue }
+            var stateRole: StatusRole?
+            if let name = state.string("status") {
+                stateRole = StatusRole(rawValue: name)
+                if stateRole == nil {
+                    log.error("unknown status '\(name)'; allowed: \(Self.roleNames)", at: state.position(of: "status"))
+                }
+            }
+            states[raw] = PointState(label: label, status: stateRole)
+        }
+        return (role, states)
+    }
+
+    // MARK: - Conversion
+
+    private func readConversion(_ reader: MappingReader, type: DataType?) -> Conversion? {
+        var conversion = Conversion()
+        var valid = true
+        let scale = reader.double("scale")
+        let offset = reader.double("offset")
+        if let rangeReader = reader.mapping("range", context: "range", allowed: ["raw", "engineering"]) {
+            if scale != nil || offset != nil {
+                log.error("write either 'scale'/'offset' or 'range', not both", at: reader.keyPosition(of: "range"))
+                valid = false
+            }
+            let raw = pair(rangeReader, "raw")
+            let engineering = pair(rangeReader, "engineering")
+            if let raw, let engineering {
+                if raw.0 == raw.1 {
+                    log.error("the raw range needs two different ends", at: rangeReader.position(of: "raw"))
+                    valid = false
+                } else {
+                    conversion.scaling = .linear(raw: min(raw.0, raw.1)...max(raw.0, raw.1), engineering: engineering.0...engineering.1)
+                    if raw.0 > raw.1 || engineering.0 > engineering.1 {
+                        log.error("write both ranges low end first, as [low, high]", at: rangeReader.position)
+                        valid = false
+                    }
+                }
+            } else {
+                valid = false
+            }
+        } else if scale != nil || offset != nil {
+            conversion.scaling = .factor(scale: scale ?? 1, offset: offset ?? 0)
+        }
+        conversion.decimals = reader.int("decimals", in: 0...9)
+        if let ne43 = reader.bool("ne43"), ne43 {
+            guard case .linear = conversion.scaling else {
+                log.error("ne43 needs a 'range' whose raw ends are the 4 mA and 20 mA readings", at: reader.keyPosition(of: "ne43"))
+                return nil
+            }
+            conversion.ne43 = true
+        }
+        if reader.has("measuring_range") {
+            if let range = pairNode(reader, "measuring_range"), range.0 < range.1 {
+                conversion.measuringRange = range.0...range.1
+            } else {
+                log.error("measuring_range is [low, high] in engineering units", at: reader.position(of: "measuring_range"))
+                valid = false
+            }
+        }
+        for (key, value) in reader.entries("sentinels") ?? [] {
+            guard let raw = key.int, raw >= 0 else {
+                log.error("sentinel keys are raw register values such as 0xFFFF, not '\(key.scalar?.string ?? key.kindName)'", at: document.position(of: key))
+                valid = false
+                continue
+            }
+            guard let name = value.scalar?.string, let role = StatusRole(rawValue: name) else {
+                log.error("a sentinel names a status: \(Self.roleNames)", at: document.position(of: value))
+                valid = false
+                continue
+            }
+            conversion.sentinels[UInt64(raw)] = role
+        }
+        if let type, (reader.has("scale") || reader.has("range") || reader.has("offset")) {
+            switch type {
+            case .bool, .bit, .string:
+                log.error("\(type) values are not scaled: remove scale, offset and range", at: reader.position)
+                valid = false
+            default: break
+            }
+        }
+        return valid ? conversion : nil
+    }
+
+    private func pair(_ reader: MappingReader, _ key: String) -> (Double, Double)? {
+        guard let value = pairNode(reader, key) else {
+            if reader.has(key) {
+                log.error("'\(key)' is [low, high], two numbers", at: reader.position(of: key))
+            } else {
+                log.error("range needs '\(key)': [low, high]", at: reader.position)
+            }
+            return nil
+        }
+        return value
+    }
+
+    private func pairNode(_ reader: MappingReader, _ key: String) -> (Double, Double)? {
+        guard case .sequence(let items)? = reader.node(key), items.count == 2 else { return nil }
+        let numbers = items.compactMap { $0.float ?? $0.int.map(Double.init) }
+        guard numbers.count == 2 else { return nil }
+        return (numbers[0], numbers[1])
+    }
+}
+
+/// 1-based Modicon addresses: 40001 is holding register 0.
+enum PLCAddress {
+    static func parse(_ text: String) -> (ModbusTable, Int)? {
+        guard (5...6).contains(text.count), text.allSatisfy(\.isNumber), let first = text.first,
+            let number = Int(text.dropFirst()), number >= 1, number <= (text.count == 5 ? 9999 : 65536)
+        else { return nil }
+        let table: ModbusTable
+        switch first {
+        case "0": table = .coil
+        case "1": table = .discrete
+        case "3": table = .input
+        case "4": table = .holding
+        default: return nil
+        }
+        return (table, number - 1)
+    }
+}

@@ -1,0 +1,109 @@
+import Yams
+
+/// Reads the `uplinks`, `storage` and `status` sections, so a typo there fails at `chemgate check`.
+enum ServiceSectionReader {
+    static let uplinkKeys = [
+        "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
+        "ca_file", "client_cert", "client_key", "timeout",
+    ]
+    static let storageKeys = ["path", "retention", "max_size"]
+    static let statusKeys = ["listen", "token", "token_env"]
+
+    static func uplinks(_ top: MappingReader) -> [UplinkConfig] {
+        var uplinks: [UplinkConfig] = []
+        for node in top.sequence("uplinks") ?? [] {
+            let name = (node.mapping?["id"]?.scalar?.string).map { "uplink '\($0)'" } ?? "an uplink"
+            guard let reader = MappingReader(node, context: name, allowed: uplinkKeys, document: top.document, log: top.log),
+                let id = reader.string("id", required: true),
+                let url = reader.string("url", required: true)
+            else { continue }
+            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                top.log.error("the url of \(name) must start with http:// or https://", at: reader.position(of: "url"))
+            }
+            if uplinks.contains(where: { $0.id == id }) {
+                top.log.error("duplicate uplink id '\(id)'", at: reader.position(of: "id"))
+            }
+            uplinks.append(
+                UplinkConfig(
+                    id: id,
+                    url: url,
+                    tokenEnvironment: reader.string("token_env"),
+                    hmacSecretEnvironment: reader.string("hmac_secret_env"),
+                    batchRecords: reader.int("batch_records", in: 1...100_000) ?? 500,
+                    batchBytes: reader.int("batch_bytes", in: 1024...64_000_000) ?? 1_000_000,
+                    batchDelay: reader.duration("batch_delay") ?? .seconds(1),
+                    heartbeat: reader.duration("heartbeat") ?? .seconds(30),
+                    gzip: reader.bool("gzip") ?? true,
+                    caFile: reader.string("ca_file"),
+                    clientCertificate: reader.string("client_cert"),
+                    clientKey: reader.string("client_key"),
+                    timeout: reader.duration("timeout") ?? .seconds(10)
+                )
+            )
+        }
+        return uplinks
+    }
+
+    static func storage(_ top: MappingReader) -> StorageConfig {
+        var storage = StorageConfig()
+        guard let reader = top.mapping("storage", context: "storage", allowed: storageKeys) else { return storage }
+        storage.path = reader.string("path") ?? storage.path
+        if let retention = reader.duration("retention") {
+            if retention < .seconds(30 * 86400) {
+                reader.log.warning(
+                    "retention \(DurationText.format(retention)) is under the 30 days major hazard sources must keep (Order No. 40)",
+                    at: reader.position(of: "retention")
+                )
+            }
+            storage.retention = retention
+        }
+        if let text = reader.string("max_size") {
+            if let bytes = ByteSizeText.parse(text) {
+                storage.maxBytes = bytes
+            } else {
+                reader.log.error("max_size is a size such as 500MB or 2GB, not '\(text)'", at: reader.position(of: "max_size"))
+            }
+        }
+        return storage
+    }
+
+    static func status(_ top: MappingReader) -> StatusConfig {
+        var status = StatusConfig()
+        guard let reader = top.mapping("status", context: "status", allowed: statusKeys) else { return status }
+        if let listen = reader.string("listen") {
+            let parts = listen.split(separator: ":")
+            if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) {
+                status.host = String(parts[0])
+                status.port = port
+            } else {
+                reader.log.error("listen is HOST:PORT, such as 127.0.0.1:8080, not '\(listen)'", at: reader.position(of: "listen"))
+            }
+        }
+        status.token = reader.string("token")
+        status.tokenEnvironment = reader.string("token_env")
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(status.host)
+        if !loopback, status.token == nil, status.tokenEnvironment == nil {
+            reader.log.error(
+                "the status endpoint listens on \(status.host), beyond this machine: set 'token_env' (or 'token') so remote readers must authenticate",
+                at: reader.position(of: "listen")
+            )
+        }
+        if status.token != nil {
+            reader.log.warning("a token written in the file is readable by anyone who can read it: prefer token_env", at: reader.position(of: "token"))
+        }
+        return status
+    }
+}
+
+/// Sizes such as `500MB`, `2GB`, `1024` (bytes).
+enum ByteSizeText {
+    static func parse(_ text: String) -> Int? {
+        let units: [(String, Double)] = [("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
+        let upper = text.trimmingSpaces.uppercased()
+        for (suffix, factor) in units where upper.hasSuffix(suffix) {
+            guard let value = Double(String(upper.dropLast(suffix.count)).trimmingSpaces), value > 0 else { return nil }
+            return Int(value * factor)
+        }
+        return Int(upper).flatMap { $0 > 0 ? $0 : nil }
+    }
+}

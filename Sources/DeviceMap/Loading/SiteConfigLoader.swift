@@ -1,0 +1,167 @@
+import Foundation
+import Modbus
+import Yams
+
+/// Loads a site configuration and every device map it uses, and validates them together.
+public enum SiteConfigLoader {
+    static let topKeys = ["gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status"]
+    static let gatewayKeys = ["id", "enterprise", "name"]
+    static let linkKeys = ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
+    static let deviceKeys = ["id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points"]
+    static let overrideKeys = ["indicator", "alarms", "scan", "enabled"]
+    static let defaultScanClasses: [String: Duration] = ["fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60)]
+
+    /// Loads `path` and the maps under its `devices_path` (default `Devices` next to the file).
+    /// - Throws: ``ConfigErrors`` with every problem in the file and the maps it uses.
+    public static func load(path: String) throws(ConfigErrors) -> (SiteConfig, warnings: [ConfigIssue]) {
+        let log = IssueLog()
+        let config = YAMLDocument.load(path: path, log: log).flatMap { read($0, directory: directory(of: path), log: log) }
+        guard let config, !log.hasErrors else { throw ConfigErrors(log.issues) }
+        return (config, log.issues)
+    }
+
+    static func directory(of path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path
+    }
+
+    static func read(_ document: YAMLDocument, directory: String, log: IssueLog) -> SiteConfig? {
+        guard let top = MappingReader(document.root, context: "the site configuration", allowed: topKeys, document: document, log: log)
+        else { return nil }
+        let gateway = readGateway(top)
+        let links = readLinks(top)
+        let scanClasses = readScanClasses(top)
+        let defaultScan = top.string("default_scan") ?? (scanClasses["normal"] != nil ? "normal" : scanClasses.keys.sorted().first ?? "normal")
+        if top.has("default_scan"), scanClasses[defaultScan] == nil {
+            log.error("default_scan '\(defaultScan)' is not a scan class; defined: \(scanClasses.keys.sorted().joined(separator: ", "))", at: top.position(of: "default_scan"))
+        }
+        let devicesPath = top.string("devices_path") ?? "Devices"
+        let mapsDirectory = devicesPath.hasPrefix("/") ? devicesPath : directory + "/" + devicesPath
+        var maps = MapCache(directory: mapsDirectory, displayDirectory: devicesPath, log: log)
+        let devices = DeviceReader(
+            top: top,
+            links: links,
+            scanClasses: scanClasses,
+            defaultScan: defaultScan
+        ).read(maps: &maps)
+        let uplinks = ServiceSectionReader.uplinks(top)
+        let storage = ServiceSectionReader.storage(top)
+        let status = ServiceSectionReader.status(top)
+        guard let gateway else { return nil }
+        return SiteConfig(
+            path: document.source.name,
+            gateway: gateway,
+            links: links.map(\.config),
+            scanClasses: scanClasses,
+            defaultScanClass: defaultScan,
+            devices: devices,
+            uplinks: uplinks,
+            storage: storage,
+            status: status
+        )
+    }
+
+    private static func readGateway(_ top: MappingReader) -> GatewayIdentity? {
+        guard let reader = top.mapping("gateway", context: "gateway", allowed: gatewayKeys, required: true),
+            let id = reader.string("id", required: true),
+            let enterprise = reader.string("enterprise", required: true)
+        else { return nil }
+        return GatewayIdentity(id: id, enterprise: enterprise, name: reader.string("name"))
+    }
+
+    struct ReadLink {
+        var config: LinkConfig
+        var line: Int
+    }
+
+    private static func readLinks(_ top: MappingReader) -> [ReadLink] {
+        var links: [ReadLink] = []
+        for node in top.sequence("links", required: true) ?? [] {
+            let name = (node.mapping?["id"]?.scalar?.string).map { "link '\($0)'" } ?? "a link"
+            guard let reader = MappingReader(node, context: name, allowed: linkKeys, document: top.document, log: top.log),
+                let id = reader.string("id", required: true)
+            else { continue }
+            if let existing = links.first(where: { $0.config.id == id }) {
+                top.log.error("duplicate link id '\(id)': already used on line \(existing.line)", at: reader.position(of: "id"))
+                continue
+            }
+            guard let url = reader.string("endpoint", required: true) else { continue }
+            let endpoint: ModbusEndpoint
+            do throws(ModbusError) {
+                endpoint = try ModbusEndpoint(url: url)
+            } catch {
+                top.log.error("endpoint of \(name): \(error.reason)", at: reader.position(of: "endpoint"))
+                continue
+            }
+            var options = ModbusLinkOptions()
+            options.responseTimeout = reader.duration("timeout") ?? options.responseTimeout
+            options.byteTimeout = reader.duration("byte_timeout") ?? options.byteTimeout
+            options.reconnectAfterTimeouts = reader.int("reconnect_after_timeouts", in: 0...1000) ?? options.reconnectAfterTimeouts
+            if options.responseTimeout < .milliseconds(10) {
+                top.log.error("timeout of \(name) must be at least 10ms", at: reader.position(of: "timeout"))
+            }
+            links.append(
+                ReadLink(
+                    config: LinkConfig(id: id, endpoint: endpoint, options: options, description: reader.string("description")),
+                    line: reader.position.line
+                )
+            )
+        }
+        return links
+    }
+
+    private static func readScanClasses(_ top: MappingReader) -> [String: Duration] {
+        guard let entries = top.entries("scan_classes") else { return defaultScanClasses }
+        var classes: [String: Duration] = [:]
+        for (key, value) in entries {
+            guard let name = key.scalar?.string, let text = value.scalar?.string, let period = DurationText.parse(text), period > .zero else {
+                top.log.error(
+                    "each scan class is 'name: period', such as 'fast: 1s', not '\(value.scalar?.string ?? value.kindName)'",
+                    at: top.document.position(of: value)
+                )
+                continue
+            }
+            if period < .milliseconds(10) {
+                top.log.error("scan class '\(name)': a period under 10ms is not a Modbus poll rate", at: top.document.position(of: value))
+            }
+            classes[name] = period
+        }
+        return classes
+    }
+}
+
+/// Loads each referenced map once, and remembers failures so they are reported once.
+struct MapCache {
+    let directory: String
+    let displayDirectory: String
+    let log: IssueLog
+    private var loaded: [String: DeviceMap?] = [:]
+
+    init(directory: String, displayDirectory: String, log: IssueLog) {
+        self.directory = directory
+        self.displayDirectory = displayDirectory
+        self.log = log
+    }
+
+    /// The map `reference` (`vendor/model`, with or without `.yaml`).
+    mutating func map(_ reference: String, at position: SourcePosition) -> DeviceMap? {
+        if let cached = loaded[reference] { return cached }
+        let relative = reference.hasSuffix(".yaml") ? reference : reference + ".yaml"
+        let path = directory + "/" + relative
+        guard FileManager.default.fileExists(atPath: path) else {
+            var message = "no device map '\(reference)' (looked for \(displayDirectory)/\(relative))"
+            if let suggestion = nearest(to: relative, in: availableMaps()) { message += "; did you mean '\(suggestion.dropLast(5))'?" }
+            log.error(message, at: position)
+            loaded[reference] = .some(nil)
+            return nil
+        }
+        let map = DeviceMapLoader.load(path: path, displayName: displayDirectory + "/" + relative, log: log)
+        loaded[reference] = map
+        return map
+    }
+
+    private func availableMaps() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
+    }
+}

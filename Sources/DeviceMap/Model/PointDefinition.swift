@@ -1,0 +1,51 @@
+public import Decoding
+public import Modbus
+
+/// One point of a device map: where it is, how to decode it, what it means.
+public struct PointDefinition: Sendable, Hashable {
+    public var id: String
+    /// The engineer's name, Chinese allowed (e.g. `可燃气体浓度`).
+    public var name: String?
+    public var table: ModbusTable
+    /// 0-based protocol address of the first register (or bit).
+    public var address: Int
+    public var type: DataType
+    public var order: ByteOrder
+    /// Scaling, sentinels, NE43 and range checks.
+    public var conversion: Conversion
+    /// Canonical engineering unit (see ``EngineeringUnit``).
+    public var unit: String?
+    public var category: PointCategory
+    /// For a flag point: what it signals when set.
+    public var status: StatusRole?
+    /// For an enum point: each raw value's label and what it signals.
+    public var states: [Int: PointState]?
+    /// For a status point: the ids of the value points it qualifies; nil means all of its device (or channel).
+    public var qualifies: [String]?
+    /// Default alarm limits, overridable per site.
+    public var alarms: AlarmLimits?
+    /// The channel (1-based) of a channel point.
+    public var channel: Int?
+    /// The line of the point in its map, for messages.
+    public var line: Int
+
+    /// Registers (or bits) the point occupies.
+    public var count: Int { table.holdsBits ? 1 : type.registerCount }
+
+    /// Its addresses.
+    public var addresses: ClosedRange<Int> { address...(address + count - 1) }
+
+    /// Whether the point carries a process value (not a status flag or state).
+    public var isValue: Bool { status == nil && states == nil && category != .status }
+}
+
+/// One value of an enum point.
+public struct PointState: Sendable, Hashable {
+    public var label: String
+    public var status: StatusRole?
+
+    public init(label: String, status: StatusRole? = nil) {
+        self.label = label
+        self.status = status
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Yams
+
+/// A YAML file read and composed into nodes that remember their line and column.
+struct YAMLDocument {
+    let source: SourceFile
+    let root: Node
+
+    /// Reads and parses a file; syntax errors become issues pointing at the line.
+    /// - Returns: nil when the file cannot be read or parsed (the reason is in `log`).
+    static func load(path: String, displayName: String? = nil, log: IssueLog) -> YAMLDocument? {
+        let name = displayName ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            log.add(ConfigIssue(.error, file: name, line: 0, column: 0, message: exists ? "cannot read the file" : "no such file"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            log.add(ConfigIssue(.error, file: name, line: 0, column: 0, message: "the file is not UTF-8 text"))
+            return nil
+        }
+        return parse(text, name: name, log: log)
+    }
+
+    /// Parses YAML text.
+    static func parse(_ text: String, name: String, log: IssueLog) -> YAMLDocument? {
+        let source = SourceFile(name: name, text: text)
+        do {
+            guard let root = try Yams.compose(yaml: text) else {
+                log.error("the file is empty", at: source.start)
+                return nil
+            }
+            return YAMLDocument(source: source, root: root)
+        } catch let error as YamlError {
+            log.add(issue(for: error, in: source))
+            return nil
+        } catch {
+            log.error("cannot parse YAML: \(error)", at: source.start)
+            return nil
+        }
+    }
+
+    private static func issue(for error: YamlError, in source: SourceFile) -> ConfigIssue {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return SourcePosition(file: source, line: mark.line, column: mark.column).issue(.error, "YAML syntax: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let position = SourcePosition(file: source, line: context.mark.line, column: context.mark.column)
+            return position.issue(.error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): each key may appear once")
+        default:
+            return source.start.issue(.error, "YAML: \(error)")
+        }
+    }
+
+    func position(of node: Node) -> SourcePosition {
+        guard let mark = node.mark else { return source.start }
+        return SourcePosition(file: source, line: mark.line, column: mark.column)
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Decoding
+import DeviceMap
+import GatewayCore
+import Modbus
+import Planner
+import Polling
+
+/// `chemgate read --map`: every point of a map, read once, decoded and qualified.
+enum MapReadReport {
+    static func run(mapPath: String, unit: UInt8, link: ModbusLink) async throws {
+        let map: DeviceMap
+        do throws(ConfigErrors) {
+            map = try DeviceMapLoader.load(path: mapPath)
+        } catch {
+            Console.error(error.description)
+            throw ExitStatus.usage.exitCode
+        }
+        var readout: DeviceReadout
+        do throws(PlanningError) {
+            readout = try DeviceReadout(map: map, unit: unit)
+        } catch {
+            Console.error("error: \(mapPath): \(error)")
+            throw ExitStatus.usage.exitCode
+        }
+        let start = ContinuousClock.now
+        let readings = await readout.readOnce(over: link)
+        let elapsed = ContinuousClock.now - start
+        Console.out("\(link.endpoint) unit \(unit): \(map.vendor) \(map.model), \(readings.count) points in \(readout.plan.reads.count) reads, \(elapsed.formattedMilliseconds)")
+        let rows = [["point", "name", "value", "unit", "quality", "address"]]
+            + readings.map { reading -> [String] in
+                let point = reading.point
+                return [
+                    point.id, point.name ?? "", display(reading), point.unit ?? "", reading.quality.description,
+                    "\(point.table) \(point.address)",
+                ]
+            }
+        for line in TextTable.render(rows) { Console.out(line) }
+        for (id, error) in readout.isolated.sorted(by: { $0.key < $1.key }) {
+            Console.error("warning: point '\(id)' isolated: \(error); check its address in \(mapPath)")
+        }
+        if readings.allSatisfy({ $0.quality.level == .bad }) { throw ExitStatus.communicationFailure.exitCode }
+    }
+
+    private static func display(_ reading: PointReading) -> String {
+        let point = reading.point
+        switch reading.value.value {
+        case nil: return "-"
+        case .bool(let flag): return flag ? "1" : "0"
+        case .text(let text): return "\"\(text)\""
+        case .number(let number):
+            if let states = point.states {
+                let label = states[Int(number)]?.label ?? "unknown state"
+                return "\(Int(number)) (\(label))"
+            }
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        }
+    }
+}
