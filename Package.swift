@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "DeviceMapTests",
             dependencies: ["DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

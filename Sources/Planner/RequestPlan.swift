@@ -96,8 +96,8 @@ public struct RequestPlan: Sendable, Hashable {
     /// The plan without the points `ids` (a point isolated as a configuration error).
     ///
     /// Reads left with no points are dropped; the others shrink to the span of their remaining points. Where a
-    /// removed point leaves a gap wider than the device's `maxGap` inside a read, the read is split there, so the
-    /// plan stays within its limits and no longer reads the removed point's addresses.
+    /// removed point leaves a gap wider than the device's `maxGap` inside a read (or, for a `singleRegister`
+    /// device, separates overlap groups), the read is split there, so the plan stays within its limits.
     /// - Parameter ids: The points to stop reading.
     /// - Returns: The plan without those points.
     public func removing(pointIDs ids: Set<String>) -> RequestPlan {
@@ -109,7 +109,9 @@ public struct RequestPlan: Sendable, Hashable {
             let groups = PointGroup.groups(of: remaining)
             var pieces: [[PointGroup]] = []
             for group in groups {
-                if let previous = pieces.last?.last, group.first - previous.last - 1 <= limits.gapAllowance {
+                if !limits.singleRegister, let previous = pieces.last?.last,
+                    group.first - previous.last - 1 <= limits.gapAllowance
+                {
                     pieces[pieces.count - 1].append(group)
                 } else {
                     pieces.append([group])

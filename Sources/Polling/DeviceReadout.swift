@@ -1,8 +1,8 @@
+import Decoding
 public import DeviceMap
 import GatewayCore
 public import Modbus
 public import Planner
-import Decoding
 
 /// Reads a device's points through its request plan and decodes them.
 ///
@@ -69,9 +69,17 @@ public struct DeviceReadout: Sendable {
             case .bits(let bits):
                 raw = Decoder.decode(bit: bits[offset])
             case .registers(let registers):
-                raw = Decoder.decode(registers: registers[offset..<(offset + point.count)], as: point.type, order: point.order)
+                raw = Decoder.decode(
+                    registers: registers[offset..<(offset + point.count)],
+                    as: point.type,
+                    order: point.order
+                )
             }
-            return PointReading(point: point, value: Decoder.convert(raw, type: point.type, with: point.conversion), time: time)
+            return PointReading(
+                point: point,
+                value: Decoder.convert(raw, type: point.type, with: point.conversion),
+                time: time
+            )
         }
     }
 
@@ -79,7 +87,11 @@ public struct DeviceReadout: Sendable {
         read.pointIDs.compactMap { id in
             guard let point = map.point(id) else { return nil }
             let empty = RawReading(value: .invalid("not read"), bits: 0)
-            return PointReading(point: point, value: DecodedValue(value: nil, quality: quality, raw: empty, signals: []), time: .now)
+            return PointReading(
+                point: point,
+                value: DecodedValue(value: nil, quality: quality, raw: empty, signals: []),
+                time: .now
+            )
         }
     }
 }

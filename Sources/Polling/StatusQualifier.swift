@@ -14,7 +14,9 @@ public enum StatusQualifier {
         case .bool(true):
             if let role = point.status { roles.insert(role) }
         case .number(let number):
-            if let states = point.states, let state = states[Int(number)], let role = state.status { roles.insert(role) }
+            if let states = point.states, let state = states[Int(number)], let role = state.status {
+                roles.insert(role)
+            }
         default:
             break
         }

@@ -17,7 +17,10 @@ struct CheckReport {
         ]
         let linkRows = site.links.map { link -> [String] in
             let devices = site.devices.filter { $0.link == link.id }
-            return [link.id, link.endpoint.description, "\(devices.count) device\(devices.count == 1 ? "" : "s")", "timeout \(link.options.responseTimeout.chemgateText)"]
+            return [
+                link.id, link.endpoint.description, "\(devices.count) device\(devices.count == 1 ? "" : "s")",
+                "timeout \(link.options.responseTimeout.chemgateText)",
+            ]
         }
         lines += TextTable.render(linkRows)
         lines += ["", "scan classes:"]
@@ -26,7 +29,10 @@ struct CheckReport {
             guard !entries.isEmpty else { return nil }
             let reads = entries.reduce(0) { $0 + $1.plan.reads.count }
             let points = entries.reduce(0) { $0 + $1.points.count }
-            return [scanClass.name, scanClass.period.chemgateText, "\(points) points", "\(reads) reads per cycle", "\(Set(entries.map(\.device.id)).count) devices"]
+            return [
+                scanClass.name, scanClass.period.chemgateText, "\(points) points", "\(reads) reads per cycle",
+                "\(Set(entries.map(\.device.id)).count) devices",
+            ]
         }
         lines += TextTable.render(classRows)
         let estimates = BusTimeEstimate.estimates(for: site, plan: plan)
@@ -34,7 +40,8 @@ struct CheckReport {
             lines += ["", "RS-485 bus time per cycle (estimated, every device answering):"]
             var warnings: [String] = []
             let rows = estimates.map { estimate -> [String] in
-                let format = "\(estimate.port.baud) \(estimate.port.dataBits)\(estimate.port.parity.rawValue)\(estimate.port.stopBits)"
+                let format =
+                    "\(estimate.port.baud) \(estimate.port.dataBits)\(estimate.port.parity.rawValue)\(estimate.port.stopBits)"
                 if estimate.cycle > estimate.period {
                     warnings.append(
                         "warning: link '\(estimate.link)', scan class '\(estimate.scanClass)': one cycle needs \(estimate.cycle.chemgateText) of bus time but the period is \(estimate.period.chemgateText); slow the scan class, raise the baud rate or move devices to another line"
@@ -60,7 +67,9 @@ struct CheckReport {
         var lines = ["", "request plans:"]
         for entry in plan.entries {
             let device = entry.device
-            lines.append("  \(device.id) (unit \(device.unit) on \(device.link), \(device.mapReference)), scan \(entry.scanClass):")
+            lines.append(
+                "  \(device.id) (unit \(device.unit) on \(device.link), \(device.mapReference)), scan \(entry.scanClass):"
+            )
             for read in entry.plan.reads { lines.append("    \(read)") }
         }
         return lines.joined(separator: "\n")

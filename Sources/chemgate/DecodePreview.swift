@@ -16,7 +16,8 @@ struct DecodePreview {
             let lines = orders.map { order -> String in
                 let reading = Decoder.decode(registers: registers, as: type, order: order)
                 let label = order.name(width: max(type.width, 16))
-                return "  \(label)\(String(repeating: " ", count: max(0, 9 - label.count)))\(Self.format(reading.value))"
+                return
+                    "  \(label)\(String(repeating: " ", count: max(0, 9 - label.count)))\(Self.format(reading.value))"
             }
             return (["decoded as \(type):"] + lines).joined(separator: "\n")
         }

@@ -13,7 +13,8 @@ struct DecodeType: ExpressibleByArgument {
             dataType = .bit(bit)
         case ("bits", let parameter?):
             let bounds = parameter.split(separator: "-").compactMap { Int($0) }
-            guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1]) else { return nil }
+            guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1])
+            else { return nil }
             dataType = .bitField(bounds[0]...bounds[1])
         case ("string", let parameter?):
             guard let registers = Int(parameter), (1...125).contains(registers) else { return nil }

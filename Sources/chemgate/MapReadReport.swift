@@ -26,8 +26,11 @@ enum MapReadReport {
         let start = ContinuousClock.now
         let readings = await readout.readOnce(over: link)
         let elapsed = ContinuousClock.now - start
-        Console.out("\(link.endpoint) unit \(unit): \(map.vendor) \(map.model), \(readings.count) points in \(readout.plan.reads.count) reads, \(elapsed.formattedMilliseconds)")
-        let rows = [["point", "name", "value", "unit", "quality", "address"]]
+        Console.out(
+            "\(link.endpoint) unit \(unit): \(map.vendor) \(map.model), \(readings.count) points in \(readout.plan.reads.count) reads, \(elapsed.formattedMilliseconds)"
+        )
+        let rows =
+            [["point", "name", "value", "unit", "quality", "address"]]
             + readings.map { reading -> [String] in
                 let point = reading.point
                 return [

@@ -1,6 +1,6 @@
 public import ArgumentParser
-public import Modbus
 import Decoding
+public import Modbus
 
 /// `chemgate read`: one read from a live device, printed register by register.
 struct ReadCommand: AsyncParsableCommand {
@@ -41,7 +41,8 @@ struct ReadCommand: AsyncParsableCommand {
     var count: Int?
 
     @Option(
-        help: "Decode as: int16, uint16, int32, uint32, int64, uint64, float32, float64, bcd16, bcd32, bool, bit:N, bits:LO-HI, string:N."
+        help:
+            "Decode as: int16, uint16, int32, uint32, int64, uint64, float32, float64, bcd16, bcd32, bool, bit:N, bits:LO-HI, string:N."
     )
     var type: DecodeType?
 
@@ -59,14 +60,18 @@ struct ReadCommand: AsyncParsableCommand {
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 ms") }
         if let order, order.lowercased() != "all", ByteOrder(name: order) == nil {
-            throw ValidationError("--order '\(order)': allowed ABCD, BADC, CDAB, DCBA, ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA, AB, BA or all")
+            throw ValidationError(
+                "--order '\(order)': allowed ABCD, BADC, CDAB, DCBA, ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA, AB, BA or all"
+            )
         }
         if order != nil, type == nil { throw ValidationError("--order needs --type") }
         if map != nil, type != nil || count != nil {
             throw ValidationError("--map reads the points of the map: leave out --type and --count")
         }
         if let type, let count, !table.holdsBits, count != type.dataType.registerCount {
-            throw ValidationError("--type \(type.dataType) spans \(type.dataType.registerCount) registers; leave out --count or set it to that")
+            throw ValidationError(
+                "--type \(type.dataType) spans \(type.dataType.registerCount) registers; leave out --count or set it to that"
+            )
         }
         do throws(ModbusError) {
             _ = try ModbusEndpoint(url: endpoint)

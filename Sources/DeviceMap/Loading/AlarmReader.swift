@@ -5,7 +5,9 @@ enum AlarmReader {
     static let keys = ["ll", "l", "h", "hh", "level1", "level2", "deadband", "on_delay", "off_delay"]
 
     static func read(_ parent: MappingReader, key: String) -> AlarmLimits? {
-        guard let reader = parent.mapping(key, context: "alarms of \(parent.context)", allowed: keys) else { return nil }
+        guard let reader = parent.mapping(key, context: "alarms of \(parent.context)", allowed: keys) else {
+            return nil
+        }
         var limits = AlarmLimits(
             lowLow: reader.double("ll"),
             low: reader.double("l"),

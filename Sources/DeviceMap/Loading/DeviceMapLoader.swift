@@ -37,7 +37,14 @@ public enum DeviceMapLoader {
     }
 
     static func read(_ document: YAMLDocument, log: IssueLog) -> DeviceMap? {
-        guard let top = MappingReader(document.root, context: "the device map", allowed: topKeys, document: document, log: log)
+        guard
+            let top = MappingReader(
+                document.root,
+                context: "the device map",
+                allowed: topKeys,
+                document: document,
+                log: log
+            )
         else { return nil }
         let vendor = top.string("vendor", required: true)
         let model = top.string("model", required: true)
@@ -55,7 +62,10 @@ public enum DeviceMapLoader {
             let reader = PointReader(node: node, defaults: defaults, channels: channels, document: document, log: log)
             for point in reader.read() {
                 if let line = firstLine[point.id] {
-                    log.error("duplicate point id '\(point.id)': already used on line \(line)", at: document.position(of: node))
+                    log.error(
+                        "duplicate point id '\(point.id)': already used on line \(line)",
+                        at: document.position(of: node)
+                    )
                     continue
                 }
                 firstLine[point.id] = point.line
@@ -78,7 +88,9 @@ public enum DeviceMapLoader {
     }
 
     private static func readSource(_ top: MappingReader) -> MapSource? {
-        guard let reader = top.mapping("source", context: "source", allowed: sourceKeys, required: true) else { return nil }
+        guard let reader = top.mapping("source", context: "source", allowed: sourceKeys, required: true) else {
+            return nil
+        }
         guard let document = reader.string("document", required: true) else { return nil }
         return MapSource(
             document: document,
@@ -129,7 +141,10 @@ public enum DeviceMapLoader {
             else { continue }
             let to = reader.int("to", in: 0...65535) ?? from
             guard from <= to else {
-                reader.log.error("forbidden range \(from)..\(to) runs backwards: 'from' must not exceed 'to'", at: reader.position(of: "to"))
+                reader.log.error(
+                    "forbidden range \(from)..\(to) runs backwards: 'from' must not exceed 'to'",
+                    at: reader.position(of: "to")
+                )
                 continue
             }
             forbidden[table, default: []].append(from...to)

@@ -18,11 +18,20 @@ struct DeviceReader {
         for node in top.sequence("devices", required: true) ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "device '\($0)'" } ?? "a device"
             guard
-                let reader = MappingReader(node, context: name, allowed: SiteConfigLoader.deviceKeys, document: top.document, log: log),
+                let reader = MappingReader(
+                    node,
+                    context: name,
+                    allowed: SiteConfigLoader.deviceKeys,
+                    document: top.document,
+                    log: log
+                ),
                 let device = read(reader, maps: &maps)
             else { continue }
             if let line = seenIDs[device.id] {
-                log.error("duplicate device id '\(device.id)': already used on line \(line)", at: reader.position(of: "id"))
+                log.error(
+                    "duplicate device id '\(device.id)': already used on line \(line)",
+                    at: reader.position(of: "id")
+                )
                 continue
             }
             seenIDs[device.id] = device.line
@@ -57,8 +66,13 @@ struct DeviceReader {
         let link = linkID.flatMap { id in links.first { $0.config.id == id } }
         if let linkID, link == nil {
             var message = "unknown link '\(linkID)'"
-            if let suggestion = nearest(to: linkID, in: links.map(\.config.id)) { message += "; did you mean '\(suggestion)'?" }
-            log.error(message + " Links: \(links.map(\.config.id).joined(separator: ", "))", at: reader.position(of: "link"))
+            if let suggestion = nearest(to: linkID, in: links.map(\.config.id)) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            log.error(
+                message + " Links: \(links.map(\.config.id).joined(separator: ", "))",
+                at: reader.position(of: "link")
+            )
         }
         let isSerial = link?.config.endpoint.isSerial ?? false
         let unit = reader.int("unit", required: true, in: isSerial ? 1...247 : 0...255)
@@ -103,7 +117,9 @@ struct DeviceReader {
             guard let pointID = key.scalar?.string else { continue }
             guard map.point(pointID) != nil else {
                 var message = "the map \(map.path) has no point '\(pointID)'"
-                if let suggestion = nearest(to: pointID, in: map.points.map(\.id)) { message += "; did you mean '\(suggestion)'?" }
+                if let suggestion = nearest(to: pointID, in: map.points.map(\.id)) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
                 log.error(message, at: top.document.position(of: key))
                 continue
             }

@@ -14,11 +14,17 @@ struct PointChecks {
         for point in points {
             let position = SourcePosition(file: file, line: point.line, column: 5)
             if point.address + point.count - 1 > 65535 {
-                log.error("point '\(point.id)' runs past address 65535 (\(point.address) + \(point.count) registers)", at: position)
+                log.error(
+                    "point '\(point.id)' runs past address 65535 (\(point.address) + \(point.count) registers)",
+                    at: position
+                )
             }
             let maximum = point.table.holdsBits ? defaults.maxBits : defaults.maxRegisters
             if point.count > maximum {
-                log.error("point '\(point.id)' needs \(point.count) registers, but max_registers is \(maximum)", at: position)
+                log.error(
+                    "point '\(point.id)' needs \(point.count) registers, but max_registers is \(maximum)",
+                    at: position
+                )
             }
             if let range = forbidden[point.table]?.first(where: { $0.overlaps(point.addresses) }) {
                 log.error(

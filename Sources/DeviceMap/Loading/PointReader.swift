@@ -6,7 +6,8 @@ import Yams
 /// Reads one entry of a device map's `points:` list.
 struct PointReader {
     static let keys = [
-        "id", "name", "description", "table", "address", "plc_address", "type", "bit", "bits", "length", "order", "scale",
+        "id", "name", "description", "table", "address", "plc_address", "type", "bit", "bits", "length", "order",
+        "scale",
         "offset", "range", "unit", "decimals", "category", "status", "states", "qualifies", "sentinels", "ne43",
         "measuring_range", "alarms", "stride",
     ]
@@ -23,7 +24,9 @@ struct PointReader {
     /// The point, or one point per channel for a point with a stride; empty when it is unusable.
     func read() -> [PointDefinition] {
         let idNode: String = (node.mapping?["id"]?.scalar?.string).map { "point '\($0)'" } ?? "a point"
-        guard let reader = MappingReader(node, context: idNode, allowed: Self.keys, document: document, log: log) else { return [] }
+        guard let reader = MappingReader(node, context: idNode, allowed: Self.keys, document: document, log: log) else {
+            return []
+        }
         let id = reader.string("id", required: true)
         if let id, !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
             log.error("point id '\(id)' may hold only letters, digits, '_', '-' and '.'", at: reader.position(of: "id"))
@@ -37,7 +40,10 @@ struct PointReader {
         let category = readCategory(reader, isStatus: status != nil || states != nil)
         let alarms = AlarmReader.read(reader, key: "alarms")
         if alarms != nil, status != nil || states != nil || type.map(Self.isFlag) == true {
-            log.error("alarms belong on analog points; \(reader.context) is a status or flag point", at: reader.keyPosition(of: "alarms"))
+            log.error(
+                "alarms belong on analog points; \(reader.context) is a status or flag point",
+                at: reader.keyPosition(of: "alarms")
+            )
         }
         let qualifies = reader.sequence("qualifies")?.compactMap { item -> String? in
             guard let name = item.scalar?.string else {
@@ -47,11 +53,17 @@ struct PointReader {
             return name
         }
         if qualifies != nil, status == nil, states == nil {
-            log.error("'qualifies' belongs on a status point (one with 'status' or 'states')", at: reader.keyPosition(of: "qualifies"))
+            log.error(
+                "'qualifies' belongs on a status point (one with 'status' or 'states')",
+                at: reader.keyPosition(of: "qualifies")
+            )
         }
         let stride = reader.int("stride", in: 0...4096)
         if stride != nil, channels == nil {
-            log.error("'stride' repeats a point per channel, but the map sets no 'channels'", at: reader.keyPosition(of: "stride"))
+            log.error(
+                "'stride' repeats a point per channel, but the map sets no 'channels'",
+                at: reader.keyPosition(of: "stride")
+            )
         }
         guard let id, let table, let address, let type, let order, let conversion, let category else { return [] }
         let base = PointDefinition(
@@ -97,7 +109,10 @@ struct PointReader {
         var address = reader.int("address", in: 0...65535)
         if reader.has("plc_address") {
             if reader.has("address") {
-                log.error("write either 'address' (0-based) or 'plc_address' (1-based 4xxxx), not both", at: reader.keyPosition(of: "plc_address"))
+                log.error(
+                    "write either 'address' (0-based) or 'plc_address' (1-based 4xxxx), not both",
+                    at: reader.keyPosition(of: "plc_address")
+                )
             }
             if let text = reader.node("plc_address")?.scalar?.string {
                 if let (plcTable, plcAddress) = PLCAddress.parse(text) {
@@ -117,7 +132,10 @@ struct PointReader {
                 }
             }
         } else if !reader.has("address") {
-            log.error("\(reader.context) needs 'address' (0-based protocol address) or 'plc_address' (1-based, e.g. 40001)", at: reader.position)
+            log.error(
+                "\(reader.context) needs 'address' (0-based protocol address) or 'plc_address' (1-based, e.g. 40001)",
+                at: reader.position
+            )
         }
         if table == nil, !reader.has("table"), !reader.has("plc_address") {
             log.error("\(reader.context) needs 'table': \(TableName.allowed)", at: reader.position)
@@ -157,7 +175,10 @@ struct PointReader {
             log.error("'length' (registers of text) goes with type: string", at: reader.keyPosition(of: "length"))
         }
         if let type, let table, table.holdsBits, type != .bool {
-            log.error("the \(table) table holds single bits: use type bool (or leave 'type' out), not \(type)", at: reader.position(of: "type"))
+            log.error(
+                "the \(table) table holds single bits: use type bool (or leave 'type' out), not \(type)",
+                at: reader.position(of: "type")
+            )
             return nil
         }
         return type
@@ -166,8 +187,12 @@ struct PointReader {
     private func readBitField(_ reader: MappingReader) -> DataType? {
         guard let text = reader.node("bits", required: true)?.scalar?.string else { return nil }
         let bounds = text.split(separator: "-").compactMap { Int(String($0).trimmingSpaces) }
-        guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1]) else {
-            log.error("'bits' is a range LO-HI of bit numbers 0–15, such as 0-3, not '\(text)'", at: reader.position(of: "bits"))
+        guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1])
+        else {
+            log.error(
+                "'bits' is a range LO-HI of bit numbers 0–15, such as 0-3, not '\(text)'",
+                at: reader.position(of: "bits")
+            )
             return nil
         }
         return .bitField(bounds[0]...bounds[1])
@@ -194,12 +219,18 @@ struct PointReader {
             }
         case .int32, .uint32, .float32, .bcd32:
             if width != 32 {
-                log.error("\(type) spans 2 registers: use ABCD, BADC, CDAB or DCBA, not \(name)", at: reader.position(of: "order"))
+                log.error(
+                    "\(type) spans 2 registers: use ABCD, BADC, CDAB or DCBA, not \(name)",
+                    at: reader.position(of: "order")
+                )
                 return nil
             }
         case .int64, .uint64, .float64:
             if width == 16 {
-                log.error("\(type) spans 4 registers: use ABCDEFGH, BADCFEHG, GHEFCDAB or HGFEDCBA, not \(name)", at: reader.position(of: "order"))
+                log.error(
+                    "\(type) spans 4 registers: use ABCDEFGH, BADCFEHG, GHEFCDAB or HGFEDCBA, not \(name)",
+                    at: reader.position(of: "order")
+                )
                 return nil
             }
         }
@@ -215,8 +246,13 @@ struct PointReader {
         guard let text = reader.string("unit") else { return nil }
         guard let unit = EngineeringUnit.canonical(text) else {
             var message = "unknown unit '\(text)'"
-            if let suggestion = nearest(to: text, in: EngineeringUnit.all) { message += "; did you mean '\(suggestion)'?" }
-            log.error(message + " Allowed: " + EngineeringUnit.all.joined(separator: " "), at: reader.position(of: "unit"))
+            if let suggestion = nearest(to: text, in: EngineeringUnit.all) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            log.error(
+                message + " Allowed: " + EngineeringUnit.all.joined(separator: " "),
+                at: reader.position(of: "unit")
+            )
             return nil
         }
         return unit
@@ -258,12 +294,18 @@ struct PointReader {
         }
         guard let entries = reader.entries("states") else { return (role, nil) }
         if reader.has("status") {
-            log.error("write either 'status' (a flag) or 'states' (an enum), not both", at: reader.keyPosition(of: "states"))
+            log.error(
+                "write either 'status' (a flag) or 'states' (an enum), not both",
+                at: reader.keyPosition(of: "states")
+            )
         }
         var states: [Int: PointState] = [:]
         for (key, value) in entries {
             guard let raw = key.int else {
-                log.error("state values are whole numbers, not '\(key.scalar?.string ?? key.kindName)'", at: document.position(of: key))
+                log.error(
+                    "state values are whole numbers, not '\(key.scalar?.string ?? key.kindName)'",
+                    at: document.position(of: key)
+                )
                 continue
             }
             if let label = value.scalar?.string {
@@ -271,7 +313,13 @@ struct PointReader {
                 continue
             }
             guard
-                let state = MappingReader(value, context: "state \(raw)", allowed: ["label", "status"], document: document, log: log),
+                let state = MappingReader(
+                    value,
+                    context: "state \(raw)",
+                    allowed: ["label", "status"],
+                    document: document,
+                    log: log
+                ),
                 let label = state.string("label", required: true)
             else { continue }
             var stateRole: StatusRole?
@@ -305,7 +353,10 @@ struct PointReader {
                     log.error("the raw range needs two different ends", at: rangeReader.position(of: "raw"))
                     valid = false
                 } else {
-                    conversion.scaling = .linear(raw: min(raw.0, raw.1)...max(raw.0, raw.1), engineering: engineering.0...engineering.1)
+                    conversion.scaling = .linear(
+                        raw: min(raw.0, raw.1)...max(raw.0, raw.1),
+                        engineering: engineering.0...engineering.1
+                    )
                     if raw.0 > raw.1 || engineering.0 > engineering.1 {
                         log.error("write both ranges low end first, as [low, high]", at: rangeReader.position)
                         valid = false
@@ -320,7 +371,10 @@ struct PointReader {
         conversion.decimals = reader.int("decimals", in: 0...9)
         if let ne43 = reader.bool("ne43"), ne43 {
             guard case .linear = conversion.scaling else {
-                log.error("ne43 needs a 'range' whose raw ends are the 4 mA and 20 mA readings", at: reader.keyPosition(of: "ne43"))
+                log.error(
+                    "ne43 needs a 'range' whose raw ends are the 4 mA and 20 mA readings",
+                    at: reader.keyPosition(of: "ne43")
+                )
                 return nil
             }
             conversion.ne43 = true
@@ -329,13 +383,19 @@ struct PointReader {
             if let range = pairNode(reader, "measuring_range"), range.0 < range.1 {
                 conversion.measuringRange = range.0...range.1
             } else {
-                log.error("measuring_range is [low, high] in engineering units", at: reader.position(of: "measuring_range"))
+                log.error(
+                    "measuring_range is [low, high] in engineering units",
+                    at: reader.position(of: "measuring_range")
+                )
                 valid = false
             }
         }
         for (key, value) in reader.entries("sentinels") ?? [] {
             guard let raw = key.int, raw >= 0 else {
-                log.error("sentinel keys are raw register values such as 0xFFFF, not '\(key.scalar?.string ?? key.kindName)'", at: document.position(of: key))
+                log.error(
+                    "sentinel keys are raw register values such as 0xFFFF, not '\(key.scalar?.string ?? key.kindName)'",
+                    at: document.position(of: key)
+                )
                 valid = false
                 continue
             }

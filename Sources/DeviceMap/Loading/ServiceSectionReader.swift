@@ -13,7 +13,14 @@ enum ServiceSectionReader {
         var uplinks: [UplinkConfig] = []
         for node in top.sequence("uplinks") ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "uplink '\($0)'" } ?? "an uplink"
-            guard let reader = MappingReader(node, context: name, allowed: uplinkKeys, document: top.document, log: top.log),
+            guard
+                let reader = MappingReader(
+                    node,
+                    context: name,
+                    allowed: uplinkKeys,
+                    document: top.document,
+                    log: top.log
+                ),
                 let id = reader.string("id", required: true),
                 let url = reader.string("url", required: true)
             else { continue }
@@ -61,7 +68,10 @@ enum ServiceSectionReader {
             if let bytes = ByteSizeText.parse(text) {
                 storage.maxBytes = bytes
             } else {
-                reader.log.error("max_size is a size such as 500MB or 2GB, not '\(text)'", at: reader.position(of: "max_size"))
+                reader.log.error(
+                    "max_size is a size such as 500MB or 2GB, not '\(text)'",
+                    at: reader.position(of: "max_size")
+                )
             }
         }
         return storage
@@ -76,7 +86,10 @@ enum ServiceSectionReader {
                 status.host = String(parts[0])
                 status.port = port
             } else {
-                reader.log.error("listen is HOST:PORT, such as 127.0.0.1:8080, not '\(listen)'", at: reader.position(of: "listen"))
+                reader.log.error(
+                    "listen is HOST:PORT, such as 127.0.0.1:8080, not '\(listen)'",
+                    at: reader.position(of: "listen")
+                )
             }
         }
         status.token = reader.string("token")
@@ -89,7 +102,10 @@ enum ServiceSectionReader {
             )
         }
         if status.token != nil {
-            reader.log.warning("a token written in the file is readable by anyone who can read it: prefer token_env", at: reader.position(of: "token"))
+            reader.log.warning(
+                "a token written in the file is readable by anyone who can read it: prefer token_env",
+                at: reader.position(of: "token")
+            )
         }
         return status
     }

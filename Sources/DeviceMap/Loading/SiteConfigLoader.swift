@@ -4,18 +4,26 @@ import Yams
 
 /// Loads a site configuration and every device map it uses, and validates them together.
 public enum SiteConfigLoader {
-    static let topKeys = ["gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status"]
+    static let topKeys = [
+        "gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status",
+    ]
     static let gatewayKeys = ["id", "enterprise", "name"]
     static let linkKeys = ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
-    static let deviceKeys = ["id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points"]
+    static let deviceKeys = [
+        "id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points",
+    ]
     static let overrideKeys = ["indicator", "alarms", "scan", "enabled"]
-    static let defaultScanClasses: [String: Duration] = ["fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60)]
+    static let defaultScanClasses: [String: Duration] = [
+        "fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60),
+    ]
 
     /// Loads `path` and the maps under its `devices_path` (default `Devices` next to the file).
     /// - Throws: ``ConfigErrors`` with every problem in the file and the maps it uses.
     public static func load(path: String) throws(ConfigErrors) -> (SiteConfig, warnings: [ConfigIssue]) {
         let log = IssueLog()
-        let config = YAMLDocument.load(path: path, log: log).flatMap { read($0, directory: directory(of: path), log: log) }
+        let config = YAMLDocument.load(path: path, log: log).flatMap {
+            read($0, directory: directory(of: path), log: log)
+        }
         guard let config, !log.hasErrors else { throw ConfigErrors(log.issues) }
         return (config, log.issues)
     }
@@ -26,14 +34,26 @@ public enum SiteConfigLoader {
     }
 
     static func read(_ document: YAMLDocument, directory: String, log: IssueLog) -> SiteConfig? {
-        guard let top = MappingReader(document.root, context: "the site configuration", allowed: topKeys, document: document, log: log)
+        guard
+            let top = MappingReader(
+                document.root,
+                context: "the site configuration",
+                allowed: topKeys,
+                document: document,
+                log: log
+            )
         else { return nil }
         let gateway = readGateway(top)
         let links = readLinks(top)
         let scanClasses = readScanClasses(top)
-        let defaultScan = top.string("default_scan") ?? (scanClasses["normal"] != nil ? "normal" : scanClasses.keys.sorted().first ?? "normal")
+        let defaultScan =
+            top.string("default_scan")
+            ?? (scanClasses["normal"] != nil ? "normal" : scanClasses.keys.sorted().first ?? "normal")
         if top.has("default_scan"), scanClasses[defaultScan] == nil {
-            log.error("default_scan '\(defaultScan)' is not a scan class; defined: \(scanClasses.keys.sorted().joined(separator: ", "))", at: top.position(of: "default_scan"))
+            log.error(
+                "default_scan '\(defaultScan)' is not a scan class; defined: \(scanClasses.keys.sorted().joined(separator: ", "))",
+                at: top.position(of: "default_scan")
+            )
         }
         let devicesPath = top.string("devices_path") ?? "Devices"
         let mapsDirectory = devicesPath.hasPrefix("/") ? devicesPath : directory + "/" + devicesPath
@@ -78,11 +98,21 @@ public enum SiteConfigLoader {
         var links: [ReadLink] = []
         for node in top.sequence("links", required: true) ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "link '\($0)'" } ?? "a link"
-            guard let reader = MappingReader(node, context: name, allowed: linkKeys, document: top.document, log: top.log),
+            guard
+                let reader = MappingReader(
+                    node,
+                    context: name,
+                    allowed: linkKeys,
+                    document: top.document,
+                    log: top.log
+                ),
                 let id = reader.string("id", required: true)
             else { continue }
             if let existing = links.first(where: { $0.config.id == id }) {
-                top.log.error("duplicate link id '\(id)': already used on line \(existing.line)", at: reader.position(of: "id"))
+                top.log.error(
+                    "duplicate link id '\(id)': already used on line \(existing.line)",
+                    at: reader.position(of: "id")
+                )
                 continue
             }
             guard let url = reader.string("endpoint", required: true) else { continue }
@@ -96,13 +126,19 @@ public enum SiteConfigLoader {
             var options = ModbusLinkOptions()
             options.responseTimeout = reader.duration("timeout") ?? options.responseTimeout
             options.byteTimeout = reader.duration("byte_timeout") ?? options.byteTimeout
-            options.reconnectAfterTimeouts = reader.int("reconnect_after_timeouts", in: 0...1000) ?? options.reconnectAfterTimeouts
+            options.reconnectAfterTimeouts =
+                reader.int("reconnect_after_timeouts", in: 0...1000) ?? options.reconnectAfterTimeouts
             if options.responseTimeout < .milliseconds(10) {
                 top.log.error("timeout of \(name) must be at least 10ms", at: reader.position(of: "timeout"))
             }
             links.append(
                 ReadLink(
-                    config: LinkConfig(id: id, endpoint: endpoint, options: options, description: reader.string("description")),
+                    config: LinkConfig(
+                        id: id,
+                        endpoint: endpoint,
+                        options: options,
+                        description: reader.string("description")
+                    ),
                     line: reader.position.line
                 )
             )
@@ -114,7 +150,9 @@ public enum SiteConfigLoader {
         guard let entries = top.entries("scan_classes") else { return defaultScanClasses }
         var classes: [String: Duration] = [:]
         for (key, value) in entries {
-            guard let name = key.scalar?.string, let text = value.scalar?.string, let period = DurationText.parse(text), period > .zero else {
+            guard let name = key.scalar?.string, let text = value.scalar?.string, let period = DurationText.parse(text),
+                period > .zero
+            else {
                 top.log.error(
                     "each scan class is 'name: period', such as 'fast: 1s', not '\(value.scalar?.string ?? value.kindName)'",
                     at: top.document.position(of: value)
@@ -122,7 +160,10 @@ public enum SiteConfigLoader {
                 continue
             }
             if period < .milliseconds(10) {
-                top.log.error("scan class '\(name)': a period under 10ms is not a Modbus poll rate", at: top.document.position(of: value))
+                top.log.error(
+                    "scan class '\(name)': a period under 10ms is not a Modbus poll rate",
+                    at: top.document.position(of: value)
+                )
             }
             classes[name] = period
         }
@@ -150,7 +191,9 @@ struct MapCache {
         let path = directory + "/" + relative
         guard FileManager.default.fileExists(atPath: path) else {
             var message = "no device map '\(reference)' (looked for \(displayDirectory)/\(relative))"
-            if let suggestion = nearest(to: relative, in: availableMaps()) { message += "; did you mean '\(suggestion.dropLast(5))'?" }
+            if let suggestion = nearest(to: relative, in: availableMaps()) {
+                message += "; did you mean '\(suggestion.dropLast(5))'?"
+            }
             log.error(message, at: position)
             loaded[reference] = .some(nil)
             return nil

@@ -22,7 +22,12 @@ public struct SitePlan: Sendable, Hashable {
             let byClass = Dictionary(grouping: device.points, by: \.scanClass)
             for (scanClass, points) in byClass.sorted(by: { $0.key < $1.key }) {
                 let planned = points.map {
-                    PlannedPoint(id: $0.id, table: $0.definition.table, address: $0.definition.address, count: $0.definition.count)
+                    PlannedPoint(
+                        id: $0.id,
+                        table: $0.definition.table,
+                        address: $0.definition.address,
+                        count: $0.definition.count
+                    )
                 }
                 do throws(PlanningError) {
                     let plan = try RequestPlan.make(points: planned, limits: device.map.plannerLimits)
@@ -37,7 +42,13 @@ public struct SitePlan: Sendable, Hashable {
                     )
                 } catch {
                     issues.append(
-                        ConfigIssue(.error, file: config.path, line: device.line, column: 5, message: "device '\(device.id)': \(error)")
+                        ConfigIssue(
+                            .error,
+                            file: config.path,
+                            line: device.line,
+                            column: 5,
+                            message: "device '\(device.id)': \(error)"
+                        )
                     )
                 }
             }

@@ -24,7 +24,14 @@ struct SourcePosition: Sendable, Hashable {
     var column: Int
 
     func issue(_ severity: ConfigIssue.Severity, _ message: String) -> ConfigIssue {
-        ConfigIssue(severity, file: file.name, line: line, column: column, message: message, sourceLine: file.line(line))
+        ConfigIssue(
+            severity,
+            file: file.name,
+            line: line,
+            column: column,
+            message: message,
+            sourceLine: file.line(line)
+        )
     }
 }
 

@@ -20,7 +20,10 @@ struct MappingReader {
         self.node = node
         self.context = context
         guard case .mapping(let mapping) = node else {
-            log.error("\(context) must be a mapping of 'key: value' lines, not \(node.kindName)", at: document.position(of: node))
+            log.error(
+                "\(context) must be a mapping of 'key: value' lines, not \(node.kindName)",
+                at: document.position(of: node)
+            )
             return nil
         }
         for (key, value) in mapping {
@@ -76,11 +79,17 @@ struct MappingReader {
     func int(_ key: String, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let value = node(key, required: required) else { return nil }
         guard let number = value.int else {
-            log.error("'\(key)' in \(context) must be a whole number, not '\(value.scalar?.string ?? value.kindName)'", at: document.position(of: value))
+            log.error(
+                "'\(key)' in \(context) must be a whole number, not '\(value.scalar?.string ?? value.kindName)'",
+                at: document.position(of: value)
+            )
             return nil
         }
         if let range, !range.contains(number) {
-            log.error("'\(key)' in \(context) must be from \(range.lowerBound) to \(range.upperBound), not \(number)", at: document.position(of: value))
+            log.error(
+                "'\(key)' in \(context) must be from \(range.lowerBound) to \(range.upperBound), not \(number)",
+                at: document.position(of: value)
+            )
             return nil
         }
         return number
@@ -89,7 +98,10 @@ struct MappingReader {
     func double(_ key: String, required: Bool = false) -> Double? {
         guard let value = node(key, required: required) else { return nil }
         guard let number = value.float ?? value.int.map(Double.init), number.isFinite else {
-            log.error("'\(key)' in \(context) must be a number, not '\(value.scalar?.string ?? value.kindName)'", at: document.position(of: value))
+            log.error(
+                "'\(key)' in \(context) must be a number, not '\(value.scalar?.string ?? value.kindName)'",
+                at: document.position(of: value)
+            )
             return nil
         }
         return number
@@ -98,7 +110,10 @@ struct MappingReader {
     func bool(_ key: String) -> Bool? {
         guard let value = node(key) else { return nil }
         guard let flag = value.bool else {
-            log.error("'\(key)' in \(context) must be true or false, not '\(value.scalar?.string ?? value.kindName)'", at: document.position(of: value))
+            log.error(
+                "'\(key)' in \(context) must be true or false, not '\(value.scalar?.string ?? value.kindName)'",
+                at: document.position(of: value)
+            )
             return nil
         }
         return flag
@@ -137,7 +152,10 @@ struct MappingReader {
     func entries(_ key: String) -> [(key: Node, value: Node)]? {
         guard let value = node(key) else { return nil }
         guard case .mapping(let mapping) = value else {
-            log.error("'\(key)' in \(context) must be a mapping of 'key: value' lines", at: document.position(of: value))
+            log.error(
+                "'\(key)' in \(context) must be a mapping of 'key: value' lines",
+                at: document.position(of: value)
+            )
             return nil
         }
         return mapping.map { ($0.key, $0.value) }

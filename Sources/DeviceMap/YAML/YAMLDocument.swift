@@ -12,7 +12,15 @@ struct YAMLDocument {
         let name = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            log.add(ConfigIssue(.error, file: name, line: 0, column: 0, message: exists ? "cannot read the file" : "no such file"))
+            log.add(
+                ConfigIssue(
+                    .error,
+                    file: name,
+                    line: 0,
+                    column: 0,
+                    message: exists ? "cannot read the file" : "no such file"
+                )
+            )
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -42,11 +50,18 @@ struct YAMLDocument {
 
     private static func issue(for error: YamlError, in source: SourceFile) -> ConfigIssue {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return SourcePosition(file: source, line: mark.line, column: mark.column).issue(.error, "YAML syntax: \(problem)")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return SourcePosition(file: source, line: mark.line, column: mark.column).issue(
+                .error,
+                "YAML syntax: \(problem)"
+            )
         case .duplicatedKeysInMapping(let duplicates, let context):
             let position = SourcePosition(file: source, line: context.mark.line, column: context.mark.column)
-            return position.issue(.error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): each key may appear once")
+            return position.issue(
+                .error,
+                "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")): each key may appear once"
+            )
         default:
             return source.start.issue(.error, "YAML: \(error)")
         }
