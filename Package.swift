@@ -129,6 +129,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PollingTests",
+            dependencies: [
+                "Polling", "DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "Simulator", "TestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Modbus", "TestSupport"],
             swiftSettings: swiftSettings
@@ -137,6 +144,7 @@ let package = Package(
             name: "ChemgateTests",
             dependencies: [
                 "chemgate",
+                "Decoding",
                 "Modbus",
                 "Simulator",
                 "TestSupport",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decoding
 import Modbus
 import Testing
 
@@ -24,7 +25,7 @@ struct ArgumentParsingTests {
         #expect(command.unit == 1)
         #expect(command.table == .holding)
         #expect(command.address == 0)
-        #expect(command.count == 1)
+        #expect(command.count == nil, "one register, or as many as --type needs")
         #expect(command.timeout == 500)
     }
 
@@ -32,6 +33,17 @@ struct ArgumentParsingTests {
         let error = #expect(throws: (any Error).self) { try ReadCommand.parse(["rtu:///dev/ttyUSB0?baud=14400"]) }
         let message = ReadCommand.message(for: error!)
         #expect(message.contains("baud rate 14400 is not supported: libmodbus 3.1.6 would silently use 9600"))
+    }
+
+    @Test func readTypeSetsTheRegisterCount() throws {
+        let command = try ReadCommand.parse(["tcp://plc", "--type", "float64", "--order", "GHEFCDAB"])
+        #expect(command.type?.dataType.registerCount == 4)
+        #expect(throws: (any Error).self) { try ReadCommand.parse(["tcp://plc", "--type", "float32", "--count", "3"]) }
+        #expect(throws: (any Error).self) {
+            try ReadCommand.parse(["tcp://plc", "--type", "float32", "--order", "ACBD"])
+        }
+        #expect(throws: (any Error).self) { try ReadCommand.parse(["tcp://plc", "--type", "bit:16"]) }
+        #expect(try ReadCommand.parse(["tcp://plc", "--type", "string:8"]).type?.dataType == .string(registers: 8))
     }
 
     @Test func readRefusesAnUnknownTable() {
