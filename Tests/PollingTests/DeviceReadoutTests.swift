@@ -90,7 +90,8 @@ struct DeviceReadoutTests {
             readings = await readout.readOnce(over: testLink(endpoint))
             #expect(Self.value(readings, "concentration")?.quality == .uncertain(.warmup))
 
-            simulator.set(.holding, unit: 3, address: 0, to: 0x0021)  // monitoring with an instrument fault (bits 4-5 = 2)
+            // Monitoring with an instrument fault (bits 4-5 = 2).
+            simulator.set(.holding, unit: 3, address: 0, to: 0x0021)
             readings = await readout.readOnce(over: testLink(endpoint))
             #expect(Self.value(readings, "fault_status")?.value.value == .number(2))
             #expect(Self.value(readings, "concentration")?.quality == .bad(.sensorFault))
