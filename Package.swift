@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -55,16 +56,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Edge rules: alarm limits with deadband and delays, report by exception, stale and frozen values. Pure.
+        .target(name: "EdgeLogic", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
         // Reading devices through their maps: plans, decoding, status qualification (and, next, scheduling).
         .target(
             name: "Polling",
             dependencies: [
                 "Decoding",
                 "DeviceMap",
+                "EdgeLogic",
                 "GatewayCore",
                 "Modbus",
                 "Planner",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,6 +94,8 @@ let package = Package(
                 "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,6 +103,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "GatewayCore",
                 "Modbus",
                 "Simulator",
                 .product(name: "Logging", package: "swift-log"),
@@ -126,6 +134,11 @@ let package = Package(
             name: "DeviceMapTests",
             dependencies: ["DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "TestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeLogicTests",
+            dependencies: ["EdgeLogic", "GatewayCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,6 +17,10 @@ public actor ModbusLink {
     private let logger: Logger
     private var context: ModbusContext?
     private var consecutiveTimeouts = 0
+    /// The units whose requests timed out since the last answer.
+    private var timeoutStreakUnits: Set<UInt8> = []
+    /// Every unit this link has sent a request to.
+    private var unitsSeen: Set<UInt8> = []
     /// Counters since the link was created.
     public private(set) var statistics = LinkStatistics()
 
@@ -116,26 +120,30 @@ public actor ModbusLink {
         guard !Task.isCancelled else { throw failure(.cancelled, unit: unit, operation: operation) }
         let context = try connectedContext(unit: unit, operation: operation)
         modbus_set_slave(context.raw, Int32(unit))
+        unitsSeen.insert(unit)
         statistics.transactions += 1
         let start = ContinuousClock.now
         do throws(SystemCallError) {
             try modbusCall { call(context.raw) }
             statistics.lastRoundTrip = ContinuousClock.now - start
             consecutiveTimeouts = 0
+            timeoutStreakUnits = []
         } catch {
             let kind = ModbusError.Kind(error, timeout: options.responseTimeout)
-            record(kind, context: context)
+            record(kind, unit: unit, context: context)
             throw failure(kind, unit: unit, operation: operation)
         }
     }
 
-    private func record(_ kind: ModbusError.Kind, context: ModbusContext) {
+    private func record(_ kind: ModbusError.Kind, unit: UInt8, context: ModbusContext) {
         statistics.failures += 1
         if kind.isTimeout {
             statistics.timeouts += 1
             consecutiveTimeouts += 1
+            timeoutStreakUnits.insert(unit)
         } else if case .exception = kind {
             consecutiveTimeouts = 0
+            timeoutStreakUnits = []
         }
         if kind.needsQuietPeriod {
             // A reply that does not match (a late answer to an earlier, timed-out request) means the
@@ -144,9 +152,13 @@ public actor ModbusLink {
             blockThread(for: options.responseTimeout)
         }
         if kind.needsFlush { modbus_flush(context.raw) }
+        // A half-open TCP connection shows only as timeouts, for every unit behind it. One dead
+        // unit behind a TCP gateway also times out, but its neighbours answer: on a link shared by
+        // several units, only a streak that spans two or more units closes the connection.
         let tooManyTimeouts =
             !endpoint.isSerial && options.reconnectAfterTimeouts > 0
             && consecutiveTimeouts >= options.reconnectAfterTimeouts
+            && (unitsSeen.count == 1 || timeoutStreakUnits.count >= 2)
         if kind.breaksConnection || tooManyTimeouts {
             logger.notice(
                 "closing link to reconnect",
@@ -157,6 +169,7 @@ public actor ModbusLink {
             )
             self.context = nil
             consecutiveTimeouts = 0
+            timeoutStreakUnits = []
         }
     }
 
@@ -186,6 +199,7 @@ public actor ModbusLink {
                 operation: operation
             )
         }
+        if options.pauseAfterConnect > .zero { blockThread(for: options.pauseAfterConnect) }
         if statistics.connects > 0 { statistics.reconnects += 1 }
         statistics.connects += 1
         logger.debug("link connected", metadata: ["endpoint": "\(endpoint)"])

@@ -13,10 +13,14 @@ public struct ModbusLinkOptions: Sendable, Hashable {
     /// The longest silence allowed between two bytes of one reply; nil disables the check.
     public var byteTimeout: Duration?
     /// On TCP, close and reopen the connection after this many timeouts in a row (a half-open
-    /// connection shows only as timeouts, since libmodbus sets no keepalive).
+    /// connection shows only as timeouts, since libmodbus sets no keepalive). On a link shared by
+    /// several units the streak must span at least two of them, so one dead unit behind a TCP
+    /// gateway does not reset its neighbours' connection.
     public var reconnectAfterTimeouts: Int
     /// Whether writes are sent.
     public var writeAccess: WriteAccess
+    /// Silence after opening the connection or port, for devices that need it before the first request.
+    public var pauseAfterConnect: Duration = .zero
 
     public init(
         responseTimeout: Duration = .milliseconds(500),

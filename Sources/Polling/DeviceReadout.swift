@@ -30,37 +30,86 @@ public struct DeviceReadout: Sendable {
 
     /// Reads every read of the plan once, in order, and returns every point's reading, qualified by
     /// the device's status points.
-    public mutating func readOnce(over link: ModbusLink) async -> [PointReading] {
+    /// - Parameters:
+    ///   - link: the link the device is on.
+    ///   - retries: extra attempts of a read that got no answer (timeout, bad CRC, reset).
+    ///   - pause: silence kept after every request (the device map's `request_pause`).
+    ///   - onlyFirstRead: read just the first read of the plan (a probe of a demoted device).
+    public mutating func readOnce(
+        over link: ModbusLink,
+        retries: Int = 0,
+        pause: Duration = .zero,
+        onlyFirstRead: Bool = false
+    ) async -> ReadoutResult {
         var readings: [PointReading] = []
-        var pending = plan.reads
+        var answered = false
+        var linkFailure: ModbusError?
+        var transactions = 0
+        var pending = onlyFirstRead ? Array(plan.reads.prefix(1)) : plan.reads
         while !pending.isEmpty {
             let read = pending.removeFirst()
-            do throws(ModbusError) {
-                let data = try await link.read(read.table, unit: unit, address: UInt16(read.address), count: read.count)
-                readings += decode(data, of: read, at: .now)
-            } catch {
-                if case .exception(.illegalDataAddress) = error.kind {
-                    if read.pointIDs.count > 1 {
-                        let split = plan.splitting(read)
-                        let replacements = split.reads.filter { !plan.reads.contains($0) }
-                        if !replacements.isEmpty {
-                            plan = split
-                            pending.insert(contentsOf: replacements, at: 0)
-                            continue
-                        }
-                    }
-                    for id in read.pointIDs { isolated[id] = error }
-                    plan = plan.removing(pointIDs: Set(read.pointIDs))
-                    readings += failed(read, quality: .bad(.configError))
-                } else {
-                    readings += failed(read, quality: Quality(error))
+            var attempt = 0
+            while true {
+                transactions += 1
+                let outcome: Result<ModbusData, ModbusError>
+                do throws(ModbusError) {
+                    outcome = .success(
+                        try await link.read(read.table, unit: unit, address: UInt16(read.address), count: read.count)
+                    )
+                } catch {
+                    outcome = .failure(error)
                 }
+                if pause > .zero { try? await Task.sleep(for: pause) }
+                switch outcome {
+                case .success(let data):
+                    answered = true
+                    readings += decode(data, of: read, at: .now())
+                case .failure(let error):
+                    if case .exception = error.kind { answered = true }
+                    if error.isLinkFailure { linkFailure = error }
+                    if error.isWorthRetrying && attempt < retries && !error.isLinkFailure {
+                        attempt += 1
+                        continue
+                    }
+                    if case .exception(.illegalDataAddress) = error.kind {
+                        readings += isolate(read, error: error, pending: &pending)
+                    } else {
+                        readings += failed(read, quality: Quality(error))
+                    }
+                }
+                break
             }
+            if linkFailure != nil { break }
         }
-        return StatusQualifier.qualify(readings, map: map)
+        if linkFailure != nil {
+            let done = Set(readings.map(\.point.id))
+            for read in pending { readings += failed(read, quality: Quality(linkFailure!)).filter { !done.contains($0.point.id) } }
+        }
+        return ReadoutResult(
+            readings: StatusQualifier.qualify(readings, map: map),
+            answered: answered,
+            linkFailure: linkFailure,
+            transactions: transactions
+        )
     }
 
-    private func decode(_ data: ModbusData, of read: PlannedRead, at time: ContinuousClock.Instant) -> [PointReading] {
+    /// Splits a multi-point read the device refused, or isolates the points of a single-group read.
+    private mutating func isolate(_ read: PlannedRead, error: ModbusError, pending: inout [PlannedRead]) -> [PointReading] {
+        if read.pointIDs.count > 1 {
+            let split = plan.splitting(read)
+            let replacements = split.reads.filter { !plan.reads.contains($0) }
+            if !replacements.isEmpty {
+                plan = split
+                pending.insert(contentsOf: replacements, at: 0)
+                return []
+            }
+        }
+        for id in read.pointIDs { isolated[id] = error }
+        plan = plan.removing(pointIDs: Set(read.pointIDs))
+        return failed(read, quality: .bad(.configError), answered: true)
+    }
+
+    private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {
         read.pointIDs.compactMap { id in
             guard let point = map.point(id) else { return nil }
             let offset = point.address - read.address
@@ -75,23 +124,17 @@ public struct DeviceReadout: Sendable {
                     order: point.order
                 )
             }
-            return PointReading(
-                point: point,
-                value: Decoder.convert(raw, type: point.type, with: point.conversion),
-                time: time
-            )
+            let value = Decoder.convert(raw, type: point.type, with: point.conversion)
+            return PointReading(point: point, value: value, timestamp: time, answered: true)
         }
     }
 
-    private func failed(_ read: PlannedRead, quality: Quality) -> [PointReading] {
+    private func failed(_ read: PlannedRead, quality: Quality, answered: Bool = false) -> [PointReading] {
         read.pointIDs.compactMap { id in
             guard let point = map.point(id) else { return nil }
             let empty = RawReading(value: .invalid("not read"), bits: 0)
-            return PointReading(
-                point: point,
-                value: DecodedValue(value: nil, quality: quality, raw: empty, signals: []),
-                time: .now
-            )
+            let value = DecodedValue(value: nil, quality: quality, raw: empty, signals: [])
+            return PointReading(point: point, value: value, timestamp: .now(), answered: answered)
         }
     }
 }

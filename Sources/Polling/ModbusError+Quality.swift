@@ -13,3 +13,22 @@ extension Quality {
         }
     }
 }
+
+extension ModbusError {
+    /// Whether the link itself failed (not one device): connection refused, reset or timed out,
+    /// serial port missing. The link backs off before trying again; devices are not blamed.
+    public var isLinkFailure: Bool {
+        switch kind {
+        case .connectionRefused, .connectionReset, .connectTimeout, .cannotOpen: true
+        default: false
+        }
+    }
+
+    /// Whether sending the same request again may succeed (no answer or a garbled one).
+    public var isWorthRetrying: Bool {
+        switch kind {
+        case .timeout, .badCRC, .invalidResponse, .wrongUnit: true
+        default: false
+        }
+    }
+}

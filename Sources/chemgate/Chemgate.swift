@@ -15,6 +15,6 @@ struct Chemgate: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        subcommands: [CheckCommand.self, ReadCommand.self, SimulateCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ReadCommand.self, SimulateCommand.self]
     )
 }

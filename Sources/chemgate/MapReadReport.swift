@@ -24,7 +24,7 @@ enum MapReadReport {
             throw ExitStatus.usage.exitCode
         }
         let start = ContinuousClock.now
-        let readings = await readout.readOnce(over: link)
+        let readings = await readout.readOnce(over: link).readings
         let elapsed = ContinuousClock.now - start
         Console.out(
             "\(link.endpoint) unit \(unit): \(map.vendor) \(map.model), \(readings.count) points in \(readout.plan.reads.count) reads, \(elapsed.formattedMilliseconds)"

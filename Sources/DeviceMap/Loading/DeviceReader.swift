@@ -136,7 +136,9 @@ struct DeviceReader {
                 indicator: point.string("indicator"),
                 alarms: AlarmReader.read(point, key: "alarms"),
                 scanClass: readScanClass(point, key: "scan"),
-                enabled: point.bool("enabled")
+                enabled: point.bool("enabled"),
+                reportDeadband: point.double("report_deadband"),
+                frozenAfter: point.duration("frozen_after")
             )
         }
         return overrides

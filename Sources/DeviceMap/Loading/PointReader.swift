@@ -9,7 +9,7 @@ struct PointReader {
         "id", "name", "description", "table", "address", "plc_address", "type", "bit", "bits", "length", "order",
         "scale",
         "offset", "range", "unit", "decimals", "category", "status", "states", "qualifies", "sentinels", "ne43",
-        "measuring_range", "alarms", "stride",
+        "measuring_range", "alarms", "stride", "report_deadband", "frozen_after",
     ]
     static let typeNames =
         "bool, bit (with bit: N), bits (with bits: LO-HI), int16, uint16, int32, uint32, int64, uint64, float32, float64, bcd16, bcd32, string (with length: N)"
@@ -80,6 +80,8 @@ struct PointReader {
             states: states,
             qualifies: qualifies,
             alarms: alarms,
+            reportDeadband: readDeadband(reader),
+            frozenAfter: reader.duration("frozen_after"),
             channel: nil,
             line: reader.position.line
         )
@@ -100,6 +102,12 @@ struct PointReader {
         case .bool, .bit: true
         default: false
         }
+    }
+
+    private func readDeadband(_ reader: MappingReader) -> Double? {
+        guard let deadband = reader.double("report_deadband") else { return nil }
+        if deadband < 0 { log.error("report_deadband must not be negative", at: reader.position(of: "report_deadband")) }
+        return deadband
     }
 
     // MARK: - Where

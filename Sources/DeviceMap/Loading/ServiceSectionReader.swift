@@ -51,6 +51,22 @@ enum ServiceSectionReader {
         return uplinks
     }
 
+    static let pollingKeys = ["retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval"]
+
+    static func polling(_ top: MappingReader) -> PollingSettings {
+        var polling = PollingSettings()
+        guard let reader = top.mapping("polling", context: "polling", allowed: pollingKeys) else { return polling }
+        polling.retries = reader.int("retries", in: 0...5) ?? polling.retries
+        polling.demoteAfter = reader.int("demote_after", in: 1...100) ?? polling.demoteAfter
+        polling.probeInterval = reader.duration("probe_interval") ?? polling.probeInterval
+        polling.staleAfterPeriods = reader.int("stale_after_periods", in: 2...100) ?? polling.staleAfterPeriods
+        polling.snapshotInterval = reader.duration("snapshot_interval") ?? polling.snapshotInterval
+        if polling.snapshotInterval < .seconds(1) {
+            reader.log.error("snapshot_interval must be at least 1s", at: reader.position(of: "snapshot_interval"))
+        }
+        return polling
+    }
+
     static func storage(_ top: MappingReader) -> StorageConfig {
         var storage = StorageConfig()
         guard let reader = top.mapping("storage", context: "storage", allowed: storageKeys) else { return storage }

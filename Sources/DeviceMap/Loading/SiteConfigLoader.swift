@@ -6,13 +6,14 @@ import Yams
 public enum SiteConfigLoader {
     static let topKeys = [
         "gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status",
+        "polling",
     ]
     static let gatewayKeys = ["id", "enterprise", "name"]
     static let linkKeys = ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
     static let deviceKeys = [
         "id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points",
     ]
-    static let overrideKeys = ["indicator", "alarms", "scan", "enabled"]
+    static let overrideKeys = ["indicator", "alarms", "scan", "enabled", "report_deadband", "frozen_after"]
     static let defaultScanClasses: [String: Duration] = [
         "fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60),
     ]
@@ -67,6 +68,7 @@ public enum SiteConfigLoader {
         let uplinks = ServiceSectionReader.uplinks(top)
         let storage = ServiceSectionReader.storage(top)
         let status = ServiceSectionReader.status(top)
+        let polling = ServiceSectionReader.polling(top)
         guard let gateway else { return nil }
         return SiteConfig(
             path: document.source.name,
@@ -77,7 +79,8 @@ public enum SiteConfigLoader {
             devices: devices,
             uplinks: uplinks,
             storage: storage,
-            status: status
+            status: status,
+            polling: polling
         )
     }
 

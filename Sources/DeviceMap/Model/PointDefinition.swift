@@ -24,6 +24,10 @@ public struct PointDefinition: Sendable, Hashable {
     public var qualifies: [String]?
     /// Default alarm limits, overridable per site.
     public var alarms: AlarmLimits?
+    /// Report by exception: the smallest change (engineering units) worth reporting; nil reports every change.
+    public var reportDeadband: Double?
+    /// An analog value unchanged this long is frozen (a stuck sensor); nil disables the check.
+    public var frozenAfter: Duration?
     /// The channel (1-based) of a channel point.
     public var channel: Int?
     /// The line of the point in its map, for messages.

@@ -14,6 +14,7 @@ public struct SiteConfig: Sendable, Hashable {
     public var uplinks: [UplinkConfig]
     public var storage: StorageConfig
     public var status: StatusConfig
+    public var polling: PollingSettings
 
     public func link(_ id: String) -> LinkConfig? { links.first { $0.id == id } }
 
@@ -67,6 +68,9 @@ public struct DeviceConfig: Sendable, Hashable {
             guard override?.enabled ?? true else { return nil }
             var alarms = definition.alarms
             if let site = override?.alarms { alarms = (alarms ?? AlarmLimits()).merged(with: site) }
+            var definition = definition
+            definition.reportDeadband = override?.reportDeadband ?? definition.reportDeadband
+            definition.frozenAfter = override?.frozenAfter ?? definition.frozenAfter
             return SitePoint(
                 definition: definition,
                 indicator: override?.indicator,
@@ -84,6 +88,8 @@ public struct PointOverride: Sendable, Hashable {
     public var alarms: AlarmLimits?
     public var scanClass: String?
     public var enabled: Bool?
+    public var reportDeadband: Double?
+    public var frozenAfter: Duration?
 }
 
 /// A point as the site polls it.
@@ -135,6 +141,22 @@ public struct StatusConfig: Sendable, Hashable {
     public var tokenEnvironment: String?
     /// Whether a token is written in the file (discouraged: prefer `token_env`).
     public var token: String?
+
+    public init() {}
+}
+
+/// How devices are polled and readings reported. The `polling:` section of the site file.
+public struct PollingSettings: Sendable, Hashable {
+    /// Extra attempts of a failed read before it counts as failed.
+    public var retries = 1
+    /// Failed poll cycles in a row before a device is demoted.
+    public var demoteAfter = 3
+    /// How often a demoted device is probed.
+    public var probeInterval: Duration = .seconds(30)
+    /// A point not refreshed for this many of its scan periods is stale.
+    public var staleAfterPeriods = 3
+    /// The period of the full snapshot of every point.
+    public var snapshotInterval: Duration = .seconds(60)
 
     public init() {}
 }

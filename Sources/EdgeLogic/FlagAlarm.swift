@@ -1,0 +1,34 @@
+public import GatewayCore
+
+/// An alarm that follows a device's own flag (alarm 1, alarm 2, fault bit): raised while the flag is set.
+///
+/// Semantics:
+/// - `flag == true` raises the alarm (reported once), `false` clears it (reported once), nil (no reading)
+///   changes nothing: an active alarm stays active.
+/// - Suppression: at an update with `suppressed` true, an active alarm is reported once as `.suppressed` and
+///   dropped; while suppressed nothing is raised, cleared or reported. When suppression ends, a flag that is
+///   still set raises the alarm again.
+/// - Transitions carry no limit and no value.
+public struct FlagAlarm: Sendable {
+    /// The level reported for this flag (e.g. `.deviceAlarm1`, `.deviceFault`).
+    public let level: AlarmLevel
+    /// Whether the alarm is currently raised (false while suppressed).
+    public private(set) var isActive: Bool = false
+
+    /// Creates an inactive flag alarm reported as `level`.
+    public init(level: AlarmLevel) {
+        self.level = level
+    }
+
+    /// Feeds the flag's current state; nil when it could not be read.
+    public mutating func update(flag: Bool?, suppressed: Bool) -> [AlarmTransition] {
+        if suppressed {
+            guard isActive else { return [] }
+            isActive = false
+            return [AlarmTransition(kind: .suppressed, level: level)]
+        }
+        guard let flag, flag != isActive else { return [] }
+        isActive = flag
+        return [AlarmTransition(kind: flag ? .raised : .cleared, level: level)]
+    }
+}

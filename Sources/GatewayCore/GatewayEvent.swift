@@ -1,0 +1,79 @@
+/// An alarm or state change: the priority stream that reaches the platform before any backlog.
+public struct GatewayEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case alarmRaised = "alarm_raised"
+        case alarmCleared = "alarm_cleared"
+        /// An active alarm, or one that would be raised, is suppressed (calibration, inhibit, maintenance).
+        case alarmSuppressed = "alarm_suppressed"
+        case deviceDemoted = "device_demoted"
+        case deviceRecovered = "device_recovered"
+        case linkDown = "link_down"
+        case linkUp = "link_up"
+    }
+
+    public var kind: Kind
+    public var gateway: String
+    public var device: String?
+    public var point: String?
+    public var link: String?
+    public var indicator: String?
+    /// The alarm level, for alarm events.
+    public var level: AlarmLevel?
+    /// The value that raised or cleared the alarm.
+    public var value: Value?
+    /// The limit crossed.
+    public var limit: Double?
+    public var unit: String?
+    public var timestamp: Timestamp
+    /// Why, in words: `value 27.5 %LEL ≥ level1 25`, `3 failed cycles in a row`.
+    public var reason: String
+    public var sequence: UInt64
+
+    public init(
+        kind: Kind,
+        gateway: String,
+        device: String? = nil,
+        point: String? = nil,
+        link: String? = nil,
+        indicator: String? = nil,
+        level: AlarmLevel? = nil,
+        value: Value? = nil,
+        limit: Double? = nil,
+        unit: String? = nil,
+        timestamp: Timestamp,
+        reason: String,
+        sequence: UInt64 = 0
+    ) {
+        self.kind = kind
+        self.gateway = gateway
+        self.device = device
+        self.point = point
+        self.link = link
+        self.indicator = indicator
+        self.level = level
+        self.value = value
+        self.limit = limit
+        self.unit = unit
+        self.timestamp = timestamp
+        self.reason = reason
+        self.sequence = sequence
+    }
+}
+
+/// The alarm levels a point can raise.
+public enum AlarmLevel: String, Sendable, Hashable, CaseIterable {
+    case lowLow = "LL"
+    case low = "L"
+    case high = "H"
+    case highHigh = "HH"
+    /// Gas detectors' first-level alarm (一级报警).
+    case level1
+    /// Gas detectors' second-level alarm (二级报警).
+    case level2
+    /// The device's own first alarm bit.
+    case deviceAlarm1 = "device_alarm1"
+    /// The device's own second alarm bit.
+    case deviceAlarm2 = "device_alarm2"
+    /// The device reports a fault.
+    case deviceFault = "device_fault"
+}

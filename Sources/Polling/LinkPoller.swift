@@ -1,0 +1,171 @@
+import Decoding
+import DeviceMap
+import GatewayCore
+import Logging
+import Modbus
+
+/// Polls every device of one link, scan class by scan class, on a fixed schedule.
+///
+/// One transaction at a time (the link is serial), with each device's pauses; links poll in
+/// parallel, each in its own task. A device that fails `demoteAfter` cycles in a row is demoted and
+/// only probed every `probeInterval`, so it cannot starve its neighbours. A link that cannot connect
+/// backs off (capped, jittered) instead of hammering the device, and its devices are not blamed.
+struct LinkPoller: Sendable {
+    let config: LinkConfig
+    let link: ModbusLink
+    let entries: [DeviceScanPlan]
+    let settings: PollingSettings
+    let processor: PointProcessor
+    let statistics: PollingStatistics
+    let logger: Logger
+
+    func run(origin: ContinuousClock.Instant) async {
+        var schedules: [String: CycleSchedule] = [:]
+        for entry in entries where schedules[entry.scanClass] == nil {
+            schedules[entry.scanClass] = CycleSchedule(origin: .zero, period: entry.period)
+        }
+        var state = State(settings: settings, entries: entries)
+        while !Task.isCancelled {
+            guard let (scanClass, schedule) = schedules.min(by: { ($0.value.nextDue, $0.key) < ($1.value.nextDue, $1.key) })
+            else { return }
+            do {
+                try await Task.sleep(until: origin + schedule.nextDue, clock: .continuous)
+            } catch {
+                return
+            }
+            let started = ContinuousClock.now
+            await runCycle(scanClass, state: &state, origin: origin)
+            let finished = ContinuousClock.now
+            var updated = schedule
+            let skipped = updated.completeCycle(finishedAt: finished - origin)
+            schedules[scanClass] = updated
+            statistics.updateScanClass("\(config.id)/\(scanClass)", period: schedule.period) {
+                $0.cycles += 1
+                $0.overruns += skipped
+                $0.lastCycle = finished - started
+            }
+            if skipped > 0 {
+                logger.debug(
+                    "scan class overran",
+                    metadata: ["link": "\(config.id)", "scan": "\(scanClass)", "skipped": "\(skipped)"]
+                )
+            }
+        }
+    }
+
+    /// What the poller remembers between cycles.
+    struct State {
+        var readouts: [String: DeviceReadout] = [:]
+        var health: [String: DeviceHealth] = [:]
+        var backoff = ReconnectBackoff()
+        var nextConnectAttempt: Duration?
+        var linkDown = false
+        var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
+
+        init(settings: PollingSettings, entries: [DeviceScanPlan]) {
+            for entry in entries {
+                health[entry.device.id] = DeviceHealth(demoteAfter: settings.demoteAfter, probeInterval: settings.probeInterval)
+                readouts["\(entry.device.id)/\(entry.scanClass)"] = try? DeviceReadout(
+                    map: entry.device.map,
+                    unit: entry.device.unit,
+                    points: entry.points.map(\.definition)
+                )
+            }
+        }
+    }
+
+    private func runCycle(_ scanClass: String, state: inout State, origin: ContinuousClock.Instant) async {
+        for entry in entries where entry.scanClass == scanClass {
+            guard !Task.isCancelled else { return }
+            let device = entry.device
+            let key = "\(device.id)/\(scanClass)"
+            guard var readout = state.readouts[key], var health = state.health[device.id] else { continue }
+            let now = ContinuousClock.now - origin
+            if let next = state.nextConnectAttempt, now < next {
+                // The link is down and backing off: no I/O, the points say why.
+                await processor.process(device: device.id, readings: unreachable(entry, readout: readout))
+                continue
+            }
+            let action = health.action(at: now)
+            if action == .skip {
+                statistics.updateDevice(device.id) { $0.skipped += 1 }
+                continue
+            }
+            var result = await readout.readOnce(
+                over: link,
+                retries: settings.retries,
+                pause: device.map.defaults.requestPause,
+                onlyFirstRead: action == .probe
+            )
+            let finished = ContinuousClock.now - origin
+            if let failure = result.linkFailure {
+                await linkFailed(failure, state: &state, at: finished)
+                state.readouts[key] = readout
+                await processor.process(device: device.id, readings: result.readings)
+                continue
+            }
+            if state.linkDown { await linkRecovered(state: &state) }
+            let transition = health.record(success: result.answered, at: finished)
+            statistics.updateDevice(device.id) {
+                $0.polls += 1
+                $0.transactions += result.transactions
+                if result.answered {
+                    $0.answered += 1
+                    $0.lastAnswer = .now
+                } else {
+                    $0.failed += 1
+                }
+                $0.demoted = health.isDemoted
+            }
+            switch transition {
+            case .demoted?:
+                let reason = "\(settings.demoteAfter) poll cycles in a row without an answer; probing every \(settings.probeInterval.readableDescription)"
+                logger.warning("device demoted", metadata: ["device": "\(device.id)", "link": "\(config.id)"])
+                await processor.record(.deviceDemoted, device: device.id, link: config.id, reason: reason)
+                await processor.process(device: device.id, readings: result.readings)
+                await processor.mark(device: device.id, quality: .bad(.demoted))
+            case .recovered?:
+                logger.notice("device recovered", metadata: ["device": "\(device.id)", "link": "\(config.id)"])
+                await processor.record(.deviceRecovered, device: device.id, link: config.id, reason: "answered a probe")
+                if action == .probe {
+                    result = await readout.readOnce(over: link, retries: settings.retries, pause: device.map.defaults.requestPause)
+                }
+                await processor.process(device: device.id, readings: result.readings)
+            case nil:
+                if !health.isDemoted { await processor.process(device: device.id, readings: result.readings) }
+            }
+            state.readouts[key] = readout
+            state.health[device.id] = health
+        }
+    }
+
+    private func linkFailed(_ failure: ModbusError, state: inout State, at time: Duration) async {
+        let next = state.backoff.failed(at: time, random: &state.random)
+        state.nextConnectAttempt = next
+        guard !state.linkDown else { return }
+        state.linkDown = true
+        statistics.updateLink(config.id) {
+            $0.up = false
+            $0.downEvents += 1
+        }
+        logger.warning("link down", metadata: ["link": "\(config.id)", "error": "\(failure)"])
+        await processor.record(.linkDown, link: config.id, reason: failure.description)
+    }
+
+    private func linkRecovered(state: inout State) async {
+        state.linkDown = false
+        state.nextConnectAttempt = nil
+        state.backoff.succeeded()
+        statistics.updateLink(config.id) { $0.up = true }
+        logger.notice("link up", metadata: ["link": "\(config.id)"])
+        await processor.record(.linkUp, link: config.id, reason: "connected")
+    }
+
+    private func unreachable(_ entry: DeviceScanPlan, readout: DeviceReadout) -> [PointReading] {
+        entry.points.map { point in
+            let empty = RawReading(value: .invalid("link down"), bits: 0)
+            let value = DecodedValue(value: nil, quality: .bad(.communicationFailure), raw: empty, signals: [])
+            return PointReading(point: point.definition, value: value, timestamp: .now(), answered: false)
+        }
+    }
+}

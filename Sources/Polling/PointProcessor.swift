@@ -1,0 +1,283 @@
+public import DeviceMap
+import Decoding
+import EdgeLogic
+public import GatewayCore
+
+/// Turns decoded point readings into the common model: applies maintenance, freshness (stale,
+/// frozen) and edge alarms, reports by exception, takes periodic snapshots, and hands readings and
+/// events to the sink — events first, since they go ahead of any backlog.
+public actor PointProcessor {
+    struct PointState {
+        let device: String
+        let point: SitePoint
+        var alarm: AlarmEvaluator?
+        var flags: [StatusRole: FlagAlarm]
+        var filter: ChangeFilter
+        var freshness: FreshnessTracker
+        var last: Reading?
+    }
+
+    private let gateway: String
+    private let sink: any ReadingSink
+    private let origin: ContinuousClock.Instant
+    private let snapshotInterval: Duration
+    private var points: [String: PointState] = [:]
+    private var order: [String] = []
+    private var maintenance: Set<String>
+    private var sequence: UInt64 = 0
+    private var lastSnapshot: Duration = .zero
+    /// Readings and events handed to the sink, by kind.
+    public private(set) var counters = Counters()
+
+    public struct Counters: Sendable, Hashable {
+        public var readings = 0
+        public var snapshots = 0
+        public var events = 0
+        public var sinkFailures = 0
+    }
+
+    /// - Parameters:
+    ///   - site: the devices and their points.
+    ///   - sink: where readings and events go.
+    ///   - origin: time zero of the poller's schedule.
+    public init(site: SiteConfig, sink: any ReadingSink, origin: ContinuousClock.Instant) {
+        gateway = site.gateway.id
+        self.sink = sink
+        self.origin = origin
+        snapshotInterval = site.polling.snapshotInterval
+        maintenance = Set(site.devices.filter(\.maintenance).map(\.id))
+        for device in site.devices where device.enabled {
+            for point in device.points {
+                let period = site.scanClasses[point.scanClass] ?? .seconds(5)
+                let key = Self.key(device.id, point.id)
+                order.append(key)
+                points[key] = PointState(
+                    device: device.id,
+                    point: point,
+                    alarm: Self.alarmEvaluator(for: point),
+                    flags: Self.flagAlarms(for: point.definition),
+                    filter: ChangeFilter(deadband: point.definition.reportDeadband ?? 0),
+                    freshness: FreshnessTracker(
+                        staleAfter: period * site.polling.staleAfterPeriods,
+                        frozenAfter: point.definition.frozenAfter,
+                        createdAt: .zero
+                    ),
+                    last: nil
+                )
+            }
+        }
+    }
+
+    /// Switches a device's maintenance mode: its readings say so and its alarms are suppressed.
+    public func setMaintenance(_ on: Bool, device: String) {
+        if on { maintenance.insert(device) } else { maintenance.remove(device) }
+    }
+
+    /// Whether a device is in maintenance.
+    public func isInMaintenance(_ device: String) -> Bool { maintenance.contains(device) }
+
+    /// The latest reading of every point, in site order.
+    public func latest() -> [Reading] { order.compactMap { points[$0]?.last } }
+
+    /// Processes one device's readings from one poll.
+    public func process(device: String, readings: [PointReading]) async {
+        let now = ContinuousClock.now - origin
+        let inMaintenance = maintenance.contains(device)
+        let deviceRoles = readings.reduce(into: Set<StatusRole>()) { $0.formUnion(StatusQualifier.roles(of: $1)) }
+        let deviceSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.inhibit, .maintenance, .warmup])
+        var events: [GatewayEvent] = []
+        var emitted: [Reading] = []
+        for reading in readings {
+            let key = Self.key(device, reading.point.id)
+            guard var state = points[key] else { continue }
+            if reading.answered { state.freshness.refreshed(with: reading.value.value, at: now) }
+            var quality = state.freshness.quality(reading.quality, at: now)
+            if inMaintenance { quality = quality.worst(.uncertain(.maintenance)) }
+            let value = reading.value.value
+            let suppressed =
+                inMaintenance || [.inhibited, .maintenance, .warmup].contains(quality.reason)
+            if var alarm = state.alarm {
+                let number: Double? = if case .number(let number)? = value { number } else { nil }
+                let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
+                events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                state.alarm = alarm
+            }
+            if !state.flags.isEmpty, reading.answered {
+                let roles = StatusQualifier.roles(of: reading)
+                for (role, var flag) in state.flags {
+                    let transitions = flag.update(flag: roles.contains(role), suppressed: deviceSuppressed)
+                    events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                    state.flags[role] = flag
+                }
+            }
+            let output = Reading(
+                gateway: gateway,
+                device: device,
+                point: reading.point.id,
+                indicator: state.point.indicator,
+                value: value,
+                unit: reading.point.unit,
+                quality: quality,
+                timestamp: reading.timestamp
+            )
+            if state.filter.shouldReport(value, quality: quality) { emitted.append(output) }
+            state.last = output
+            points[key] = state
+        }
+        await deliver(events: events, readings: emitted)
+    }
+
+    /// Marks every point of a device with `quality` (a demoted device's points read bad, demoted).
+    public func mark(device: String, quality: Quality) async {
+        var emitted: [Reading] = []
+        let timestamp = Timestamp.now()
+        for key in order where points[key]?.device == device {
+            guard var state = points[key] else { continue }
+            let output = Reading(
+                gateway: gateway,
+                device: device,
+                point: state.point.id,
+                indicator: state.point.indicator,
+                value: nil,
+                unit: state.point.definition.unit,
+                quality: quality,
+                timestamp: timestamp
+            )
+            if state.filter.shouldReport(nil, quality: quality) { emitted.append(output) }
+            state.last = output
+            points[key] = state
+        }
+        await deliver(events: [], readings: emitted)
+    }
+
+    /// Records a device or link event (demoted, recovered, link down, link up).
+    public func record(_ kind: GatewayEvent.Kind, device: String? = nil, link: String? = nil, reason: String) async {
+        let event = GatewayEvent(kind: kind, gateway: gateway, device: device, link: link, timestamp: .now(), reason: reason)
+        await deliver(events: [event], readings: [])
+    }
+
+    /// Checks freshness and takes the periodic snapshot when it is due. Call about once a second.
+    public func tick() async {
+        let now = ContinuousClock.now - origin
+        var emitted: [Reading] = []
+        for key in order {
+            guard var state = points[key], var last = state.last else { continue }
+            let quality = state.freshness.quality(last.quality, at: now)
+            guard quality != last.quality else { continue }
+            last.quality = quality
+            last.timestamp = .now()
+            if state.filter.shouldReport(last.value, quality: quality) { emitted.append(last) }
+            state.last = last
+            points[key] = state
+        }
+        if now - lastSnapshot >= snapshotInterval {
+            lastSnapshot = now
+            let snapshot = order.compactMap { points[$0]?.last }.map { reading -> Reading in
+                var copy = reading
+                copy.report = .snapshot
+                return copy
+            }
+            counters.snapshots += snapshot.count
+            emitted += snapshot
+        }
+        await deliver(events: [], readings: emitted)
+    }
+
+    private func deliver(events: [GatewayEvent], readings: [Reading]) async {
+        var events = events
+        var readings = readings
+        for index in events.indices {
+            sequence += 1
+            events[index].sequence = sequence
+        }
+        for index in readings.indices {
+            sequence += 1
+            readings[index].sequence = sequence
+        }
+        do {
+            if !events.isEmpty { try await sink.store(events) }
+            if !readings.isEmpty { try await sink.store(readings) }
+            counters.events += events.count
+            counters.readings += readings.count
+        } catch {
+            counters.sinkFailures += 1
+        }
+    }
+
+    private func event(for transition: AlarmTransition, state: PointState, at timestamp: Timestamp) -> GatewayEvent {
+        let unit = state.point.definition.unit
+        let unitText = unit.map { " \($0)" } ?? ""
+        let valueText = transition.value.map { "\($0.compactText)\(unitText)" } ?? "no value"
+        let limitText = transition.limit.map { " \($0.compactText)" } ?? ""
+        let kind: GatewayEvent.Kind
+        let reason: String
+        switch transition.kind {
+        case .raised:
+            kind = .alarmRaised
+            reason =
+                transition.limit == nil
+                ? "the device reports \(transition.level.rawValue)"
+                : "value \(valueText) \(transition.level.isLow ? "≤" : "≥") \(transition.level.rawValue)\(limitText)"
+        case .cleared:
+            kind = .alarmCleared
+            reason =
+                transition.limit == nil
+                ? "the device no longer reports \(transition.level.rawValue)"
+                : "value \(valueText) back past \(transition.level.rawValue)\(limitText) and its deadband"
+        case .suppressed:
+            kind = .alarmSuppressed
+            reason = "\(transition.level.rawValue) suppressed: calibration, inhibit, warm-up or maintenance"
+        }
+        return GatewayEvent(
+            kind: kind,
+            gateway: gateway,
+            device: state.device,
+            point: state.point.id,
+            indicator: state.point.indicator,
+            level: transition.level,
+            value: transition.value.map { .number($0) },
+            limit: transition.limit,
+            unit: unit,
+            timestamp: timestamp,
+            reason: reason
+        )
+    }
+
+    private static func key(_ device: String, _ point: String) -> String { device + "/" + point }
+
+    private static func alarmEvaluator(for point: SitePoint) -> AlarmEvaluator? {
+        guard let limits = point.alarms, !limits.isEmpty else { return nil }
+        return AlarmEvaluator(
+            settings: AlarmSettings(
+                lowLow: limits.lowLow,
+                low: limits.low,
+                high: limits.high,
+                highHigh: limits.highHigh,
+                gasLevels: limits.gasLevels,
+                deadband: limits.deadband ?? 0,
+                onDelay: limits.onDelay ?? .zero,
+                offDelay: limits.offDelay ?? .zero
+            )
+        )
+    }
+
+    /// Device alarm and fault flags raise events of their own.
+    private static func flagAlarms(for point: PointDefinition) -> [StatusRole: FlagAlarm] {
+        let roles: [(StatusRole, AlarmLevel)] = [(.alarm1, .deviceAlarm1), (.alarm2, .deviceAlarm2), (.fault, .deviceFault)]
+        var flags: [StatusRole: FlagAlarm] = [:]
+        let signalled = Set([point.status].compactMap { $0 } + (point.states?.values.compactMap(\.status) ?? []))
+        for (role, level) in roles where signalled.contains(role) { flags[role] = FlagAlarm(level: level) }
+        return flags
+    }
+}
+
+extension AlarmLevel {
+    var isLow: Bool { self == .low || self == .lowLow }
+}
+
+extension Double {
+    /// `25` rather than `25.0`.
+    var compactText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}

@@ -1,0 +1,74 @@
+public import DeviceMap
+public import GatewayCore
+public import Logging
+public import Modbus
+public import ServiceLifecycle
+
+/// `chemgate run`'s poller: one task per link, plus the freshness and snapshot ticker.
+/// Stops cleanly on graceful shutdown (SIGINT, SIGTERM through the service group).
+public struct PollingService: Service {
+    public let statistics = PollingStatistics()
+    public let processor: PointProcessor
+    /// The links, by id (the status endpoint reads their statistics).
+    public let links: [String: ModbusLink]
+    private let pollers: [LinkPoller]
+    private let origin: ContinuousClock.Instant
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - site: the validated site configuration.
+    ///   - plan: its request plans.
+    ///   - sink: where readings and events go.
+    public init(site: SiteConfig, plan: SitePlan, sink: any ReadingSink, logger: Logger) {
+        let origin = ContinuousClock.now
+        self.origin = origin
+        self.logger = logger
+        let processor = PointProcessor(site: site, sink: sink, origin: origin)
+        self.processor = processor
+        var links: [String: ModbusLink] = [:]
+        var pollers: [LinkPoller] = []
+        let statistics = self.statistics
+        for config in site.links {
+            let entries = plan.entries(onLink: config.id)
+            guard !entries.isEmpty else { continue }
+            var options = config.options
+            options.pauseAfterConnect = entries.map(\.device.map.defaults.connectPause).max() ?? .zero
+            let link = ModbusLink(endpoint: config.endpoint, options: options, logger: logger)
+            links[config.id] = link
+            pollers.append(
+                LinkPoller(
+                    config: config,
+                    link: link,
+                    entries: entries,
+                    settings: site.polling,
+                    processor: processor,
+                    statistics: statistics,
+                    logger: logger
+                )
+            )
+        }
+        self.links = links
+        self.pollers = pollers
+    }
+
+    public func run() async throws {
+        let pollers = self.pollers
+        let origin = self.origin
+        let processor = self.processor
+        logger.info("polling", metadata: ["links": "\(pollers.count)"])
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for poller in pollers {
+                    group.addTask { await poller.run(origin: origin) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                        await processor.tick()
+                    }
+                }
+            }
+        }
+        logger.info("polling stopped")
+    }
+}

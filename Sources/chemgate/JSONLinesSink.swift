@@ -1,0 +1,123 @@
+import Foundation
+import GatewayCore
+
+/// Writes readings and events to standard output, one JSON object per line (`run --output jsonl`).
+///
+/// `@unchecked Sendable`: the encoder is only used inside `lock`.
+final class JSONLinesSink: ReadingSink, @unchecked Sendable {
+    private let encoder: JSONEncoder
+    private let lock = NSLock()
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func store(_ readings: [Reading]) async throws {
+        try write(readings.map(ReadingLine.init))
+    }
+
+    func store(_ events: [GatewayEvent]) async throws {
+        try write(events.map(EventLine.init))
+    }
+
+    private func write(_ lines: [some Encodable]) throws {
+        guard !lines.isEmpty else { return }
+        var data = Data()
+        try lock.withLock {
+            for line in lines {
+                data.append(try encoder.encode(line))
+                data.append(0x0A)
+            }
+        }
+        FileHandle.standardOutput.write(data)
+    }
+}
+
+/// A reading as one JSON line.
+struct ReadingLine: Encodable {
+    var type = "reading"
+    var seq: UInt64
+    var gateway: String
+    var device: String
+    var point: String
+    var indicator: String?
+    var value: JSONValue?
+    var unit: String?
+    var quality: String
+    var reason: String?
+    var ts: String
+    var report: String
+
+    init(_ reading: Reading) {
+        seq = reading.sequence
+        gateway = reading.gateway
+        device = reading.device
+        point = reading.point
+        indicator = reading.indicator
+        value = reading.value.map(JSONValue.init)
+        unit = reading.unit
+        quality = reading.quality.level.rawValue
+        reason = reading.quality.reason?.description
+        ts = reading.timestamp.description
+        report = reading.report.rawValue
+    }
+}
+
+/// An event as one JSON line.
+struct EventLine: Encodable {
+    var type = "event"
+    var seq: UInt64
+    var event: String
+    var gateway: String
+    var device: String?
+    var point: String?
+    var link: String?
+    var indicator: String?
+    var level: String?
+    var value: JSONValue?
+    var limit: Double?
+    var unit: String?
+    var ts: String
+    var reason: String
+
+    init(_ event: GatewayEvent) {
+        seq = event.sequence
+        self.event = event.kind.rawValue
+        gateway = event.gateway
+        device = event.device
+        point = event.point
+        link = event.link
+        indicator = event.indicator
+        level = event.level?.rawValue
+        value = event.value.map(JSONValue.init)
+        limit = event.limit
+        unit = event.unit
+        ts = event.timestamp.description
+        reason = event.reason
+    }
+}
+
+/// A point value as JSON: a number, true/false or a string.
+enum JSONValue: Encodable {
+    case number(Double)
+    case bool(Bool)
+    case text(String)
+
+    init(_ value: Value) {
+        switch value {
+        case .number(let number): self = .number(number)
+        case .bool(let flag): self = .bool(flag)
+        case .text(let text): self = .text(text)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let number): try container.encode(number)
+        case .bool(let flag): try container.encode(flag)
+        case .text(let text): try container.encode(text)
+        }
+    }
+}
