@@ -18,8 +18,8 @@ public struct FreshnessTracker: Sendable {
     /// The time of the last refresh, or the creation time when there was none yet.
     public private(set) var lastRefresh: Duration
 
-    private var frozenNumber: Double?
-    private var frozenSince: Duration?
+    /// The current number and when it was first seen; nil after a non-number.
+    private var unchanged: (number: Double, since: Duration)?
 
     /// Creates a tracker for a point that has not been read yet.
     /// - Parameters:
@@ -41,13 +41,11 @@ public struct FreshnessTracker: Sendable {
     public mutating func refreshed(with value: Value?, at time: Duration) {
         lastRefresh = max(lastRefresh, time)
         guard case .number(let number) = value, !number.isNaN else {
-            frozenNumber = nil
-            frozenSince = nil
+            unchanged = nil
             return
         }
-        if frozenNumber != number || frozenSince == nil {
-            frozenNumber = number
-            frozenSince = time
+        if unchanged?.number != number {
+            unchanged = (number, time)
         }
     }
 
@@ -60,8 +58,8 @@ public struct FreshnessTracker: Sendable {
     /// Whether the value has been exactly the same number since at least `frozenAfter` ago. Only numbers can
     /// freeze; nil/bool/text never do. Always false when frozen detection is off.
     public func isFrozen(at time: Duration) -> Bool {
-        guard let frozenAfter, let frozenSince else { return false }
-        return time - frozenSince >= frozenAfter
+        guard let frozenAfter, let unchanged else { return false }
+        return time - unchanged.since >= frozenAfter
     }
 
     /// The quality to report now: `base` made worse by staleness (`bad(stale)`) or frozenness

@@ -44,6 +44,7 @@ public struct DeviceReadout: Sendable {
         var readings: [PointReading] = []
         var answered = false
         var linkFailure: ModbusError?
+        var abandoned: Quality?
         var transactions = 0
         var pending = onlyFirstRead ? Array(plan.reads.prefix(1)) : plan.reads
         while !pending.isEmpty {
@@ -80,10 +81,18 @@ public struct DeviceReadout: Sendable {
                 break
             }
             if linkFailure != nil { break }
+            if !answered, let last = readings.last, !last.answered {
+                // The device answered nothing yet and its first read timed out: do not spend a
+                // timeout on each of its other reads, which would starve its neighbours on the bus.
+                abandoned = last.quality
+                break
+            }
         }
-        if linkFailure != nil {
+        if let quality = linkFailure.map(Quality.init) ?? abandoned {
             let done = Set(readings.map(\.point.id))
-            for read in pending { readings += failed(read, quality: Quality(linkFailure!)).filter { !done.contains($0.point.id) } }
+            for read in pending {
+                readings += failed(read, quality: quality).filter { !done.contains($0.point.id) }
+            }
         }
         return ReadoutResult(
             readings: StatusQualifier.qualify(readings, map: map),
@@ -94,7 +103,9 @@ public struct DeviceReadout: Sendable {
     }
 
     /// Splits a multi-point read the device refused, or isolates the points of a single-group read.
-    private mutating func isolate(_ read: PlannedRead, error: ModbusError, pending: inout [PlannedRead]) -> [PointReading] {
+    private mutating func isolate(_ read: PlannedRead, error: ModbusError, pending: inout [PlannedRead])
+        -> [PointReading]
+    {
         if read.pointIDs.count > 1 {
             let split = plan.splitting(read)
             let replacements = split.reads.filter { !plan.reads.contains($0) }

@@ -26,7 +26,10 @@ struct LinkPoller: Sendable {
         }
         var state = State(settings: settings, entries: entries)
         while !Task.isCancelled {
-            guard let (scanClass, schedule) = schedules.min(by: { ($0.value.nextDue, $0.key) < ($1.value.nextDue, $1.key) })
+            guard
+                let (scanClass, schedule) = schedules.min(by: {
+                    ($0.value.nextDue, $0.key) < ($1.value.nextDue, $1.key)
+                })
             else { return }
             do {
                 try await Task.sleep(until: origin + schedule.nextDue, clock: .continuous)
@@ -64,7 +67,10 @@ struct LinkPoller: Sendable {
 
         init(settings: PollingSettings, entries: [DeviceScanPlan]) {
             for entry in entries {
-                health[entry.device.id] = DeviceHealth(demoteAfter: settings.demoteAfter, probeInterval: settings.probeInterval)
+                health[entry.device.id] = DeviceHealth(
+                    demoteAfter: settings.demoteAfter,
+                    probeInterval: settings.probeInterval
+                )
                 readouts["\(entry.device.id)/\(entry.scanClass)"] = try? DeviceReadout(
                     map: entry.device.map,
                     unit: entry.device.unit,
@@ -91,9 +97,11 @@ struct LinkPoller: Sendable {
                 statistics.updateDevice(device.id) { $0.skipped += 1 }
                 continue
             }
+            // Retries are for the odd lost reply of a healthy device, not for one already failing.
+            let retries = health.state == .healthy(consecutiveFailures: 0) ? settings.retries : 0
             var result = await readout.readOnce(
                 over: link,
-                retries: settings.retries,
+                retries: retries,
                 pause: device.map.defaults.requestPause,
                 onlyFirstRead: action == .probe
             )
@@ -119,7 +127,8 @@ struct LinkPoller: Sendable {
             }
             switch transition {
             case .demoted?:
-                let reason = "\(settings.demoteAfter) poll cycles in a row without an answer; probing every \(settings.probeInterval.readableDescription)"
+                let reason =
+                    "\(settings.demoteAfter) poll cycles in a row without an answer; probing every \(settings.probeInterval.readableDescription)"
                 logger.warning("device demoted", metadata: ["device": "\(device.id)", "link": "\(config.id)"])
                 await processor.record(.deviceDemoted, device: device.id, link: config.id, reason: reason)
                 await processor.process(device: device.id, readings: result.readings)
@@ -128,7 +137,11 @@ struct LinkPoller: Sendable {
                 logger.notice("device recovered", metadata: ["device": "\(device.id)", "link": "\(config.id)"])
                 await processor.record(.deviceRecovered, device: device.id, link: config.id, reason: "answered a probe")
                 if action == .probe {
-                    result = await readout.readOnce(over: link, retries: settings.retries, pause: device.map.defaults.requestPause)
+                    result = await readout.readOnce(
+                        over: link,
+                        retries: settings.retries,
+                        pause: device.map.defaults.requestPause
+                    )
                 }
                 await processor.process(device: device.id, readings: result.readings)
             case nil:

@@ -1,5 +1,5 @@
-public import DeviceMap
 import Decoding
+public import DeviceMap
 import EdgeLogic
 public import GatewayCore
 
@@ -152,7 +152,14 @@ public actor PointProcessor {
 
     /// Records a device or link event (demoted, recovered, link down, link up).
     public func record(_ kind: GatewayEvent.Kind, device: String? = nil, link: String? = nil, reason: String) async {
-        let event = GatewayEvent(kind: kind, gateway: gateway, device: device, link: link, timestamp: .now(), reason: reason)
+        let event = GatewayEvent(
+            kind: kind,
+            gateway: gateway,
+            device: device,
+            link: link,
+            timestamp: .now(),
+            reason: reason
+        )
         await deliver(events: [event], readings: [])
     }
 
@@ -263,7 +270,9 @@ public actor PointProcessor {
 
     /// Device alarm and fault flags raise events of their own.
     private static func flagAlarms(for point: PointDefinition) -> [StatusRole: FlagAlarm] {
-        let roles: [(StatusRole, AlarmLevel)] = [(.alarm1, .deviceAlarm1), (.alarm2, .deviceAlarm2), (.fault, .deviceFault)]
+        let roles: [(StatusRole, AlarmLevel)] = [
+            (.alarm1, .deviceAlarm1), (.alarm2, .deviceAlarm2), (.fault, .deviceFault),
+        ]
         var flags: [StatusRole: FlagAlarm] = [:]
         let signalled = Set([point.status].compactMap { $0 } + (point.states?.values.compactMap(\.status) ?? []))
         for (role, level) in roles where signalled.contains(role) { flags[role] = FlagAlarm(level: level) }

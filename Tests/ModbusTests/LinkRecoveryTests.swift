@@ -79,7 +79,8 @@ struct LinkRecoveryTests {
 @Suite("Timeout streaks on shared TCP links")
 struct SharedLinkTimeoutTests {
     @Test func oneDeadUnitBehindAGatewayDoesNotResetTheConnection() async throws {
-        try await withTCPSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .noReply)]) { (endpoint, _, _) async throws in
+        try await withTCPSimulator(units: [1, 2], faults: [UnitFault(unit: 2, fault: .noReply)]) {
+            (endpoint, _, _) async throws in
             let link = ModbusLink(
                 endpoint: endpoint,
                 options: ModbusLinkOptions(responseTimeout: .milliseconds(80), reconnectAfterTimeouts: 2),
@@ -87,7 +88,9 @@ struct SharedLinkTimeoutTests {
             )
             _ = try await link.readRegisters(.holding, unit: 1, address: 0, count: 1)
             for _ in 0..<4 {
-                await #expect(throws: ModbusError.self) { try await link.readRegisters(.holding, unit: 2, address: 0, count: 1) }
+                await #expect(throws: ModbusError.self) {
+                    try await link.readRegisters(.holding, unit: 2, address: 0, count: 1)
+                }
             }
             #expect(await link.isConnected, "four timeouts of one unit on a shared link keep the connection")
             _ = try? await link.readRegisters(.holding, unit: 3, address: 0, count: 1)  // exception 0B: an answer

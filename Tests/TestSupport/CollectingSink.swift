@@ -27,6 +27,8 @@ public actor CollectingSink: ReadingSink {
             if await condition(self) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestFailure("timed out waiting for \(description); events:\n\(events.map { "\($0.kind) \($0.device ?? "") \($0.point ?? "") \($0.reason)" }.joined(separator: "\n"))")
+        throw TestFailure(
+            "timed out waiting for \(description); events:\n\(events.map { "\($0.kind) \($0.device ?? "") \($0.point ?? "") \($0.reason)" }.joined(separator: "\n"))"
+        )
     }
 }

@@ -106,7 +106,9 @@ struct PointReader {
 
     private func readDeadband(_ reader: MappingReader) -> Double? {
         guard let deadband = reader.double("report_deadband") else { return nil }
-        if deadband < 0 { log.error("report_deadband must not be negative", at: reader.position(of: "report_deadband")) }
+        if deadband < 0 {
+            log.error("report_deadband must not be negative", at: reader.position(of: "report_deadband"))
+        }
         return deadband
     }
 

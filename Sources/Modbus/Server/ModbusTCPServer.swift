@@ -60,7 +60,8 @@ public final class ModbusTCPServer: Sendable {
         state.withLock { state in
             guard !state.stopped else { return }
             state.stopped = true
-            shutdown(state.listener, Int32(SHUT_RDWR))
+            // Only a descriptor still ours: a closed one's number may already belong to another socket.
+            if state.listener >= 0 { shutdown(state.listener, Int32(SHUT_RDWR)) }
             for client in state.clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
     }
@@ -89,7 +90,10 @@ public final class ModbusTCPServer: Sendable {
             thread.name = "modbus-client"
             thread.start()
         }
-        state.withLock { _ = close($0.listener) }
+        state.withLock { state in
+            close(state.listener)
+            state.listener = -1
+        }
     }
 
     private func serve(client: Int32) {
@@ -105,7 +109,7 @@ public final class ModbusTCPServer: Sendable {
             switch session.serveOne() {
             case .served: continue
             case .badFrame(let error):
-                logger.debug("bad request frame", metadata: ["error": "\(error.text)"])
+                logger.notice("bad request frame, closing the connection", metadata: ["error": "\(error.text)"])
                 // A TCP stream out of step cannot be resynchronised: drop the connection.
                 if error.code != ETIMEDOUT { break loop }
             case .closed: break loop
