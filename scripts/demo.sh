@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# chemgate demo on an embedded default: simulated devices over Modbus TCP and over an RS-485
-# stand-in (a socat pty pair), read with `chemgate read`, including the faults a plant sees
-# (a dead detector, noise on the line, a wrong register address).
-# Every step checks its exit code, so the demo fails loudly if chemgate misbehaves.
+# chemgate demo on an embedded default: a simulated PLC on Modbus TCP and four simulated gas
+# detectors on an RS-485 stand-in (a socat pty pair; one detector dead), polled by `chemgate run`.
+# The demo checks what it shows: it fails loudly if chemgate misbehaves.
+#   DEMO_SECONDS  how long `chemgate run` polls (default 15)
 set -euo pipefail
 
 BIN=${CHEMGATE_BIN:-.build/debug/chemgate}
+SECONDS_TO_RUN=${DEMO_SECONDS:-15}
+ROOT=$(pwd)
 work=$(mktemp -d /tmp/chemgate-demo.XXXXXX)
 cleanup() {
     local pids
@@ -17,22 +19,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; }
-
-# run EXPECTED_EXIT DESCRIPTION COMMAND...: runs chemgate and checks its exit code.
-run() {
-    local expected=$1 description=$2
-    shift 2
-    step "$description" "chemgate $*"
-    set +e
-    "$BIN" "$@"
-    local status=$?
-    set -e
-    if [ "$status" -ne "$expected" ]; then
-        echo "demo: expected exit $expected, got $status" >&2
-        exit 1
-    fi
-}
+say() { printf '\n== %s\n' "$*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
 
 wait_for() { # FILE PATTERN
     for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
@@ -41,32 +29,78 @@ wait_for() { # FILE PATTERN
     exit 1
 }
 
-# A PLC-like TCP device with three units, one of which answers exception 02 for 200..209.
-"$BIN" simulate --tcp 127.0.0.1:0 --units 1-3 --fault '2:exception=2@200-209' >"$work/tcp.log" 2>&1 &
+say "Simulated devices"
+"$BIN" simulate --tcp 127.0.0.1:0 --units 1-2 >"$work/tcp.log" 2>&1 &
 wait_for "$work/tcp.log" "listening on"
 tcp=$(sed -n 's/^listening on \(tcp:[^ ]*\).*/\1/p' "$work/tcp.log")
-
-# An RS-485 line at 19200 8E1 with four gas detectors: unit 3 is dead, unit 4 has a noisy cable.
 socat -d -d pty,raw,echo=0,link="$work/bus-device" pty,raw,echo=0,link="$work/bus-gateway" 2>"$work/socat.log" &
 wait_for "$work/socat.log" "starting data transfer loop"
-"$BIN" simulate --rtu "rtu://$work/bus-device?baud=19200&parity=E" --units 1-4 \
-    --fault 3:no-reply --fault 4:corrupt-crc >"$work/rtu.log" 2>&1 &
+"$BIN" simulate --rtu "rtu://$work/bus-device?baud=19200&parity=E" --units 1-4 --fault 3:no-reply >"$work/rtu.log" 2>&1 &
 wait_for "$work/rtu.log" "listening on"
-rtu="rtu://$work/bus-gateway?baud=19200&parity=E&data=8&stop=1"
-
 cat "$work/tcp.log" "$work/rtu.log"
 
-run 0 "Live signals of unit 1 over TCP (unit id, ramp, sine, noise, step)" read "$tcp" --unit 1 --address 0 --count 5
-sleep 1
-run 0 "The same registers a second later: the ramp and the sine have moved" read "$tcp" --unit 1 --address 0 --count 5
-run 0 "Unit 2, holding registers 100..104 over the same TCP connection" read "$tcp" --unit 2 --address 100 --count 5
-run 0 "Coils of unit 3" read "$tcp" --unit 3 --table coil --address 0 --count 4
-run 1 "A wrong register address: the device answers exception 02" read "$tcp" --unit 2 --address 200 --count 10
-run 0 "Gas detector unit 1 on the RS-485 line (input registers)" read "$rtu" --unit 1 --table input --address 0 --count 3
-run 0 "Gas detector unit 2 on the same line" read "$rtu" --unit 2 --table input --address 0 --count 3
-run 2 "Unit 3 is dead: no reply within the timeout" read "$rtu" --unit 3 --timeout 300
-run 2 "Unit 4's replies are corrupted on the line: CRC error" read "$rtu" --unit 4
-run 0 "Its neighbours still answer" read "$rtu" --unit 1 --count 1
-run 64 "A request over the protocol limit is refused before it is sent" read "$tcp" --count 126
+# The embedded default site: two process units on the PLC, four detectors on the RS-485 line.
+cat >"$work/chemgate.yaml" <<YAML
+gateway: { id: GW-DEMO, enterprise: DEMO-91340100 }
+devices_path: $ROOT/Devices
+links:
+  - { id: plc, endpoint: "$tcp", timeout: 300ms }
+  - { id: bus1, endpoint: "rtu://$work/bus-gateway?baud=19200&parity=E&data=8&stop=1", timeout: 200ms }
+scan_classes: { fast: 1s, slow: 10s }
+default_scan: fast
+polling: { snapshot_interval: 10s }
+devices:
+  - { id: tank-a, name: 罐区A 储罐工艺参数, link: plc, unit: 1, map: chemgate/simulator, points: { pressure: { indicator: TK-A-PT01 }, level: { indicator: TK-A-LT01 } } }
+  - { id: tank-b, name: 罐区B 储罐工艺参数, link: plc, unit: 2, map: chemgate/simulator, points: { temperature: { scan: slow } } }
+  - { id: gd-101, name: 可燃气体探测器 GD-101, link: bus1, unit: 1, map: chemgate/simulator, points: { gas: { indicator: GD101_LEL } } }
+  - { id: gd-102, name: 可燃气体探测器 GD-102, link: bus1, unit: 2, map: chemgate/simulator }
+  - { id: gd-103, name: 可燃气体探测器 GD-103 (dead), link: bus1, unit: 3, map: chemgate/simulator }
+  - { id: gd-104, name: 可燃气体探测器 GD-104 (maintenance), link: bus1, unit: 4, map: chemgate/simulator, maintenance: true }
+YAML
+
+say "chemgate check (validates the site and prints the plan and RS-485 bus time)"
+"$BIN" check "$work/chemgate.yaml" || fail "check failed"
+
+say "chemgate read --map: one device, every point decoded once"
+"$BIN" read "$tcp" --unit 1 --map "$ROOT/Devices/chemgate/simulator.yaml" || fail "read --map failed"
+
+say "chemgate run for ${SECONDS_TO_RUN} s (readings and events as JSON lines; the gas step and the pressure sine raise alarms)"
+"$BIN" run --config "$work/chemgate.yaml" --output jsonl >"$work/run.jsonl" 2>"$work/run.log" &
+run_pid=$!
+sleep "$SECONDS_TO_RUN"
+kill -TERM "$run_pid"
+wait "$run_pid" || fail "chemgate run did not stop cleanly on SIGTERM: $(cat "$work/run.log")"
+
+python3 - "$work/run.jsonl" <<'PY'
+import collections, json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]
+readings = [l for l in lines if l["type"] == "reading"]
+events = [l for l in lines if l["type"] == "event"]
+print(f"{len(readings)} readings and {len(events)} events")
+for event in events:
+    where = ".".join(x for x in (event.get("device"), event.get("point")) if x) or event.get("link", "")
+    print(f"  {event['ts']}  {event['event']:<17} {where:<20} {event.get('level', ''):<7} {event['reason']}")
+latest = {}
+for reading in readings:
+    latest[(reading["device"], reading["point"])] = reading
+print("latest values:")
+for (device, point), reading in sorted(latest.items()):
+    if point in ("gas", "pressure", "level"):
+        quality = reading["quality"] + (f" ({reading['reason']})" if reading.get("reason") else "")
+        print(f"  {device:<8} {point:<9} {str(reading.get('value', '-')):>7} {reading.get('unit', ''):<5} {quality}")
+problems = []
+devices = {r["device"] for r in readings}
+for device in ("tank-a", "tank-b", "gd-101", "gd-102", "gd-103", "gd-104"):
+    if device not in devices: problems.append(f"no readings from {device}")
+if not any(e["event"] == "alarm_raised" for e in events): problems.append("no alarm was raised")
+if not any(e["event"] == "device_demoted" and e.get("device") == "gd-103" for e in events): problems.append("the dead detector was not demoted")
+if any(r["device"] == "gd-104" and r["quality"] == "good" for r in readings): problems.append("a device in maintenance read good")
+if not any(r["device"] == "gd-104" and r.get("reason") == "maintenance" for r in readings): problems.append("maintenance not marked")
+if any(e["event"] == "alarm_raised" and e.get("device") == "gd-104" for e in events): problems.append("an alarm of a device in maintenance was not suppressed")
+seqs = [l["seq"] for l in lines]
+if seqs != sorted(seqs) or len(set(seqs)) != len(seqs): problems.append("sequence numbers do not rise")
+for problem in problems: print("demo: " + problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
 
 printf '\ndemo: all steps behaved as expected\n'

@@ -4,9 +4,23 @@ import EdgeLogic
 public import GatewayCore
 
 /// Turns decoded point readings into the common model: applies maintenance, freshness (stale,
-/// frozen) and edge alarms, reports by exception, takes periodic snapshots, and hands readings and
-/// events to the sink — events first, since they go ahead of any backlog.
+/// frozen) and edge alarms, reports by exception, takes periodic snapshots, and queues readings and
+/// events for the sink — events first, since they go ahead of any backlog.
+///
+/// The processor never waits for the sink: it numbers each batch and appends it to ``deliveries``
+/// in order, and one task (``PollingService``) stores them in that order. Awaiting the sink here
+/// would let a later batch overtake an earlier one while this actor is suspended.
 public actor PointProcessor {
+    /// A batch for the sink: events, then readings, already numbered.
+    public struct Delivery: Sendable {
+        public var events: [GatewayEvent]
+        public var readings: [Reading]
+    }
+
+    /// Every batch, in sequence order.
+    public nonisolated let deliveries: AsyncStream<Delivery>
+    private let continuation: AsyncStream<Delivery>.Continuation
+
     struct PointState {
         let device: String
         let point: SitePoint
@@ -18,7 +32,6 @@ public actor PointProcessor {
     }
 
     private let gateway: String
-    private let sink: any ReadingSink
     private let origin: ContinuousClock.Instant
     private let snapshotInterval: Duration
     private var points: [String: PointState] = [:]
@@ -33,16 +46,14 @@ public actor PointProcessor {
         public var readings = 0
         public var snapshots = 0
         public var events = 0
-        public var sinkFailures = 0
     }
 
     /// - Parameters:
     ///   - site: the devices and their points.
-    ///   - sink: where readings and events go.
     ///   - origin: time zero of the poller's schedule.
-    public init(site: SiteConfig, sink: any ReadingSink, origin: ContinuousClock.Instant) {
+    public init(site: SiteConfig, origin: ContinuousClock.Instant) {
         gateway = site.gateway.id
-        self.sink = sink
+        (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
         self.origin = origin
         snapshotInterval = site.polling.snapshotInterval
         maintenance = Set(site.devices.filter(\.maintenance).map(\.id))
@@ -124,7 +135,7 @@ public actor PointProcessor {
             state.last = output
             points[key] = state
         }
-        await deliver(events: events, readings: emitted)
+        deliver(events: events, readings: emitted)
     }
 
     /// Marks every point of a device with `quality` (a demoted device's points read bad, demoted).
@@ -147,7 +158,7 @@ public actor PointProcessor {
             state.last = output
             points[key] = state
         }
-        await deliver(events: [], readings: emitted)
+        deliver(events: [], readings: emitted)
     }
 
     /// Records a device or link event (demoted, recovered, link down, link up).
@@ -160,7 +171,7 @@ public actor PointProcessor {
             timestamp: .now(),
             reason: reason
         )
-        await deliver(events: [event], readings: [])
+        deliver(events: [event], readings: [])
     }
 
     /// Checks freshness and takes the periodic snapshot when it is due. Call about once a second.
@@ -187,10 +198,14 @@ public actor PointProcessor {
             counters.snapshots += snapshot.count
             emitted += snapshot
         }
-        await deliver(events: [], readings: emitted)
+        deliver(events: [], readings: emitted)
     }
 
-    private func deliver(events: [GatewayEvent], readings: [Reading]) async {
+    /// Ends ``deliveries`` once the batches queued so far are taken.
+    public func finish() { continuation.finish() }
+
+    private func deliver(events: [GatewayEvent], readings: [Reading]) {
+        guard !events.isEmpty || !readings.isEmpty else { return }
         var events = events
         var readings = readings
         for index in events.indices {
@@ -201,14 +216,9 @@ public actor PointProcessor {
             sequence += 1
             readings[index].sequence = sequence
         }
-        do {
-            if !events.isEmpty { try await sink.store(events) }
-            if !readings.isEmpty { try await sink.store(readings) }
-            counters.events += events.count
-            counters.readings += readings.count
-        } catch {
-            counters.sinkFailures += 1
-        }
+        counters.events += events.count
+        counters.readings += readings.count
+        continuation.yield(Delivery(events: events, readings: readings))
     }
 
     private func event(for transition: AlarmTransition, state: PointState, at timestamp: Timestamp) -> GatewayEvent {

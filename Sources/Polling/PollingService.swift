@@ -12,6 +12,7 @@ public struct PollingService: Service {
     /// The links, by id (the status endpoint reads their statistics).
     public let links: [String: ModbusLink]
     private let pollers: [LinkPoller]
+    private let sink: any ReadingSink
     private let origin: ContinuousClock.Instant
     private let logger: Logger
 
@@ -23,8 +24,9 @@ public struct PollingService: Service {
         let origin = ContinuousClock.now
         self.origin = origin
         self.logger = logger
-        let processor = PointProcessor(site: site, sink: sink, origin: origin)
+        let processor = PointProcessor(site: site, origin: origin)
         self.processor = processor
+        self.sink = sink
         var links: [String: ModbusLink] = [:]
         var pollers: [LinkPoller] = []
         let statistics = self.statistics
@@ -55,19 +57,38 @@ public struct PollingService: Service {
         let pollers = self.pollers
         let origin = self.origin
         let processor = self.processor
+        let sink = self.sink
+        let statistics = self.statistics
+        let logger = self.logger
         logger.info("polling", metadata: ["links": "\(pollers.count)"])
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                for poller in pollers {
-                    group.addTask { await poller.run(origin: origin) }
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
-                        await processor.tick()
+        await withDiscardingTaskGroup { group in
+            // One writer, in sequence order. On graceful shutdown it stores everything queued
+            // before it ends.
+            group.addTask {
+                for await delivery in processor.deliveries {
+                    do {
+                        if !delivery.events.isEmpty { try await sink.store(delivery.events) }
+                        if !delivery.readings.isEmpty { try await sink.store(delivery.readings) }
+                    } catch {
+                        statistics.recordSinkFailure()
+                        logger.error("cannot store readings", metadata: ["error": "\(error)"])
                     }
                 }
             }
+            await cancelWhenGracefulShutdown {
+                await withDiscardingTaskGroup { group in
+                    for poller in pollers {
+                        group.addTask { await poller.run(origin: origin) }
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                            await processor.tick()
+                        }
+                    }
+                }
+            }
+            await processor.finish()
         }
         logger.info("polling stopped")
     }

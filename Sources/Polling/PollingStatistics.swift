@@ -41,6 +41,7 @@ public final class PollingStatistics: Sendable {
         var devices: [String: Device] = [:]
         var scanClasses: [String: ScanClass] = [:]
         var links: [String: Link] = [:]
+        var sinkFailures = 0
     }
 
     public init() {}
@@ -51,6 +52,11 @@ public final class PollingStatistics: Sendable {
     public var scanClasses: [String: ScanClass] { state.withLock { $0.scanClasses } }
 
     public var links: [String: Link] { state.withLock { $0.links } }
+
+    /// Batches the sink failed to store.
+    public var sinkFailures: Int { state.withLock { $0.sinkFailures } }
+
+    func recordSinkFailure() { state.withLock { $0.sinkFailures += 1 } }
 
     func updateDevice(_ id: String, _ body: (inout Device) -> Void) {
         state.withLock { body(&$0.devices[id, default: Device()]) }
