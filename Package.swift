@@ -77,6 +77,8 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
+                "Decoding",
+                "DeviceMap",
                 "Modbus",
                 .product(name: "Logging", package: "swift-log"),
             ],

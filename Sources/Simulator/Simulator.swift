@@ -1,3 +1,4 @@
+public import DeviceMap
 public import Modbus
 import Synchronization
 
@@ -10,6 +11,10 @@ import Synchronization
 public final class Simulator: ModbusRequestHandler, Sendable {
     private struct State {
         var banks: [UInt8: RegisterBank]
+        var profiles: [UInt8: MapProfile] = [:]
+        var deviceStates: [UInt8: DeviceState] = [:]
+        var overrides: [UInt8: [ModbusTableKey: UInt16]] = [:]
+        var noise = SplitMix64(seed: 0xC4E7)
         var faults: [UInt8: [SimulatorFault]]
         var requests: [UInt8: Int] = [:]
     }
@@ -24,13 +29,26 @@ public final class Simulator: ModbusRequestHandler, Sendable {
     /// - Parameters:
     ///   - units: the unit ids to simulate.
     ///   - faults: faults to inject from the start.
-    public init(units: [UInt8], faults: [UnitFault] = []) {
-        self.units = Array(Set(units)).sorted()
+    ///   - maps: units served by a device map instead of the default layout (`chemgate simulate --map`).
+    public init(units: [UInt8], faults: [UnitFault] = [], maps: [UInt8: DeviceMap] = [:]) {
+        self.units = Array(Set(units).union(maps.keys)).sorted()
         var banks: [UInt8: RegisterBank] = [:]
-        for unit in units { banks[unit] = RegisterBank(unit: unit) }
+        for unit in units where maps[unit] == nil { banks[unit] = RegisterBank(unit: unit) }
         var faultsByUnit: [UInt8: [SimulatorFault]] = [:]
         for fault in faults { faultsByUnit[fault.unit, default: []].append(fault.fault) }
-        state = Mutex(State(banks: banks, faults: faultsByUnit))
+        var initial = State(banks: banks, faults: faultsByUnit)
+        for (unit, map) in maps { initial.profiles[unit] = MapProfile(map: map) }
+        state = Mutex(initial)
+    }
+
+    /// Puts a map-served unit in a condition: alarm, fault, calibration… (no effect on default-layout units).
+    public func setState(_ deviceState: DeviceState, unit: UInt8) {
+        state.withLock { $0.deviceStates[unit] = deviceState }
+    }
+
+    /// The condition of a unit.
+    public func deviceState(unit: UInt8) -> DeviceState {
+        state.withLock { $0.deviceStates[unit] ?? .normal }
     }
 
     /// Replaces the faults of one unit; an empty list heals it.
@@ -41,6 +59,12 @@ public final class Simulator: ModbusRequestHandler, Sendable {
     /// Fixes a register to a value until it is set again (or written by a client).
     public func set(_ table: ModbusTable, unit: UInt8, address: Int, to value: UInt16) {
         state.withLock { state in
+            if state.profiles[unit] != nil {
+                state.overrides[unit, default: [:]][
+                    ModbusTableKey(table: Int(table.readFunctionCode), address: address)
+                ] = value
+                return
+            }
             switch table {
             case .holding: state.banks[unit]?.setRegister(.holding, at: address, to: value)
             case .input: state.banks[unit]?.setRegister(.input, at: address, to: value)
@@ -59,7 +83,8 @@ public final class Simulator: ModbusRequestHandler, Sendable {
         let elapsed = (ContinuousClock.now - start) / .seconds(1)
         return state.withLock { state in
             state.requests[request.unit, default: 0] += 1
-            guard var bank = state.banks[request.unit] else {
+            let profile = state.profiles[request.unit]
+            guard profile != nil || state.banks[request.unit] != nil else {
                 return ModbusServerResponse(request.isSerial ? .noReply : .exception(.gatewayTargetFailedToRespond))
             }
             var response = ModbusServerResponse(.noReply)
@@ -81,6 +106,17 @@ public final class Simulator: ModbusRequestHandler, Sendable {
                 response.reply = .exception(exception)
                 return response
             }
+            if let profile {
+                response.reply = Self.reply(
+                    to: request,
+                    table: table,
+                    profile: profile,
+                    state: &state,
+                    elapsed: elapsed
+                )
+                return response
+            }
+            guard var bank = state.banks[request.unit] else { return response }
             guard request.addresses.upperBound <= RegisterBank.lastAddress else {
                 response.reply = .exception(.illegalDataAddress)
                 return response
@@ -105,6 +141,16 @@ public final class Simulator: ModbusRequestHandler, Sendable {
     public func didWrite(_ request: ModbusServerRequest, values: ModbusData) {
         state.withLock { state in
             let units = request.unit == 0 ? Array(state.banks.keys) : [request.unit]
+            if state.profiles[request.unit] != nil, let table = request.table {
+                for (offset, address) in request.addresses.enumerated() {
+                    let key = ModbusTableKey(table: Int(table.readFunctionCode), address: address)
+                    switch values {
+                    case .registers(let registers): state.overrides[request.unit, default: [:]][key] = registers[offset]
+                    case .bits(let bits): state.overrides[request.unit, default: [:]][key] = bits[offset] ? 1 : 0
+                    }
+                }
+                return
+            }
             for unit in units {
                 for (offset, address) in request.addresses.enumerated() {
                     switch values {
@@ -115,5 +161,32 @@ public final class Simulator: ModbusRequestHandler, Sendable {
                 }
             }
         }
+    }
+
+    /// The reply of a map-served unit: only the map's addresses exist.
+    private static func reply(
+        to request: ModbusServerRequest,
+        table: ModbusTable,
+        profile: MapProfile,
+        state: inout State,
+        elapsed: Double
+    ) -> ModbusServerResponse.Reply {
+        guard profile.serves(table, request.addresses) else { return .exception(.illegalDataAddress) }
+        if request.isWrite {
+            return table == .holding || table == .coil ? .acceptWrite : .exception(.illegalFunction)
+        }
+        let deviceState = state.deviceStates[request.unit] ?? .normal
+        var image = profile.image(
+            of: table,
+            elapsed: elapsed,
+            state: deviceState,
+            unit: request.unit,
+            noise: &state.noise
+        )
+        for (key, value) in state.overrides[request.unit] ?? [:] where key.table == Int(table.readFunctionCode) {
+            image[key.address] = value
+        }
+        if table.holdsBits { return .bits(request.addresses.map { (image[$0] ?? 0) != 0 }) }
+        return .registers(request.addresses.map { image[$0] ?? 0 })
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceMap
 import Foundation
 import Logging
 import Modbus
@@ -28,8 +29,18 @@ struct SimulateCommand: AsyncParsableCommand {
               1:exception=2@100-109   unit 1 answers exception 02 for requests touching 100..109
               4:corrupt-crc           unit 4's RTU replies carry a corrupted CRC
 
+            Device maps (--map FILE with --units, or --device UNITS:FILE, repeatable) serve a map's \
+            points instead, with plausible moving values: gas near zero, tank levels breathing slowly, \
+            temperatures around 25 °C, totalisers counting. Only the map's addresses answer. Put a \
+            map-served unit in a condition with --state UNIT:STATE, or by typing 'UNIT STATE' (or \
+            'all STATE') on standard input while it runs. States: normal, alarm1, alarm2, fault, \
+            calibration, warmup, overrange.
+
             Examples:
               chemgate simulate --tcp 127.0.0.1:1502 --units 1-4
+              chemgate simulate --tcp 127.0.0.1:1502 --map Devices/honeywell/midas.yaml --units 1 --state 1:calibration
+              chemgate simulate --rtu rtu:///tmp/sim --device 1-8:Devices/generic/combustible-gas-detector.yaml \\
+                --device 9-12:Devices/generic/electrochemical-gas-module.yaml
               socat pty,raw,echo=0,link=/tmp/sim pty,raw,echo=0,link=/tmp/gw &
               chemgate simulate --rtu 'rtu:///tmp/sim?baud=19200&parity=E' --units 1,2,3 --fault 3:no-reply
 
@@ -50,9 +61,25 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "Inject a fault: UNIT:FAULT (see above). Repeatable.")
     var faults: [String] = []
 
+    @Option(help: "Serve this device map on every unit of --units instead of the default layout.")
+    var map: String?
+
+    @Option(
+        name: .customLong("device"),
+        help: "Serve a device map on some units: UNITS:FILE, e.g. 1-8:Devices/x.yaml. Repeatable."
+    )
+    var devices: [String] = []
+
+    @Option(
+        name: .customLong("state"),
+        help: "Start a map-served unit in a state: UNIT:STATE, e.g. 3:fault. Repeatable."
+    )
+    var states: [String] = []
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        _ = try parsedStates()
         _ = try parsedUnits()
         _ = try parsedFaults()
         do throws(ModbusError) {
@@ -65,7 +92,13 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "chemgate.simulate")
-        let simulator = Simulator(units: try parsedUnits(), faults: try parsedFaults())
+        let maps = try loadedMaps()
+        let simulator = Simulator(
+            units: map == nil && !devices.isEmpty && !unitsGiven ? [] : try parsedUnits(),
+            faults: try parsedFaults(),
+            maps: maps
+        )
+        for (unit, state) in try parsedStates() { simulator.setState(state, unit: unit) }
         let unitList = simulator.units.map(String.init).joined(separator: ",")
         var tcpServer: ModbusTCPServer?
         var rtuServer: ModbusRTUServer?
@@ -85,13 +118,61 @@ struct SimulateCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitStatus(error).exitCode
         }
+        if !maps.isEmpty { StateCommands.listen(simulator: simulator) }
         let signal = await ShutdownSignal.wait()
         Console.out("stopping on \(signal)")
         tcpServer?.stop()
         rtuServer?.stop()
     }
 
-    private func parsedUnits() throws -> [UInt8] {
+    /// Whether --units was given (a --device-only simulator serves only its devices' units).
+    private var unitsGiven: Bool { CommandLine.arguments.contains("--units") }
+
+    private func loadedMaps() throws -> [UInt8: DeviceMap] {
+        var result: [UInt8: DeviceMap] = [:]
+        var cache: [String: DeviceMap] = [:]
+        func load(_ path: String) throws -> DeviceMap {
+            if let map = cache[path] { return map }
+            do throws(ConfigErrors) {
+                let map = try DeviceMapLoader.load(path: path)
+                cache[path] = map
+                return map
+            } catch {
+                Console.error(error.description)
+                throw ExitStatus.usage.exitCode
+            }
+        }
+        if let map {
+            for unit in try parsedUnits() { result[unit] = try load(map) }
+        }
+        for device in devices {
+            guard let colon = device.firstIndex(of: ":") else {
+                throw ValidationError(
+                    "--device '\(device)': write UNITS:FILE, e.g. 1-8:Devices/generic/combustible-gas-detector.yaml"
+                )
+            }
+            for unit in try Self.parseUnits(String(device[..<colon])) {
+                result[unit] = try load(String(device[device.index(after: colon)...]))
+            }
+        }
+        return result
+    }
+
+    private func parsedStates() throws -> [(UInt8, DeviceState)] {
+        try states.map { text in
+            let parts = text.split(separator: ":").map(String.init)
+            guard parts.count == 2, let unit = UInt8(parts[0]), let state = DeviceState(rawValue: parts[1]) else {
+                throw ValidationError(
+                    "--state '\(text)': write UNIT:STATE with a state of \(DeviceState.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            return (unit, state)
+        }
+    }
+
+    private func parsedUnits() throws -> [UInt8] { try Self.parseUnits(units) }
+
+    static func parseUnits(_ units: String) throws -> [UInt8] {
         var result: [UInt8] = []
         for item in units.split(separator: ",") {
             let bounds = item.split(separator: "-").map { UInt8($0.trimmingCharacters(in: .whitespaces)) }
