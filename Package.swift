@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -58,10 +63,13 @@ let package = Package(
         ),
         // Edge rules: alarm limits with deadband and delays, report by exception, stale and frozen values. Pure.
         .target(name: "EdgeLogic", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
+        // The kernel's clock synchronisation state (adjtimex), which Swift's Glibc module does not expose.
+        .target(name: "CSystemClock"),
         // Reading devices through their maps: plans, decoding, status qualification (and, next, scheduling).
         .target(
             name: "Polling",
             dependencies: [
+                "CSystemClock",
                 "Decoding",
                 "DeviceMap",
                 "EdgeLogic",
@@ -69,7 +77,19 @@ let package = Package(
                 "Modbus",
                 "Planner",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The status endpoint: /healthz, /readyz, /status, /metrics, the status page, maintenance switching.
+        .target(
+            name: "StatusServer",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -80,6 +100,7 @@ let package = Package(
                 "Decoding",
                 "DeviceMap",
                 "Modbus",
+                "Planner",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -94,10 +115,16 @@ let package = Package(
                 "Planner",
                 "Polling",
                 "Simulator",
+                "StatusServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,6 +174,20 @@ let package = Package(
             name: "PollingTests",
             dependencies: [
                 "Polling", "DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "Simulator", "TestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StatusServerTests",
+            dependencies: [
+                "StatusServer", "Polling", "DeviceMap", "GatewayCore", "Modbus", "Simulator", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

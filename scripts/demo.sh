@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# chemgate demo on an embedded default: a simulated PLC on Modbus TCP and four simulated gas
-# detectors on an RS-485 stand-in (a socat pty pair; one detector dead), polled by `chemgate run`.
+# chemgate demo on an embedded default: examples/tank-farm.yaml against simulators — the PLC's tank
+# block on Modbus TCP and twelve gas detectors on two RS-485 stand-ins (socat pty pairs) — polled
+# by `chemgate run`.
 # The demo checks what it shows: it fails loudly if chemgate misbehaves.
 #   DEMO_SECONDS  how long `chemgate run` polls (default 15)
 set -euo pipefail
@@ -29,42 +30,40 @@ wait_for() { # FILE PATTERN
     exit 1
 }
 
-say "Simulated devices"
-"$BIN" simulate --tcp 127.0.0.1:0 --units 1-2 >"$work/tcp.log" 2>&1 &
-wait_for "$work/tcp.log" "listening on"
-tcp=$(sed -n 's/^listening on \(tcp:[^ ]*\).*/\1/p' "$work/tcp.log")
-socat -d -d pty,raw,echo=0,link="$work/bus-device" pty,raw,echo=0,link="$work/bus-gateway" 2>"$work/socat.log" &
-wait_for "$work/socat.log" "starting data transfer loop"
-"$BIN" simulate --rtu "rtu://$work/bus-device?baud=19200&parity=E" --units 1-4 --fault 3:no-reply >"$work/rtu.log" 2>&1 &
-wait_for "$work/rtu.log" "listening on"
-cat "$work/tcp.log" "$work/rtu.log"
+say "Simulated devices for examples/tank-farm.yaml"
+# The PLC's tank block on Modbus TCP; eight combustible detectors on one RS-485 line (GD-103 sees
+# gas, GD-104 is in calibration, GD-106 is dead); four H2S detectors on a second line.
+"$BIN" simulate --tcp 127.0.0.1:0 --device "1:$ROOT/Devices/siemens/s7-mb-server-tank-farm.yaml" >"$work/plc.log" 2>&1 &
+wait_for "$work/plc.log" "listening on"
+plc=$(sed -n 's/^listening on \(tcp:[^ ]*\).*/\1/p' "$work/plc.log")
+for bus in gas toxic; do
+    socat -d -d pty,raw,echo=0,link="$work/$bus-device" pty,raw,echo=0,link="$work/$bus-gateway" 2>"$work/socat-$bus.log" &
+    wait_for "$work/socat-$bus.log" "starting data transfer loop"
+done
+"$BIN" simulate --rtu "rtu://$work/gas-device?baud=19200&parity=E" \
+    --device "1-8:$ROOT/Devices/generic/combustible-gas-detector.yaml" \
+    --state 3:alarm1 --state 4:calibration --fault 6:no-reply >"$work/gas.log" 2>&1 </dev/null &
+wait_for "$work/gas.log" "listening on"
+"$BIN" simulate --rtu "rtu://$work/toxic-device?baud=9600&parity=N" \
+    --device "9-12:$ROOT/Devices/generic/electrochemical-gas-module.yaml" >"$work/toxic.log" 2>&1 </dev/null &
+wait_for "$work/toxic.log" "listening on"
+cat "$work/plc.log" "$work/gas.log" "$work/toxic.log"
 
-# The embedded default site: two process units on the PLC, four detectors on the RS-485 line.
-cat >"$work/chemgate.yaml" <<YAML
-gateway: { id: GW-DEMO, enterprise: DEMO-91340100 }
-devices_path: $ROOT/Devices
-links:
-  - { id: plc, endpoint: "$tcp", timeout: 300ms }
-  - { id: bus1, endpoint: "rtu://$work/bus-gateway?baud=19200&parity=E&data=8&stop=1", timeout: 200ms }
-scan_classes: { fast: 1s, slow: 10s }
-default_scan: fast
-polling: { snapshot_interval: 10s }
-devices:
-  - { id: tank-a, name: 罐区A 储罐工艺参数, link: plc, unit: 1, map: chemgate/simulator, points: { pressure: { indicator: TK-A-PT01 }, level: { indicator: TK-A-LT01 } } }
-  - { id: tank-b, name: 罐区B 储罐工艺参数, link: plc, unit: 2, map: chemgate/simulator, points: { temperature: { scan: slow } } }
-  - { id: gd-101, name: 可燃气体探测器 GD-101, link: bus1, unit: 1, map: chemgate/simulator, points: { gas: { indicator: GD101_LEL } } }
-  - { id: gd-102, name: 可燃气体探测器 GD-102, link: bus1, unit: 2, map: chemgate/simulator }
-  - { id: gd-103, name: 可燃气体探测器 GD-103 (dead), link: bus1, unit: 3, map: chemgate/simulator }
-  - { id: gd-104, name: 可燃气体探测器 GD-104 (maintenance), link: bus1, unit: 4, map: chemgate/simulator, maintenance: true }
-YAML
+# The example site with the simulators' endpoints in place of the plant's.
+sed -e "s|tcp://192.168.10.5:502|$plc|" \
+    -e "s|rtu:///dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K1-if00-port0?baud=19200|rtu://$work/gas-gateway?baud=19200|" \
+    -e "s|rtu:///dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K2-if00-port0?baud=9600|rtu://$work/toxic-gateway?baud=9600|" \
+    -e "s|^devices_path: .*|devices_path: $ROOT/Devices|" \
+    "$ROOT/examples/tank-farm.yaml" >"$work/chemgate.yaml"
 
-say "chemgate check (validates the site and prints the plan and RS-485 bus time)"
+say "chemgate check (validates the site and prints the RS-485 bus time of each line)"
 "$BIN" check "$work/chemgate.yaml" || fail "check failed"
 
-say "chemgate read --map: one device, every point decoded once"
-"$BIN" read "$tcp" --unit 1 --map "$ROOT/Devices/chemgate/simulator.yaml" || fail "read --map failed"
+say "chemgate read --map: the PLC's tank block, every point decoded once"
+"$BIN" read "$plc" --unit 1 --map "$ROOT/Devices/siemens/s7-mb-server-tank-farm.yaml" >"$work/read.txt" || fail "read --map failed"
+sed -n '1,14p' "$work/read.txt"
 
-say "chemgate run for ${SECONDS_TO_RUN} s (readings and events as JSON lines; the gas step and the pressure sine raise alarms)"
+say "chemgate run for ${SECONDS_TO_RUN} s (readings and events as JSON lines)"
 "$BIN" run --config "$work/chemgate.yaml" --output jsonl >"$work/run.jsonl" 2>"$work/run.log" &
 run_pid=$!
 sleep "$SECONDS_TO_RUN"
@@ -72,31 +71,41 @@ kill -TERM "$run_pid"
 wait "$run_pid" || fail "chemgate run did not stop cleanly on SIGTERM: $(cat "$work/run.log")"
 
 python3 - "$work/run.jsonl" <<'PY'
-import collections, json, sys
+import json, sys
 lines = [json.loads(line) for line in open(sys.argv[1])]
 readings = [l for l in lines if l["type"] == "reading"]
 events = [l for l in lines if l["type"] == "event"]
 print(f"{len(readings)} readings and {len(events)} events")
 for event in events:
     where = ".".join(x for x in (event.get("device"), event.get("point")) if x) or event.get("link", "")
-    print(f"  {event['ts']}  {event['event']:<17} {where:<20} {event.get('level', ''):<7} {event['reason']}")
+    print(f"  {event['ts']}  {event['event']:<17} {where:<26} {event.get('level', ''):<13} {event['reason']}")
 latest = {}
 for reading in readings:
     latest[(reading["device"], reading["point"])] = reading
 print("latest values:")
 for (device, point), reading in sorted(latest.items()):
-    if point in ("gas", "pressure", "level"):
+    if point == "concentration" or (point.startswith("level_") and point[6:].isdigit()):
         quality = reading["quality"] + (f" ({reading['reason']})" if reading.get("reason") else "")
-        print(f"  {device:<8} {point:<9} {str(reading.get('value', '-')):>7} {reading.get('unit', ''):<5} {quality}")
+        value = reading.get("value", "-")
+        print(f"  {device:<10} {point:<14} {str(value):>8} {reading.get('unit', ''):<5} {quality}")
 problems = []
 devices = {r["device"] for r in readings}
-for device in ("tank-a", "tank-b", "gd-101", "gd-102", "gd-103", "gd-104"):
+expected = ["plc-tanks"] + [f"gd-{n}" for n in range(101, 109)] + [f"gt-{n}" for n in range(201, 205)]
+for device in expected:
     if device not in devices: problems.append(f"no readings from {device}")
-if not any(e["event"] == "alarm_raised" for e in events): problems.append("no alarm was raised")
-if not any(e["event"] == "device_demoted" and e.get("device") == "gd-103" for e in events): problems.append("the dead detector was not demoted")
-if any(r["device"] == "gd-104" and r["quality"] == "good" for r in readings): problems.append("a device in maintenance read good")
-if not any(r["device"] == "gd-104" and r.get("reason") == "maintenance" for r in readings): problems.append("maintenance not marked")
-if any(e["event"] == "alarm_raised" and e.get("device") == "gd-104" for e in events): problems.append("an alarm of a device in maintenance was not suppressed")
+def concentration(device):
+    return [r for r in readings if r["device"] == device and r["point"] == "concentration"]
+if not any(e["event"] == "alarm_raised" and e.get("device") == "gd-103" and e.get("level") == "level1" for e in events):
+    problems.append("GD-103's gas did not raise its first-level alarm")
+if not any(e["event"] == "device_demoted" and e.get("device") == "gd-106" for e in events):
+    problems.append("the dead detector GD-106 was not demoted")
+if not any(r.get("reason") == "inhibited" for r in concentration("gd-104")):
+    problems.append("GD-104 in calibration does not read inhibited")
+if any(e["event"] == "alarm_raised" and e.get("device") == "gd-104" for e in events):
+    problems.append("an alarm of a detector in calibration was not suppressed")
+for device in ("gd-101", "gt-201", "plc-tanks"):
+    if any(r["quality"] != "good" for r in readings if r["device"] == device):
+        problems.append(f"{device} has readings that are not good")
 seqs = [l["seq"] for l in lines]
 if seqs != sorted(seqs) or len(set(seqs)) != len(seqs): problems.append("sequence numbers do not rise")
 for problem in problems: print("demo: " + problem, file=sys.stderr)

@@ -54,6 +54,27 @@ extension ModbusError.Kind {
         }
     }
 
+    /// A short snake_case name for counters: `timeout`, `exception_02`, `bad_crc`, …
+    public var metricName: String {
+        switch self {
+        case .exception(let exception):
+            exception.rawValue < 10 ? "exception_0\(exception.rawValue)" : "exception_\(exception.rawValue)"
+        case .timeout: "timeout"
+        case .badCRC: "bad_crc"
+        case .wrongUnit: "wrong_unit"
+        case .invalidResponse: "invalid_response"
+        case .connectionRefused: "connection_refused"
+        case .connectTimeout: "connect_timeout"
+        case .connectionReset: "connection_reset"
+        case .cannotOpen: "cannot_open"
+        case .invalidRequest: "invalid_request"
+        case .writeNotPermitted: "write_not_permitted"
+        case .invalidEndpoint: "invalid_endpoint"
+        case .cancelled: "cancelled"
+        case .system: "system"
+        }
+    }
+
     var isTimeout: Bool {
         if case .timeout = self { return true }
         return false

@@ -1,5 +1,6 @@
 import CModbus
 public import Logging
+import Synchronization
 
 /// One Modbus link: a TCP connection or a serial port, with every device (unit id) behind it.
 ///
@@ -22,7 +23,15 @@ public actor ModbusLink {
     /// Every unit this link has sent a request to.
     private var unitsSeen: Set<UInt8> = []
     /// Counters since the link was created.
-    public private(set) var statistics = LinkStatistics()
+    public private(set) var statistics = LinkStatistics() {
+        didSet { published.withLock { $0 = statistics } }
+    }
+    /// A copy of ``statistics`` readable without waiting for a transaction in progress.
+    private nonisolated let published = Mutex(LinkStatistics())
+
+    /// The counters as of the last transaction, read without waiting for the link's thread
+    /// (which may be blocked in a transaction for up to its timeout).
+    public nonisolated var currentStatistics: LinkStatistics { published.withLock { $0 } }
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
@@ -125,7 +134,7 @@ public actor ModbusLink {
         let start = ContinuousClock.now
         do throws(SystemCallError) {
             try modbusCall { call(context.raw) }
-            statistics.lastRoundTrip = ContinuousClock.now - start
+            statistics.recordRoundTrip(ContinuousClock.now - start)
             consecutiveTimeouts = 0
             timeoutStreakUnits = []
         } catch {
@@ -137,6 +146,7 @@ public actor ModbusLink {
 
     private func record(_ kind: ModbusError.Kind, unit: UInt8, context: ModbusContext) {
         statistics.failures += 1
+        statistics.errors[kind.metricName, default: 0] += 1
         if kind.isTimeout {
             statistics.timeouts += 1
             consecutiveTimeouts += 1
@@ -193,6 +203,7 @@ public actor ModbusLink {
         } catch {
             statistics.failures += 1
             let kind = ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true)
+            statistics.errors[kind.metricName, default: 0] += 1
             throw failure(
                 endpoint.isSerial ? .cannotOpen("cannot open the serial device: \(error.text)") : kind,
                 unit: unit,

@@ -49,6 +49,24 @@ public struct LinkStatistics: Sendable, Hashable {
     public var connects = 0
     /// Round-trip time of the last successful transaction.
     public var lastRoundTrip: Duration?
+    /// Failures by kind (`timeout`, `exception_02`, `bad_crc`, `connection_refused`, …).
+    public var errors: [String: Int] = [:]
+    /// The most recent round-trip times (up to 256), for percentiles.
+    public var recentRoundTrips: [Duration] = []
 
     public init() {}
+
+    /// The `fraction` percentile (0…1) of the recent round-trip times.
+    public func roundTripPercentile(_ fraction: Double) -> Duration? {
+        guard !recentRoundTrips.isEmpty else { return nil }
+        let sorted = recentRoundTrips.sorted()
+        let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))
+        return sorted[index]
+    }
+
+    mutating func recordRoundTrip(_ duration: Duration) {
+        lastRoundTrip = duration
+        if recentRoundTrips.count >= 256 { recentRoundTrips.removeFirst(recentRoundTrips.count - 255) }
+        recentRoundTrips.append(duration)
+    }
 }

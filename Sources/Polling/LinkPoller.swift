@@ -17,6 +17,7 @@ struct LinkPoller: Sendable {
     let settings: PollingSettings
     let processor: PointProcessor
     let statistics: PollingStatistics
+    let metrics: PollingMetrics
     let logger: Logger
 
     func run(origin: ContinuousClock.Instant) async {
@@ -46,7 +47,13 @@ struct LinkPoller: Sendable {
                 $0.cycles += 1
                 $0.overruns += skipped
                 $0.lastCycle = finished - started
+                if let last = $0.lastStart {
+                    let interval = started - last
+                    $0.achievedPeriod = $0.achievedPeriod.map { $0 * 0.8 + interval * 0.2 } ?? interval
+                }
+                $0.lastStart = started
             }
+            metrics.cycle(link: config.id, scanClass: scanClass, duration: finished - started, skipped: skipped)
             if skipped > 0 {
                 logger.debug(
                     "scan class overran",
@@ -114,6 +121,12 @@ struct LinkPoller: Sendable {
             }
             if state.linkDown { await linkRecovered(state: &state) }
             let transition = health.record(success: result.answered, at: finished)
+            metrics.poll(
+                device: device.id,
+                link: config.id,
+                answered: result.answered,
+                transactions: result.transactions
+            )
             statistics.updateDevice(device.id) {
                 $0.polls += 1
                 $0.transactions += result.transactions

@@ -38,6 +38,8 @@ public actor PointProcessor {
     private var order: [String] = []
     private var maintenance: Set<String>
     private var sequence: UInt64 = 0
+    /// Alarms raised and not yet cleared or suppressed, keyed `device/point/level`.
+    private var active: [String: HealthSnapshot.Alarm] = [:]
     private var lastSnapshot: Duration = .zero
     /// Readings and events handed to the sink, by kind.
     public private(set) var counters = Counters()
@@ -90,6 +92,18 @@ public actor PointProcessor {
     /// The latest reading of every point, in site order.
     public func latest() -> [Reading] { order.compactMap { points[$0]?.last } }
 
+    /// The alarms active now, oldest first.
+    public func activeAlarms() -> [HealthSnapshot.Alarm] {
+        active.values.sorted { ($0.since, $0.device, $0.point) < ($1.since, $1.device, $1.point) }
+    }
+
+    /// The point definitions, for names on the status page.
+    public func pointNames() -> [String: String] {
+        points.reduce(into: [:]) { names, entry in
+            if let name = entry.value.point.definition.name { names[entry.key] = name }
+        }
+    }
+
     /// Processes one device's readings from one poll.
     public func process(device: String, readings: [PointReading]) async {
         let now = ContinuousClock.now - origin
@@ -135,7 +149,31 @@ public actor PointProcessor {
             state.last = output
             points[key] = state
         }
+        for event in events { track(event) }
         deliver(events: events, readings: emitted)
+    }
+
+    private func track(_ event: GatewayEvent) {
+        guard let device = event.device, let point = event.point, let level = event.level else { return }
+        let key = "\(device)/\(point)/\(level.rawValue)"
+        switch event.kind {
+        case .alarmRaised:
+            let value: Double? = if case .number(let number)? = event.value { number } else { nil }
+            active[key] = HealthSnapshot.Alarm(
+                device: device,
+                point: point,
+                indicator: event.indicator,
+                level: level.rawValue,
+                value: value,
+                limit: event.limit,
+                unit: event.unit,
+                since: event.timestamp.description
+            )
+        case .alarmCleared, .alarmSuppressed:
+            active[key] = nil
+        default:
+            break
+        }
     }
 
     /// Marks every point of a device with `quality` (a demoted device's points read bad, demoted).

@@ -30,6 +30,7 @@ public struct PollingService: Service {
         var links: [String: ModbusLink] = [:]
         var pollers: [LinkPoller] = []
         let statistics = self.statistics
+        let metrics = PollingMetrics()
         for config in site.links {
             let entries = plan.entries(onLink: config.id)
             guard !entries.isEmpty else { continue }
@@ -45,6 +46,7 @@ public struct PollingService: Service {
                     settings: site.polling,
                     processor: processor,
                     statistics: statistics,
+                    metrics: metrics,
                     logger: logger
                 )
             )

@@ -27,6 +27,9 @@ public final class PollingStatistics: Sendable {
         public var overruns = 0
         /// Duration of the last cycle.
         public var lastCycle: Duration = .zero
+        /// The average time between cycle starts (exponentially weighted).
+        public var achievedPeriod: Duration?
+        var lastStart: ContinuousClock.Instant?
     }
 
     /// One link.

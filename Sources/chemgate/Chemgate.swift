@@ -15,6 +15,9 @@ struct Chemgate: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, ReadCommand.self, SimulateCommand.self]
+        version: Chemgate.version,
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, ReadCommand.self, SimulateCommand.self]
     )
+
+    static let version = "0.4.0"
 }

@@ -1,8 +1,12 @@
 import ArgumentParser
 import DeviceMap
+import Foundation
 import Logging
+import Metrics
 import Polling
+import Prometheus
 import ServiceLifecycle
+import StatusServer
 import UnixSignals
 
 /// `chemgate run`: the gateway's main job.
@@ -48,18 +52,53 @@ struct RunCommand: AsyncParsableCommand {
             Console.error(error.description)
             throw ExitCode(1)
         }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let poller = PollingService(site: site, plan: plan, sink: JSONLinesSink(), logger: logger)
+        let health = PollingHealth(
+            site: site,
+            service: poller,
+            configHash: ConfigHash.of(site: site),
+            version: Chemgate.version
+        )
+        let status: StatusServer
+        do {
+            status = try StatusServer(
+                host: site.status.host,
+                port: site.status.port,
+                token: try statusToken(site.status),
+                reporter: health,
+                registry: registry,
+                logger: logger
+            )
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
         logger.notice(
             "chemgate run",
             metadata: ["gateway": "\(site.gateway.id)", "devices": "\(site.devices.count)", "config": "\(config)"]
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: poller)],
+                services: [.init(service: poller), .init(service: status)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
+    }
+
+    /// The status token from the environment variable the site names (or the file), never logged.
+    private func statusToken(_ status: StatusConfig) throws -> String? {
+        if let variable = status.tokenEnvironment {
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                throw StatusServer.ConfigurationError(
+                    description: "status.token_env names \(variable), but that environment variable is not set"
+                )
+            }
+            return value
+        }
+        return status.token
     }
 }

@@ -65,6 +65,7 @@ struct SimulatedMapTests {
     @Test func ne43FaultCurrentOnAnAnalogInputModule() async throws {
         let files = Self.mapFiles.filter { file in (try? Self.map(file))?.points.contains { $0.conversion.ne43 } == true
         }
+        #expect(!files.isEmpty, "the library has a 4–20 mA module with NE43 points")
         for file in files {
             let map = try Self.map(file)
             let simulator = Simulator(units: [], maps: [1: map])

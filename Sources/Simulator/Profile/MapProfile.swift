@@ -2,12 +2,14 @@ import Decoding
 import DeviceMap
 import Foundation
 import Modbus
+import Planner
 
 /// Serves a device map with plausible, moving values: each point gets a signal suited to its
 /// category (a quiet gas reading, a slowly breathing tank level, a temperature around 25 °C, a
 /// rising totaliser) and the device's status points follow its ``DeviceState``.
 ///
-/// Only the map's addresses are served: anything else answers exception 02, as most devices do.
+/// Only the addresses the map's request plan reads are served (its points, and the gaps a map with
+/// `max_gap` asserts the device answers); anything else answers exception 02, as most devices do.
 struct MapProfile: Sendable {
     let map: DeviceMap
     /// Served registers and bits, per table: address → the points there.
@@ -17,6 +19,10 @@ struct MapProfile: Sendable {
         self.map = map
         var served: [ModbusTable: Set<Int>] = [:]
         for point in map.points { served[point.table, default: []].formUnion(point.addresses) }
+        let planned = map.points.map { PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count) }
+        if let plan = try? RequestPlan.make(points: planned, limits: map.plannerLimits) {
+            for read in plan.reads { served[read.table, default: []].formUnion(read.addresses) }
+        }
         self.served = served
     }
 
@@ -88,7 +94,9 @@ struct MapProfile: Sendable {
             let wanted = Self.roles(for: state)
             let sorted = states.sorted { $0.key < $1.key }
             if let match = sorted.first(where: { $0.value.status.map(wanted.contains) ?? false }) { return match.key }
-            return sorted.first(where: { $0.value.status == nil })?.key ?? sorted.first?.key ?? 0
+            if let quiet = sorted.first(where: { $0.value.status == nil })?.key { return quiet }
+            // Every labelled value signals something (e.g. 0 = channel off): use the first unlabelled one.
+            return (1...).first { states[$0] == nil } ?? 1
         }
         if point.category == .status { return 0 }
         return nil

@@ -1,0 +1,151 @@
+public import DeviceMap
+public import GatewayCore
+import Modbus
+
+/// The poller's state as the status endpoint shows it.
+public struct PollingHealth: HealthReporting {
+    let site: SiteConfig
+    let service: PollingService
+    let configHash: String
+    let version: String
+    let startedAt = Timestamp.now()
+    let started = ContinuousClock.now
+
+    /// - Parameters:
+    ///   - configHash: identifies the configuration in force (file and maps).
+    ///   - version: chemgate's version.
+    public init(site: SiteConfig, service: PollingService, configHash: String, version: String) {
+        self.site = site
+        self.service = service
+        self.configHash = configHash
+        self.version = version
+    }
+
+    public func setMaintenance(_ on: Bool, device: String) async -> Bool {
+        guard site.devices.contains(where: { $0.id == device }) else { return false }
+        await service.processor.setMaintenance(on, device: device)
+        return true
+    }
+
+    public func snapshot() async -> HealthSnapshot {
+        let statistics = service.statistics
+        let deviceStatistics = statistics.devices
+        let linkStatistics = statistics.links
+        let processor = service.processor
+        var problems: [String] = []
+
+        let links = site.links.map { config -> HealthSnapshot.Link in
+            let counters = service.links[config.id]?.currentStatistics ?? LinkStatistics()
+            let up = linkStatistics[config.id]?.up
+            let state = counters.transactions == 0 ? "idle" : (up == false ? "down" : "up")
+            if state == "down" { problems.append("link \(config.id) is down") }
+            return HealthSnapshot.Link(
+                id: config.id,
+                endpoint: config.endpoint.description,
+                state: state,
+                reconnects: counters.reconnects,
+                transactions: counters.transactions,
+                failures: counters.failures,
+                rttP50Ms: counters.roundTripPercentile(0.5).map { $0 / .milliseconds(1) },
+                rttP99Ms: counters.roundTripPercentile(0.99).map { $0 / .milliseconds(1) },
+                errors: counters.errors
+            )
+        }
+
+        var devices: [HealthSnapshot.Device] = []
+        for device in site.devices where device.enabled {
+            let counters = deviceStatistics[device.id]
+            let maintenance = await processor.isInMaintenance(device.id)
+            let state: String
+            if maintenance {
+                state = "maintenance"
+            } else if counters?.demoted == true {
+                state = "demoted"
+                problems.append("device \(device.id) is demoted (not answering)")
+            } else if let counters, counters.polls > 0 {
+                state = counters.lastAnswer == nil ? "failing" : "ok"
+                if state == "failing" { problems.append("device \(device.id) has not answered") }
+            } else {
+                state = "unknown"
+            }
+            let lastGood = counters?.lastAnswer.map { instant -> String in
+                let age = ContinuousClock.now - instant
+                return Timestamp(milliseconds: Timestamp.now().milliseconds - Int64(age / .milliseconds(1))).description
+            }
+            devices.append(
+                HealthSnapshot.Device(
+                    id: device.id,
+                    name: device.name,
+                    location: device.location,
+                    link: device.link,
+                    unit: Int(device.unit),
+                    state: state,
+                    lastGoodRead: lastGood,
+                    polls: counters?.polls ?? 0,
+                    answered: counters?.answered ?? 0,
+                    successRatio: counters.flatMap { $0.polls > 0 ? Double($0.answered) / Double($0.polls) : nil }
+                )
+            )
+        }
+
+        let scanClasses = statistics.scanClasses.sorted { $0.key < $1.key }.map {
+            key,
+            value -> HealthSnapshot.ScanClass in
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            return HealthSnapshot.ScanClass(
+                link: parts[0],
+                name: parts.count > 1 ? parts[1] : "",
+                configuredPeriodMs: value.period / .milliseconds(1),
+                achievedPeriodMs: value.achievedPeriod.map { $0 / .milliseconds(1) },
+                cycles: value.cycles,
+                overruns: value.overruns,
+                lastCycleMs: value.lastCycle / .milliseconds(1)
+            )
+        }
+
+        let names = await processor.pointNames()
+        let points = await processor.latest().map { reading in
+            HealthSnapshot.Point(
+                device: reading.device,
+                point: reading.point,
+                name: names["\(reading.device)/\(reading.point)"],
+                indicator: reading.indicator,
+                value: reading.value,
+                unit: reading.unit,
+                quality: reading.quality.level.rawValue,
+                reason: reading.quality.reason?.description,
+                ts: reading.timestamp.description
+            )
+        }
+        let clock = HealthSnapshot.Clock.current()
+        var warnings: [String] = []
+        if clock.synchronized == false {
+            warnings.append("the system clock is not synchronised (NTP): reading times may be wrong")
+        }
+        let sinkFailures = statistics.sinkFailures
+        if sinkFailures > 0 { problems.append("\(sinkFailures) batches could not be stored") }
+        let uptime = Int((ContinuousClock.now - started) / .seconds(1))
+        return HealthSnapshot(
+            gateway: HealthSnapshot.Gateway(
+                id: site.gateway.id,
+                enterprise: site.gateway.enterprise,
+                name: site.gateway.name,
+                version: version,
+                configHash: configHash,
+                startedAt: startedAt.description,
+                uptimeSeconds: uptime
+            ),
+            clock: clock,
+            healthy: problems.isEmpty,
+            problems: problems,
+            warnings: warnings,
+            links: links,
+            devices: devices,
+            scanClasses: scanClasses,
+            points: points,
+            alarms: await processor.activeAlarms(),
+            outbox: nil,
+            sinkFailures: sinkFailures
+        )
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+public import GatewayCore
+public import Hummingbird
+public import Logging
+public import Prometheus
+
+/// The routes of the status endpoint, usable on their own (tests drive them without a socket).
+public enum StatusRoutes {
+    public static func router(
+        reporter: any HealthReporting,
+        registry: PrometheusCollectorRegistry,
+        token: String?,
+        logger: Logger
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: TokenMiddleware(token: token))
+        router.get("/healthz") { _, _ in Response.text("ok\n") }
+        router.get("/readyz") { _, _ -> Response in
+            let snapshot = await reporter.snapshot()
+            let linkUp = snapshot.links.contains { $0.state == "up" }
+            var reasons: [String] = []
+            if !linkUp { reasons.append("no link is up") }
+            if snapshot.sinkFailures > 0 { reasons.append("readings could not be stored") }
+            return reasons.isEmpty
+                ? Response.text("ready\n")
+                : Response.text("not ready: \(reasons.joined(separator: "; "))\n", status: .serviceUnavailable)
+        }
+        router.get("/status") { _, _ -> Response in
+            try Response.json(await reporter.snapshot())
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+        router.get("/") { request, _ -> Response in
+            let language = StatusPage.Language(request: request)
+            let html = StatusPage(snapshot: await reporter.snapshot(), language: language).html
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: html))
+            )
+        }
+        router.post("/devices/:id/maintenance") { request, context -> Response in
+            guard token != nil else {
+                return Response.text(
+                    "switching maintenance needs a status token: set status.token_env and send it as Authorization: Bearer\n",
+                    status: .forbidden
+                )
+            }
+            let device = context.parameters.get("id") ?? ""
+            let on = request.uri.queryParameters.get("on").map { $0 == "true" || $0 == "1" }
+            guard let on else { return Response.text("add ?on=true or ?on=false\n", status: .badRequest) }
+            let by = request.uri.queryParameters.get("by").map { String($0) } ?? "unknown"
+            guard await reporter.setMaintenance(on, device: device) else {
+                return Response.text("no device '\(device)'\n", status: .notFound)
+            }
+            logger.notice(
+                "maintenance switched",
+                metadata: ["device": "\(device)", "on": "\(on)", "by": "\(by)", "at": "\(Timestamp.now())"]
+            )
+            return Response.text("device \(device): maintenance \(on ? "on" : "off")\n")
+        }
+        return router
+    }
+}
+
+/// Asks for the token on every route but `/healthz`, when one is configured.
+struct TokenMiddleware: RouterMiddleware {
+    let token: String?
+
+    func handle(
+        _ request: Request,
+        context: BasicRequestContext,
+        next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let token, !token.isEmpty, request.uri.path != "/healthz" else { return try await next(request, context) }
+        let header = request.headers[.authorization]
+        let query = request.uri.queryParameters.get("token").map { String($0) }
+        let presented = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? query
+        guard let presented, constantTimeEquals(presented, token) else {
+            return Response(
+                status: .unauthorized,
+                headers: [.wwwAuthenticate: "Bearer realm=\"chemgate\""],
+                body: .init(byteBuffer: ByteBuffer(string: "a valid token is required\n"))
+            )
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Compares without leaking, through timing, how much of the token was right.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let left = Array(a.utf8)
+    let right = Array(b.utf8)
+    var difference = UInt8(left.count == right.count ? 0 : 1)
+    for index in 0..<max(left.count, right.count) {
+        difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+    }
+    return difference == 0
+}
+
+extension Response {
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+}
