@@ -146,6 +146,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: ["GatewayCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DecodingTests",
             dependencies: ["Decoding", "GatewayCore"],
             swiftSettings: swiftSettings

@@ -35,7 +35,7 @@ struct StatusPage {
         let health = snapshot.healthy ? t("healthy", "正常") : t("attention", "需处理")
         var body = """
             <header><h1>chemgate · \(escape(gateway.name ?? gateway.id))</h1>
-            <p><span class="badge \(snapshot.healthy ? "ok" : "bad")">\(health)</span>
+            <p><span class="badge \(snapshot.healthy ? "badge-ok" : "badge-bad")">\(health)</span>
             \(t("gateway", "网关")) \(escape(gateway.id)) · \(t("enterprise", "企业编码")) \(escape(gateway.enterprise)) ·
             \(t("version", "版本")) \(escape(gateway.version)) · \(t("config", "配置")) \(escape(gateway.configHash)) ·
             \(t("uptime", "运行")) \(uptime(gateway.uptimeSeconds)) · \(t("clock", "时钟")) \(clockText)</p>
@@ -232,8 +232,8 @@ struct StatusPage {
         body{font:14px/1.4 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1em 2em;color:#222}
         h1{font-size:20px;margin:0}h2{font-size:16px;margin:1.2em 0 .4em}
         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left}
-        th{background:#f3f3f3}.badge{padding:2px 8px;border-radius:8px;color:#fff}.badge.ok{background:#2e7d32}
-        .badge.bad{background:#c62828}.problem{color:#c62828;font-weight:bold}.warning{color:#a66400}
+        th{background:#f3f3f3}.badge{padding:2px 8px;border-radius:8px;color:#fff}.badge-ok{background:#2e7d32}
+        .badge-bad{background:#c62828}.problem{color:#c62828;font-weight:bold}.warning{color:#a66400}
         tr.alarm td,tr.bad td{background:#fde0e0}tr.demoted td,tr.failing td{background:#fde0e0}
         tr.maintenance td,tr.uncertain td,tr.warn td{background:#fff4d6}tr.ok td,tr.good td{background:#fff}
         .ok{color:#2e7d32}.bad{color:#c62828}footer{margin-top:2em;color:#777}.lang{float:right;margin-top:-2.2em}

@@ -62,7 +62,12 @@ struct StatusRouteTests {
     @Test func aDemotedDeviceMakesTheGatewayUnhealthy() async throws {
         let fixture = try StatusFixture(units: [1, 2], faults: [UnitFault(unit: 2, fault: .noReply)])
         try await fixture.polling {
-            try await Task.sleep(for: .milliseconds(900))
+            let deadline = ContinuousClock.now + .seconds(15)
+            while await fixture.health.snapshot().devices.first(where: { $0.id == "gd-2" })?.state != "demoted",
+                ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try await Self.application(fixture).test(.router) { client in
                 try await client.execute(uri: "/status", method: .get) { response in
                     let snapshot = try Self.decode(response.body)

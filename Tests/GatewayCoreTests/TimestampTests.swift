@@ -1,0 +1,27 @@
+import GatewayCore
+import Testing
+
+@Suite("Timestamps")
+struct TimestampTests {
+    // Expected strings checked with Python: datetime.fromtimestamp(ms // 1000, timezone.utc).
+    @Test(
+        "ISO 8601 with exact milliseconds",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00.000Z"),
+            (1_795_404_600_123, "2026-11-23T03:30:00.123Z"),
+            (1_795_404_600_999, "2026-11-23T03:30:00.999Z"),
+            (951_782_400_001, "2000-02-29T00:00:00.001Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+        ]
+    )
+    func description(milliseconds: Int64, expected: String) {
+        #expect(Timestamp(milliseconds: milliseconds).description == expected)
+    }
+
+    @Test func qualityOrdersLevelsAndKeepsTheWorst() {
+        #expect(Quality.good.worst(.uncertain(.warmup)) == .uncertain(.warmup))
+        #expect(Quality.bad(.timeout).worst(.uncertain(.warmup)) == .bad(.timeout))
+        #expect(Quality.bad(.timeout).worst(.bad(.stale)) == .bad(.timeout), "the first wins a tie")
+        #expect(Quality.bad(.deviceException(2)).description == "bad (device_exception_2)")
+    }
+}
