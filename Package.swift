@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -93,6 +96,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The durable log in SQLite: history and store-and-forward outbox (GRDB, WAL, synchronous=FULL).
+        .target(
+            name: "Outbox",
+            dependencies: ["GatewayCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Appends in a loop and prints each committed sequence number: the victim of the kill -9 test.
+        .executableTarget(
+            name: "outbox-crash-writer",
+            dependencies: ["GatewayCore", "Outbox"],
+            swiftSettings: swiftSettings
+        ),
+        // chemgate's batch and heartbeat formats (docs/batch.schema.json, docs/heartbeat.schema.json).
+        .target(name: "UplinkPayload", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
+        // zlib, for gzip request bodies.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // `chemgate receive`: the park platform's stand-in (HTTP server, its own SQLite store).
+        .target(
+            name: "Receiver",
+            dependencies: [
+                "UplinkPayload",
+                "GatewayCore",
+                "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A Modbus device simulator: register banks, signals and fault injection, served by Modbus.
         .target(
             name: "Simulator",
@@ -113,7 +148,9 @@ let package = Package(
                 "GatewayCore",
                 "Modbus",
                 "Planner",
+                "Outbox",
                 "Polling",
+                "Receiver",
                 "Simulator",
                 "StatusServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -193,6 +230,27 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutboxTests",
+            dependencies: [
+                "GatewayCore", "Outbox", "outbox-crash-writer", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReceiverTests",
+            dependencies: [
+                "Receiver",
+                "UplinkPayload",
+                "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

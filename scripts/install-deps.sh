@@ -2,12 +2,14 @@
 # Installs what chemgate needs to build, test and run its demo, when it is missing:
 #   apt:  libmodbus-dev (the Modbus protocol), pkg-config (finds it), socat (RS-485 stand-in),
 #         mbpoll (an independent Modbus client for interop tests)
-#   PyPI: pymodbus 3.16 and pyserial (an independent Modbus server for interop tests)
+#   PyPI: pymodbus 3.16 and pyserial (an independent Modbus server for interop tests), jsonschema
+#         (tests validate uplink payloads against docs/*.schema.json)
+#   apt:  zlib1g-dev and libsqlite3-dev (gzip bodies and the SQLite log)
 # Safe to run again: it only installs what is absent. Needs root or sudo for apt.
 set -euo pipefail
 
-APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll)
-PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5")
+APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev)
+PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18")
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
@@ -32,6 +34,7 @@ if ! python3 - <<'PY' 2>/dev/null
 import importlib.metadata as m
 assert m.version("pymodbus").startswith("3.16.")
 assert m.version("pyserial") == "3.5"
+import jsonschema
 PY
 then
     log "pip install ${PIP_PACKAGES[*]}"

@@ -16,7 +16,11 @@ struct Chemgate: AsyncParsableCommand {
             \(ExitStatus.helpText)
             """,
         version: Chemgate.version,
-        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, ReadCommand.self, SimulateCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, ReadCommand.self,
+            SimulateCommand.self,
+            ReceiveCommand.self,
+        ]
     )
 
     static let version = "0.4.0"

@@ -1,8 +1,10 @@
 import ArgumentParser
 import DeviceMap
 import Foundation
+import GatewayCore
 import Logging
 import Metrics
+import Outbox
 import Polling
 import Prometheus
 import ServiceLifecycle
@@ -28,14 +30,17 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     enum Output: String, ExpressibleByArgument, CaseIterable {
+        /// The durable log at storage.path (SQLite): history and outbox.
+        case log
+        /// JSON lines on standard output, for debugging.
         case jsonl
     }
 
     @Option(help: "The site configuration.")
     var config: String = "chemgate.yaml"
 
-    @Option(help: "Where readings and events go: jsonl (standard output).")
-    var output: Output = .jsonl
+    @Option(help: "Where readings and events go: log (the durable log at storage.path) or jsonl (standard output).")
+    var output: Output = .log
 
     @OptionGroup var logging: LoggingOptions
 
@@ -54,7 +59,22 @@ struct RunCommand: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let poller = PollingService(site: site, plan: plan, sink: JSONLinesSink(), logger: logger)
+        let sink: any ReadingSink
+        switch output {
+        case .jsonl:
+            sink = JSONLinesSink()
+        case .log:
+            do {
+                sink = try DurableLog(
+                    path: site.storage.path,
+                    options: LogOptions(retention: site.storage.retention, maxBytes: site.storage.maxBytes)
+                )
+            } catch {
+                Console.error("error: cannot open the log \(site.storage.path) (storage.path): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let poller = PollingService(site: site, plan: plan, sink: sink, logger: logger)
         let health = PollingHealth(
             site: site,
             service: poller,

@@ -21,7 +21,7 @@ struct RunCommandTests {
             default_scan: fast
             devices: [ { id: gd-1, link: plc, unit: 1, map: generic/combustible-gas-detector, points: { concentration: { indicator: GD1 } } } ]
             """.write(to: config, atomically: true, encoding: .utf8)
-            let run = try ChildProcess(try Tools.chemgate(), ["run", "--config", config.path])
+            let run = try ChildProcess(try Tools.chemgate(), ["run", "--config", config.path, "--output", "jsonl"])
             try await run.waitForLine(containing: "\"event\":\"alarm_raised\"")
             run.signal(SIGTERM)
             #expect(try await run.waitForExit() == 0, "\(run.text)")

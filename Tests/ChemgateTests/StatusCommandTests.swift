@@ -25,7 +25,7 @@ struct StatusCommandTests {
               - { id: u2, link: plc, unit: 2, map: chemgate/simulator }
             """.write(to: config, atomically: true, encoding: .utf8)
             setenv("CHEMGATE_TEST_STATUS_TOKEN", "t0ken", 1)
-            let run = try ChildProcess(try Tools.chemgate(), ["run", "--config", config.path])
+            let run = try ChildProcess(try Tools.chemgate(), ["run", "--config", config.path, "--output", "jsonl"])
             defer { run.signal(SIGTERM) }
             try await run.waitForLine(containing: "\"device\":\"u2\"")
             let url = "http://127.0.0.1:\(port)"

@@ -1,0 +1,144 @@
+import GRDB
+public import GatewayCore
+
+extension DurableLog {
+    /// Applies the retention and the size cap, and returns what it did.
+    ///
+    /// Retention: rows whose timestamp is older than `now - retention` are deleted only when every
+    /// registered destination has acknowledged them (a dead letter is not an acknowledgement). The others
+    /// are kept, and counted in ``LimitReport/keptPastRetention`` as a warning figure.
+    ///
+    /// Size cap: while `page_count × page_size` exceeds ``LogOptions/maxBytes``, deletes in chunks, oldest
+    /// first, (a) rows every destination has acknowledged, then (b) readings some destination has not
+    /// acknowledged, except readings taken while their point was in alarm. Events are never dropped. After
+    /// each chunk, `PRAGMA incremental_vacuum` hands the freed pages back (the database is created with
+    /// `auto_vacuum = INCREMENTAL`), so the measured size falls; no full `VACUUM`, which would rewrite the
+    /// whole file and need as much free space again. Finally the WAL is checkpointed and truncated.
+    ///
+    /// Every deleted row is counted by ``DropReason`` in the persisted `dropped` table. Each chunk is its
+    /// own transaction, so appends are not held up for the whole pass.
+    @discardableResult
+    public func enforceLimits(now: Timestamp = .now()) async throws -> LimitReport {
+        var report = LimitReport()
+        let cutoff = now.milliseconds - options.retention.wholeMilliseconds
+        let chunk = 5000
+        while true {
+            let deleted = try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
+                        WHERE r.timestamp < ? AND \(Self.acknowledgedEverywhere) LIMIT ?)
+                        """,
+                    arguments: [cutoff, chunk]
+                )
+                return try Self.count(.retention, db.changesCount, db)
+            }
+            report.droppedForRetention += deleted
+            if deleted < chunk { break }
+        }
+        report.keptPastRetention = try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE timestamp < ?", arguments: [cutoff]) ?? 0
+        }
+
+        try await checkpoint()
+        var size = try await bytesOnDisk
+        while size > options.maxBytes {
+            let rows = try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
+            }
+            let perRow = max(1, size / max(1, rows))
+            let limit = min(50_000, max(64, (size - options.maxBytes) / perRow + 1))
+            let acknowledged = try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
+                        WHERE \(Self.acknowledgedEverywhere) ORDER BY r.sequence LIMIT ?)
+                        """,
+                    arguments: [limit]
+                )
+                return try Self.count(.sizeCapAcknowledged, db.changesCount, db)
+            }
+            report.droppedAcknowledged += acknowledged
+            if acknowledged == 0 {
+                let unacknowledged = try await pool.write { db in
+                    try db.execute(
+                        sql: """
+                            DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
+                            WHERE r.lane = 'reading' AND r.in_alarm = 0 AND NOT \(Self.acknowledgedEverywhere)
+                            ORDER BY r.sequence LIMIT ?)
+                            """,
+                        arguments: [limit]
+                    )
+                    return try Self.count(.sizeCapUnacknowledged, db.changesCount, db)
+                }
+                report.droppedUnacknowledged += unacknowledged
+                if unacknowledged == 0 {
+                    report.overCap = true
+                    break
+                }
+            }
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA incremental_vacuum")
+            }
+            size = try await bytesOnDisk
+        }
+
+        if report.droppedForRetention + report.droppedAcknowledged + report.droppedUnacknowledged > 0 {
+            try await pool.write { db in
+                for destination in try String.fetchAll(db, sql: "SELECT name FROM destination") {
+                    for lane in Lane.allCases {
+                        try Cursor.compact(destination: destination, lane: lane, db)
+                    }
+                }
+            }
+            try await checkpoint()
+        }
+        report.bytesOnDisk = try await bytesOnDisk
+        return report
+    }
+
+    /// Rows deleted so far, by ``DropReason`` raw value (every reason present, zero when none), persisted
+    /// across restarts.
+    public func dropCounts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { ($0.rawValue, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT reason, count FROM dropped") {
+                counts[row["reason"]] = row["count"]
+            }
+            return counts
+        }
+    }
+
+    /// An SQL condition true when the record aliased `r` is acknowledged by every registered destination:
+    /// inside one of its cursor ranges and not in one of its dead letters.
+    static let acknowledgedEverywhere = """
+        NOT EXISTS (SELECT 1 FROM destination d WHERE
+            COALESCE((SELECT c.last FROM cursor c WHERE c.destination = d.name AND c.lane = r.lane
+                AND c.first <= r.sequence ORDER BY c.first DESC LIMIT 1), 0) < r.sequence
+            OR EXISTS (SELECT 1 FROM dead_letter_record x WHERE x.destination = d.name AND x.sequence = r.sequence))
+        """
+
+    private static func count(_ reason: DropReason, _ rows: Int, _ db: Database) throws -> Int {
+        guard rows > 0 else { return 0 }
+        try db.execute(
+            sql: """
+                INSERT INTO dropped (reason, count) VALUES (?, ?)
+                ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count
+                """,
+            arguments: [reason.rawValue, rows]
+        )
+        return rows
+    }
+
+    /// Checkpoints the WAL into the database file and truncates it. Skipped, not failed, while a reader
+    /// still needs the WAL (SQLITE_BUSY): the next pass does it.
+    private func checkpoint() async throws {
+        try await pool.writeWithoutTransaction { db in
+            do {
+                _ = try db.checkpoint(.truncate)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                return
+            }
+        }
+    }
+}

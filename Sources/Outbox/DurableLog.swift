@@ -1,0 +1,178 @@
+import GRDB
+public import GatewayCore
+
+/// The gateway's durable log in SQLite: the local history (kept for ``LogOptions/retention``) and the
+/// store-and-forward queue of every upstream destination.
+///
+/// A final class rather than an actor: it holds nothing mutable but a GRDB `DatabasePool`, which already
+/// serializes writes on one connection and lets reads (history queries, batches, pending counts) run
+/// beside them on reader connections. An actor would put an inspector's history query in line behind the
+/// poller's appends for no gain. Every method uses GRDB's async accessors, so a caller waits without
+/// blocking a thread of the cooperative pool.
+///
+/// Durability: the database is in WAL mode with `PRAGMA synchronous = FULL` (``LogOptions/Synchronous``),
+/// set on the writer after GRDB's own WAL setup (which would otherwise leave it at NORMAL). An append
+/// runs in one transaction and returns only after SQLite fsynced its commit into the WAL: a returned
+/// append survives `kill -9` and power loss.
+public final class DurableLog: ReadingSink {
+    let pool: DatabasePool
+    /// The options the log was opened with.
+    public let options: LogOptions
+
+    /// Opens (or creates) the log at `path`, migrates its schema and registers `options.destinations`.
+    public init(path: String, options: LogOptions = LogOptions()) throws {
+        var configuration = Configuration()
+        configuration.label = "Outbox"
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            // Must come before the first table exists (and before GRDB turns WAL on), so that deleted
+            // pages can be handed back to the file system by `PRAGMA incremental_vacuum`. No effect on
+            // an existing database.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.options = options
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
+        }
+        try Schema.migrator.migrate(pool)
+        let now = Timestamp.now().milliseconds
+        try pool.write { db in
+            for destination in options.destinations {
+                try Self.register(destination, now: now, db)
+            }
+        }
+    }
+
+    /// Closes the database connections. The log cannot be used afterwards.
+    public func close() throws {
+        try pool.close()
+    }
+
+    // MARK: - Appending
+
+    /// Appends readings in one transaction and returns the sequence numbers they were given, once the
+    /// commit is on disk; nil for an empty array.
+    @discardableResult
+    public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
+        guard !readings.isEmpty else { return nil }
+        return try await pool.write { db in
+            let alarms = try Row.fetchAll(db, sql: "SELECT device, point FROM active_alarm")
+                .map { AlarmKey(device: $0["device"], point: $0["point"]) }
+            let active = Set(alarms)
+            var first: Int64?
+            for reading in readings {
+                let inAlarm =
+                    active.contains(AlarmKey(device: reading.device, point: reading.point))
+                    || active.contains(AlarmKey(device: reading.device, point: ""))
+                try db.execute(sql: RecordRow.insertReading, arguments: RecordRow.arguments(reading, inAlarm: inAlarm))
+                first = first ?? db.lastInsertedRowID
+            }
+            return first.map { $0...db.lastInsertedRowID }
+        }
+    }
+
+    /// Appends events in one transaction and returns the sequence numbers they were given, once the commit
+    /// is on disk; nil for an empty array. An `alarm_raised` event marks its point (or, without a point,
+    /// its device) in alarm until the matching `alarm_cleared`: readings of it from the event's timestamp
+    /// on are kept from the size cap.
+    @discardableResult
+    public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
+        guard !events.isEmpty else { return nil }
+        return try await pool.write { db in
+            var first: Int64?
+            for event in events {
+                try db.execute(sql: RecordRow.insertEvent, arguments: RecordRow.arguments(event))
+                first = first ?? db.lastInsertedRowID
+                try Self.trackAlarm(event, db)
+            }
+            return first.map { $0...db.lastInsertedRowID }
+        }
+    }
+
+    /// ``ReadingSink``: ``append(_:)-(Reading)``, returning once the readings are on disk.
+    public func store(_ readings: [Reading]) async throws {
+        try await append(readings)
+    }
+
+    /// ``ReadingSink``: ``append(_:)-(GatewayEvent)``, returning once the events are on disk.
+    public func store(_ events: [GatewayEvent]) async throws {
+        try await append(events)
+    }
+
+    /// The records with sequence numbers in `range`, in sequence order (deleted ones are missing).
+    public func records(in range: ClosedRange<Int64>) async throws -> [Record] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(RecordRow.columns) FROM record WHERE sequence BETWEEN ? AND ? ORDER BY sequence",
+                arguments: [range.lowerBound, range.upperBound]
+            )
+            .map { try RecordRow.decode($0) }
+        }
+    }
+
+    /// The size of the database, `page_count × page_size`: what ``LogOptions/maxBytes`` caps. The WAL adds
+    /// up to GRDB's automatic checkpoint threshold (about 4 MB) between ``enforceLimits(now:)`` calls,
+    /// which truncate it.
+    public var bytesOnDisk: Int {
+        get async throws {
+            try await pool.read { db in try Self.databaseBytes(db) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    struct AlarmKey: Hashable {
+        var device: String
+        var point: String
+    }
+
+    static func databaseBytes(_ db: Database) throws -> Int {
+        let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+        return pages * size
+    }
+
+    static func register(_ destination: String, now: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO destination (name, registered) VALUES (?, ?)",
+            arguments: [destination, now]
+        )
+    }
+
+    private static func trackAlarm(_ event: GatewayEvent, _ db: Database) throws {
+        guard let device = event.device else { return }
+        let point = event.point ?? ""
+        switch event.kind {
+        case .alarmRaised:
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO active_alarm (device, point) VALUES (?, ?)",
+                arguments: [device, point]
+            )
+            // Readings stored just before their alarm event belong to the alarm too.
+            if let eventPoint = event.point {
+                try db.execute(
+                    sql: """
+                        UPDATE record SET in_alarm = 1
+                        WHERE device = ? AND point = ? AND timestamp >= ? AND lane = 'reading'
+                        """,
+                    arguments: [device, eventPoint, event.timestamp.milliseconds]
+                )
+            } else {
+                try db.execute(
+                    sql: "UPDATE record SET in_alarm = 1 WHERE device = ? AND timestamp >= ? AND lane = 'reading'",
+                    arguments: [device, event.timestamp.milliseconds]
+                )
+            }
+        case .alarmCleared:
+            try db.execute(
+                sql: "DELETE FROM active_alarm WHERE device = ? AND point = ?",
+                arguments: [device, point]
+            )
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// How a ``DurableLog`` keeps its history and how hard it pushes each append to disk.
+public struct LogOptions: Sendable, Hashable {
+    /// How `PRAGMA synchronous` is set on the connection that writes.
+    public enum Synchronous: String, Sendable, Hashable {
+        /// `PRAGMA synchronous = FULL` in WAL mode: SQLite fsyncs the write-ahead log before a commit
+        /// returns. An append that returned is on disk and survives `kill -9` and power loss (as far as
+        /// the storage honours fsync).
+        case full
+        /// `PRAGMA synchronous = NORMAL` in WAL mode: a commit that returned survives `kill -9`, but
+        /// the last commits can be lost on power loss. For tests and measurements, never for a plant.
+        case normal
+    }
+
+    /// How long rows are kept once every destination has acknowledged them. Rows that some destination
+    /// has not acknowledged are kept past it. Defaults to 30 days (the legal minimum for history at
+    /// major hazard sources).
+    public var retention: Duration
+    /// The cap on the database size (`page_count × page_size`), enforced by
+    /// ``DurableLog/enforceLimits(now:)``. Defaults to 2 GiB.
+    public var maxBytes: Int
+    /// Defaults to ``Synchronous/full``.
+    public var synchronous: Synchronous
+    /// Upstream platforms registered when the log opens, so that retention waits for their
+    /// acknowledgement from the first append on. A destination is also registered the first time
+    /// ``DurableLog/nextBatch(for:maxRecords:maxBytes:liveWindow:now:)``,
+    /// ``DurableLog/acknowledge(_:destination:)`` or ``DurableLog/deadLetter(_:destination:reason:)``
+    /// names it, until ``DurableLog/forget(destination:)``.
+    public var destinations: [String]
+
+    public init(
+        retention: Duration = .seconds(30 * 24 * 3600),
+        maxBytes: Int = 2 << 30,
+        synchronous: Synchronous = .full,
+        destinations: [String] = []
+    ) {
+        self.retention = retention
+        self.maxBytes = maxBytes
+        self.synchronous = synchronous
+        self.destinations = destinations
+    }
+}

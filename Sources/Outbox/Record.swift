@@ -1,0 +1,77 @@
+public import GatewayCore
+
+/// One row of the log: a reading or an event, with the sequence number the log gave it.
+public struct Record: Sendable, Hashable {
+    /// What the row holds.
+    public enum Payload: Sendable, Hashable {
+        case reading(Reading)
+        case event(GatewayEvent)
+    }
+
+    /// Assigned by the log on append: strictly increasing, never reused, even after deletes.
+    public var sequence: Int64
+    /// The reading or event, every field as it was stored (its own `sequence` is the emitter's).
+    public var payload: Payload
+    /// True when the record is not live: a backlog reading, or an event older than the live window.
+    /// Decided when a batch is read, never stored; always false in history queries.
+    public var backfill: Bool
+
+    public init(sequence: Int64, payload: Payload, backfill: Bool = false) {
+        self.sequence = sequence
+        self.payload = payload
+        self.backfill = backfill
+    }
+
+    /// The lane the record travels in, which is also its kind.
+    public var lane: Lane {
+        switch payload {
+        case .reading: .reading
+        case .event: .event
+        }
+    }
+
+    /// The reading's or the event's timestamp.
+    public var timestamp: Timestamp {
+        switch payload {
+        case .reading(let reading): reading.timestamp
+        case .event(let event): event.timestamp
+        }
+    }
+
+    /// The reading, when the record holds one.
+    public var reading: Reading? {
+        if case .reading(let reading) = payload { return reading }
+        return nil
+    }
+
+    /// The event, when the record holds one.
+    public var event: GatewayEvent? {
+        if case .event(let event) = payload { return event }
+        return nil
+    }
+
+    /// A rough size of the record once encoded for the platform (JSON-like: a fixed overhead plus the
+    /// UTF-8 length of its texts), used for a batch's `maxBytes`.
+    public var estimatedBytes: Int {
+        let overhead = 160
+        switch payload {
+        case .reading(let reading):
+            return overhead
+                + [reading.gateway, reading.device, reading.point, reading.indicator, reading.unit]
+                .reduce(0) { $0 + ($1?.utf8.count ?? 0) } + Self.size(of: reading.value)
+        case .event(let event):
+            return overhead
+                + [event.gateway, event.device, event.point, event.link, event.indicator, event.unit, event.reason]
+                .reduce(0) { $0 + ($1?.utf8.count ?? 0) } + Self.size(of: event.value)
+        }
+    }
+
+    private static func size(of value: Value?) -> Int {
+        switch value {
+        case .none: 4
+        case .number: 24
+        case .bool: 5
+        case .text(let text): text.utf8.count + 2
+        }
+    }
+}

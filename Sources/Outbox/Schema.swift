@@ -1,0 +1,120 @@
+import GRDB
+
+/// The log's tables, created by a `DatabaseMigrator` (migration `v1`).
+///
+/// ## SCHEMA
+///
+/// `record`: every reading and every event, one row each.
+/// - `sequence INTEGER PRIMARY KEY AUTOINCREMENT`: assigned by the log. AUTOINCREMENT keeps the highest
+///   number ever used in `sqlite_sequence`, so a number is never reused, even after every row was deleted.
+/// - `lane` (`event` | `reading`): the record's kind and its queue (see ``Lane``).
+/// - `gateway`, `device`, `point`, `indicator`, `link`: names as the poller gave them (any Unicode).
+/// - `value_type` (`number` | `bool` | `text` | NULL) and `value` (no declared type: REAL, INTEGER 0/1
+///   or TEXT as `value_type` says; NULL when there is no value). `unit`.
+/// - `quality_level` (`good` | `uncertain` | `bad`), `quality_reason` (`timeout`, `device_exception_2`, …):
+///   readings only.
+/// - `timestamp`: UTC milliseconds. `report` (`change` | `snapshot`): readings only.
+/// - `event_kind`, `alarm_level`, `limit_value`, `reason`: events only.
+/// - `source_sequence`: the emitter's own sequence number (`Reading.sequence`, `GatewayEvent.sequence`).
+/// - `in_alarm`: 1 for a reading taken while its point (or its whole device) had an alarm raised and not
+///   yet cleared. Such readings are never dropped for the size cap. `backfill` is not stored: it is
+///   decided when a batch is read.
+/// - Indexes: `(device, point, timestamp)` for history, `(timestamp)` for retention and the live window,
+///   and a partial index on `sequence` for the event lane.
+///
+/// `destination`: the upstream platforms whose acknowledgement retention waits for.
+///
+/// `cursor`: per destination and lane, the sequence numbers handled (acknowledged or dead-lettered), as
+/// disjoint ranges `[first, last]`. A range may also span sequence numbers of the other lane or of deleted
+/// rows: it means "no record of this lane in here is pending". Ranges are merged whenever nothing
+/// pending of their lane lies between them, so a destination that keeps up holds one range per lane.
+/// Ranges, not a single high-water mark, because the uplink acknowledges events, live readings and
+/// backlog out of sequence order.
+///
+/// `dead_letter` and `dead_letter_record`: batches a destination refused, with reason, time and batch id,
+/// and their sequence numbers. Their sequences are also in the cursor (handled, so the queue moves on),
+/// but they do not count as acknowledged for retention.
+///
+/// `dropped`: rows deleted, counted per ``DropReason``, persisted.
+///
+/// `active_alarm`: the points (`point = ''` for a whole device) with an alarm raised and not cleared,
+/// kept by the event appends to mark `record.in_alarm`.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE record (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        lane TEXT NOT NULL CHECK (lane IN ('event', 'reading')),
+                        gateway TEXT NOT NULL,
+                        device TEXT,
+                        point TEXT,
+                        indicator TEXT,
+                        link TEXT,
+                        value_type TEXT CHECK (value_type IN ('number', 'bool', 'text')),
+                        value,
+                        unit TEXT,
+                        quality_level TEXT,
+                        quality_reason TEXT,
+                        timestamp INTEGER NOT NULL,
+                        report TEXT,
+                        event_kind TEXT,
+                        alarm_level TEXT,
+                        limit_value REAL,
+                        reason TEXT,
+                        source_sequence INTEGER NOT NULL,
+                        in_alarm INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX record_history ON record(device, point, timestamp);
+                    CREATE INDEX record_timestamp ON record(timestamp);
+                    CREATE INDEX record_event ON record(sequence) WHERE lane = 'event';
+
+                    CREATE TABLE destination (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        registered INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE cursor (
+                        destination TEXT NOT NULL REFERENCES destination(name) ON DELETE CASCADE,
+                        lane TEXT NOT NULL,
+                        first INTEGER NOT NULL,
+                        last INTEGER NOT NULL,
+                        PRIMARY KEY (destination, lane, first)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE dead_letter (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        destination TEXT NOT NULL REFERENCES destination(name) ON DELETE CASCADE,
+                        batch_id TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        UNIQUE (destination, batch_id)
+                    );
+
+                    CREATE TABLE dead_letter_record (
+                        dead_letter INTEGER NOT NULL REFERENCES dead_letter(id) ON DELETE CASCADE,
+                        destination TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        lane TEXT NOT NULL,
+                        PRIMARY KEY (dead_letter, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX dead_letter_record_sequence ON dead_letter_record(destination, sequence);
+
+                    CREATE TABLE dropped (
+                        reason TEXT PRIMARY KEY NOT NULL,
+                        count INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE active_alarm (
+                        device TEXT NOT NULL,
+                        point TEXT NOT NULL,
+                        PRIMARY KEY (device, point)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,46 @@
+/// Totals over everything received; the body of `GET /counts`.
+public struct ReceiverCounts: Codable, Sendable, Hashable {
+    /// Distinct batches stored.
+    public var batches: Int
+    /// Records stored.
+    public var records: Int
+    /// Events stored.
+    public var events: Int
+    /// Batch requests answered as duplicates (batch_id seen before).
+    public var duplicates: Int
+    /// Events and records skipped because their sequence number had already arrived in another batch.
+    public var alreadyReceived: Int
+    /// Heartbeats stored.
+    public var heartbeats: Int
+    /// Batch and heartbeat requests refused (any 4xx or 5xx answer, test controls included).
+    public var rejected: Int
+    /// Missing sequence numbers per gateway, ordered by gateway and sequence.
+    public var gaps: [SequenceGap]
+
+    /// Creates the totals.
+    public init(
+        batches: Int,
+        records: Int,
+        events: Int,
+        duplicates: Int,
+        alreadyReceived: Int,
+        heartbeats: Int,
+        rejected: Int,
+        gaps: [SequenceGap]
+    ) {
+        self.batches = batches
+        self.records = records
+        self.events = events
+        self.duplicates = duplicates
+        self.alreadyReceived = alreadyReceived
+        self.heartbeats = heartbeats
+        self.rejected = rejected
+        self.gaps = gaps
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batches, records, events, duplicates
+        case alreadyReceived = "already_received"
+        case heartbeats, rejected, gaps
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Receiver
+import ServiceLifecycle
+import UnixSignals
+
+/// `chemgate receive`: the park platform's stand-in, for commissioning, the demo and tests.
+struct ReceiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receive",
+        abstract: "Receive chemgate batches and heartbeats over HTTP, as the park platform would (for commissioning).",
+        discussion: """
+            Accepts POST /batches and POST /heartbeats (docs/uplink-protocol.md), checks the bearer \
+            token and/or HMAC-SHA256 signature and the schema, and stores everything in its own \
+            SQLite file, recognising a resent batch by its id. GET /counts shows what arrived \
+            (batches, records, events, duplicates, heartbeats, rejected, and gaps in the sequence \
+            numbers: how the platform tells loss from quiet); GET /latest shows the newest value per \
+            point. Prints 'listening on http://HOST:PORT' when ready; stops on SIGINT or SIGTERM.
+            """
+    )
+
+    @Option(help: "Listen on HOST:PORT (port 0 picks a free one).")
+    var listen: String = "127.0.0.1:8090"
+
+    @Option(help: "The receiver's SQLite file.")
+    var database: String = "chemgate-receiver.sqlite"
+
+    @Option(help: "The environment variable holding the bearer token to require.")
+    var tokenEnv: String?
+
+    @Option(help: "The environment variable holding the HMAC-SHA256 secret to require.")
+    var hmacSecretEnv: String?
+
+    @Flag(help: "Serve POST /control/unavailable and /control/reject (tests and demos only).")
+    var testControls = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "chemgate.receive")
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ValidationError("--listen is HOST:PORT, such as 127.0.0.1:8090")
+        }
+        let host = String(listen[..<colon])
+        let options = ReceiverOptions(
+            host: host,
+            port: port,
+            databasePath: database,
+            bearerToken: try secret(tokenEnv, option: "--token-env"),
+            hmacSecret: try secret(hmacSecretEnv, option: "--hmac-secret-env"),
+            testControls: testControls
+        )
+        let receiver = try ReceiverApp(options: options, logger: logger)
+        let application = receiver.makeApplication { bound in
+            Console.out("listening on http://\(host):\(bound)")
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: application)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    private func secret(_ variable: String?, option: String) throws -> String? {
+        guard let variable else { return nil }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw ValidationError("\(option) names \(variable), but that environment variable is not set")
+        }
+        return value
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import GatewayCore
+import Testing
+
+@testable import Outbox
+
+@Suite struct AppendTests {
+    @Test func readingsAndEventsRoundTripWithEveryField() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let readings = [
+                Reading(
+                    gateway: "网关-1",
+                    device: "可燃气体探测器 GT-01",
+                    point: "浓度",
+                    indicator: "HZ-0001-GAS",
+                    value: .number(12.25),
+                    unit: "%LEL",
+                    quality: .good,
+                    timestamp: baseTime,
+                    sequence: 41,
+                    report: .snapshot
+                ),
+                Reading(
+                    gateway: "gw",
+                    device: "pump",
+                    point: "flow",
+                    value: nil,
+                    quality: .bad(.timeout),
+                    timestamp: Timestamp(milliseconds: baseTime.milliseconds + 1),
+                    sequence: UInt64.max
+                ),
+                Reading(
+                    gateway: "gw",
+                    device: "pump",
+                    point: "running",
+                    value: .bool(true),
+                    quality: .uncertain(.deviceException(11)),
+                    timestamp: Timestamp(milliseconds: baseTime.milliseconds + 2)
+                ),
+                Reading(
+                    gateway: "gw",
+                    device: "pump",
+                    point: "serial",
+                    value: .text("序列号 SN-42"),
+                    quality: .bad(.sensorFault),
+                    timestamp: Timestamp(milliseconds: baseTime.milliseconds + 3)
+                ),
+                Reading(
+                    gateway: "gw",
+                    device: "pump",
+                    point: "off",
+                    value: .bool(false),
+                    quality: .uncertain(.warmup),
+                    timestamp: Timestamp(milliseconds: -5)
+                ),
+            ]
+            let events = [
+                GatewayEvent(
+                    kind: .alarmRaised,
+                    gateway: "网关-1",
+                    device: "可燃气体探测器 GT-01",
+                    point: "浓度",
+                    link: "RS485-1",
+                    indicator: "HZ-0001-GAS",
+                    level: .level2,
+                    value: .number(51.5),
+                    limit: 50,
+                    unit: "%LEL",
+                    timestamp: baseTime,
+                    reason: "value 51.5 %LEL ≥ level2 50",
+                    sequence: 7
+                ),
+                GatewayEvent(kind: .linkDown, gateway: "gw", link: "tcp-2", timestamp: baseTime, reason: "断开"),
+                GatewayEvent(
+                    kind: .alarmSuppressed,
+                    gateway: "gw",
+                    device: "d",
+                    point: "p",
+                    level: .deviceFault,
+                    value: .text("calibration"),
+                    timestamp: baseTime,
+                    reason: "inhibit"
+                ),
+                GatewayEvent(
+                    kind: .deviceDemoted,
+                    gateway: "gw",
+                    device: "d",
+                    value: .bool(false),
+                    timestamp: baseTime,
+                    reason: "3 failed cycles in a row"
+                ),
+            ]
+            let readingRange = try #require(try await log.append(readings))
+            let eventRange = try #require(try await log.append(events))
+            #expect(readingRange == 1...5)
+            #expect(eventRange == 6...9)
+
+            let records = try await log.records(in: 1...100)
+            #expect(records.map(\.sequence) == Array(1...9))
+            #expect(records.compactMap(\.reading) == readings)
+            #expect(records.compactMap(\.event) == events)
+            #expect(records.map(\.lane) == Array(repeating: .reading, count: 5) + Array(repeating: .event, count: 4))
+            #expect(records.allSatisfy { !$0.backfill })
+            try log.close()
+        }
+    }
+
+    @Test func storeConformsToReadingSink() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let sink: any ReadingSink = log
+            try await sink.store([reading(point: "a", at: 1)])
+            try await sink.store([alarm(at: 2)])
+            try await sink.store([Reading]())
+            #expect(try await log.records(in: 1...10).map(\.lane) == [.reading, .event])
+        }
+    }
+
+    @Test func theDatabaseIsWALWithSynchronousFullAndIncrementalVacuum() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let (journal, synchronous, autoVacuum) = try await log.pool.writeWithoutTransaction { db in
+                (
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                    try Int.fetchOne(db, sql: "PRAGMA auto_vacuum")
+                )
+            }
+            #expect(journal == "wal")
+            #expect(synchronous == 2)  // FULL
+            #expect(autoVacuum == 2)  // INCREMENTAL
+        }
+    }
+
+    @Test func sequencesIncreaseStrictlyAndAreNeverReusedAfterDeletes() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let options = LogOptions(retention: .seconds(60), destinations: ["park"])
+            var log = try DurableLog(path: path, options: options)
+            var seen: [Int64] = []
+            for round in 0..<5 {
+                let range = try #require(
+                    try await log.append((0..<7).map { reading(point: "p\($0)", at: Int64(round * 10 + $0)) })
+                )
+                seen += Array(range)
+                seen += Array(try #require(try await log.append([alarm(at: Int64(round))])))
+            }
+            #expect(seen == Array(1...40))
+            // Everything acknowledged and far past retention: every row goes.
+            try await drain(log, destination: "park")
+            let report = try await log.enforceLimits(now: Timestamp(milliseconds: 10_000_000))
+            #expect(report.droppedForRetention == 40)
+            #expect(try await log.records(in: 1...Int64.max).isEmpty)
+
+            #expect(try await log.append([reading(point: "a", at: 1)]) == 41...41)
+            try log.close()
+            log = try DurableLog(path: path, options: options)
+            #expect(try await log.append([alarm(at: 1), alarm(.alarmCleared, at: 2)]) == 42...43)
+        }
+    }
+}
