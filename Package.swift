@@ -109,7 +109,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // chemgate's batch and heartbeat formats (docs/batch.schema.json, docs/heartbeat.schema.json).
-        .target(name: "UplinkPayload", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "UplinkPayload",
+            dependencies: ["GatewayCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // zlib, for gzip request bodies.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `chemgate receive`: the park platform's stand-in (HTTP server, its own SQLite store).
@@ -125,6 +129,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Forwards the durable log to the platforms: batches, lanes, retries, dead letters, heartbeats.
+        .target(
+            name: "Uplink",
+            dependencies: [
+                "GatewayCore",
+                "Outbox",
+                "UplinkPayload",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -151,6 +170,8 @@ let package = Package(
                 "Outbox",
                 "Polling",
                 "Receiver",
+                "Uplink",
+                "UplinkPayload",
                 "Simulator",
                 "StatusServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -162,6 +183,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -251,6 +273,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UplinkTests",
+            dependencies: [
+                "Uplink", "Outbox", "Receiver", "UplinkPayload", "Polling", "DeviceMap", "GatewayCore", "Modbus",
+                "Simulator", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ internal import Crypto
 internal import GatewayCore
 internal import HTTPTypes
 internal import Hummingbird
+internal import UplinkPayload
 
 /// Checks a request's bearer token or HMAC signature against the configured credentials.
 ///

@@ -1,19 +1,16 @@
+import Crypto
 import DeviceMap
 import Foundation
 
-/// Identifies the configuration in force: a hash over the site file and every map it uses, so the
-/// status endpoint and the platform can tell which configuration a gateway runs.
+/// Identifies the configuration in force: SHA-256 over the site file and every map it uses, so the
+/// status endpoint and the platform (heartbeat `config_hash`) can tell which configuration a gateway runs.
 enum ConfigHash {
     static func of(site: SiteConfig) -> String {
-        var files = [site.path]
-        files += Set(site.devices.map(\.map.path)).sorted()
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, 64 bit
-        for file in files {
-            for byte in FileManager.default.contents(atPath: file) ?? Data(file.utf8) {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
+        var hasher = SHA256()
+        for file in [site.path] + Set(site.devices.map(\.map.path)).sorted() {
+            hasher.update(data: Data(file.utf8))
+            hasher.update(data: FileManager.default.contents(atPath: file) ?? Data())
         }
-        return "fnv1a64:" + String(hash, radix: 16)
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -60,15 +60,22 @@ struct RunCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let sink: any ReadingSink
+        var durableLog: DurableLog?
         switch output {
         case .jsonl:
             sink = JSONLinesSink()
         case .log:
             do {
-                sink = try DurableLog(
+                let log = try DurableLog(
                     path: site.storage.path,
-                    options: LogOptions(retention: site.storage.retention, maxBytes: site.storage.maxBytes)
+                    options: LogOptions(
+                        retention: site.storage.retention,
+                        maxBytes: site.storage.maxBytes,
+                        destinations: site.uplinks.map(\.id)
+                    )
                 )
+                durableLog = log
+                sink = log
             } catch {
                 Console.error("error: cannot open the log \(site.storage.path) (storage.path): \(error)")
                 throw ExitCode(1)
@@ -99,9 +106,22 @@ struct RunCommand: AsyncParsableCommand {
             "chemgate run",
             metadata: ["gateway": "\(site.gateway.id)", "devices": "\(site.devices.count)", "config": "\(config)"]
         )
+        // Shutdown runs in reverse: the status endpoint first, the poller (which writes out what it
+        // read), then the uplinks and the log's housekeeping.
+        var services: [any Service] = []
+        if let durableLog {
+            services.append(LogLimitsService(log: durableLog, logger: logger))
+            do {
+                services += try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        services += [poller, status]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: poller), .init(service: status)],
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,3 +1,4 @@
+import GatewayCore
 import Polling
 import Testing
 

@@ -35,7 +35,8 @@ public enum UplinkSignature {
 
     static func message(timestamp: String, body: [UInt8]) -> [UInt8] { Array("\(timestamp)\n".utf8) + body }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lowercase hexadecimal of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)

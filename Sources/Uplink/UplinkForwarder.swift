@@ -1,0 +1,255 @@
+public import AsyncHTTPClient
+import GatewayCore
+public import Logging
+import NIOCore
+import NIOHTTP1
+public import Outbox
+public import ServiceLifecycle
+public import UplinkPayload
+
+/// Drains the durable log to one platform: alarm and state events first, then live readings, then
+/// backlog (the log's lanes), in batches with a stable id, at least once.
+///
+/// - 2xx: the batch is acknowledged for this destination.
+/// - 429 and 503: waits for `Retry-After` (or the backoff) and sends again.
+/// - 401 and 403: the credentials are wrong, not the batch: logged as errors and retried with
+///   backoff, so nothing is dead-lettered while a token is fixed.
+/// - Any other 4xx: the batch goes to the log's dead-letter table (visible, retryable).
+/// - 5xx or no answer: capped exponential backoff with jitter, then the same batch again.
+///
+/// Heartbeats go to `{url}/heartbeats` every ``Settings/heartbeatInterval`` whatever the backlog.
+public struct UplinkForwarder: Service {
+    public struct Settings: Sendable {
+        public var id: String
+        /// The platform's base URL: batches go to `{url}/batches`, heartbeats to `{url}/heartbeats`.
+        public var url: String
+        public var gateway: String
+        public var enterprise: String
+        public var bearerToken: String?
+        public var hmacSecret: String?
+        public var batchRecords: Int
+        public var batchBytes: Int
+        /// How long to wait for more records when there is nothing to send.
+        public var batchDelay: Duration
+        public var heartbeatInterval: Duration
+        public var gzip: Bool
+        public var timeout: Duration
+
+        public init(
+            id: String,
+            url: String,
+            gateway: String,
+            enterprise: String,
+            bearerToken: String? = nil,
+            hmacSecret: String? = nil,
+            batchRecords: Int = 500,
+            batchBytes: Int = 1_000_000,
+            batchDelay: Duration = .seconds(1),
+            heartbeatInterval: Duration = .seconds(30),
+            gzip: Bool = true,
+            timeout: Duration = .seconds(10)
+        ) {
+            self.id = id
+            self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+            self.gateway = gateway
+            self.enterprise = enterprise
+            self.bearerToken = bearerToken
+            self.hmacSecret = hmacSecret
+            self.batchRecords = batchRecords
+            self.batchBytes = batchBytes
+            self.batchDelay = batchDelay
+            self.heartbeatInterval = heartbeatInterval
+            self.gzip = gzip
+            self.timeout = timeout
+        }
+    }
+
+    public let settings: Settings
+    public let statistics = UplinkStatistics()
+    private let log: DurableLog
+    private let heartbeat: @Sendable () async -> HeartbeatPayload?
+    private let client: HTTPClient
+    private let logger: Logger
+
+    /// - Parameter heartbeat: builds the next heartbeat; nil skips one.
+    public init(
+        settings: Settings,
+        log: DurableLog,
+        client: HTTPClient = .shared,
+        logger: Logger,
+        heartbeat: @escaping @Sendable () async -> HeartbeatPayload?
+    ) {
+        self.settings = settings
+        self.log = log
+        self.client = client
+        self.logger = logger
+        self.heartbeat = heartbeat
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await forward() }
+        } catch is CancellationError {
+            // Graceful shutdown: what is not acknowledged stays in the log for the next run.
+        }
+    }
+
+    private func forward() async throws {
+        var backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(60))
+        var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
+        let clock = ContinuousClock()
+        let origin = clock.now
+        var nextHeartbeat = origin
+        while !Task.isCancelled {
+            if clock.now >= nextHeartbeat {
+                nextHeartbeat = clock.now + settings.heartbeatInterval
+                if let payload = await heartbeat() { await send(heartbeat: payload) }
+            }
+            let batch: Batch?
+            do {
+                batch = try await log.nextBatch(
+                    for: settings.id,
+                    maxRecords: settings.batchRecords,
+                    maxBytes: settings.batchBytes,
+                    liveWindow: settings.batchDelay * 10
+                )
+            } catch {
+                logger.error("cannot read the log", metadata: ["uplink": "\(settings.id)", "error": "\(error)"])
+                try await Task.sleep(for: settings.batchDelay)
+                continue
+            }
+            guard let batch else {
+                try await Task.sleep(for: min(settings.batchDelay, nextHeartbeat - clock.now))
+                continue
+            }
+            switch await post(batch) {
+            case .accepted:
+                try await log.acknowledge(batch, destination: settings.id)
+                backoff.succeeded()
+                statistics.record {
+                    $0.acknowledged += batch.records.count; $0.lastAcknowledgement = .now(); $0.lastError = nil
+                }
+            case .retryAfter(let delay, let reason):
+                statistics.record {
+                    $0.retries += 1; $0.lastError = reason
+                }
+                try await Task.sleep(for: delay)
+            case .deadLetter(let reason):
+                logger.error(
+                    "batch refused; moved to the dead-letter table",
+                    metadata: ["uplink": "\(settings.id)", "batch": "\(batch.batchID)", "reason": "\(reason)"]
+                )
+                try await log.deadLetter(batch, destination: settings.id, reason: reason)
+                statistics.record {
+                    $0.deadLettered += batch.records.count; $0.lastError = reason
+                }
+            case .failed(let reason):
+                let now = clock.now - origin
+                let wait = backoff.failed(at: now, random: &random) - now
+                logger.warning(
+                    "upload failed; retrying",
+                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait)"]
+                )
+                statistics.record {
+                    $0.retries += 1; $0.lastError = reason
+                }
+                try await Task.sleep(for: wait)
+            }
+        }
+    }
+
+    enum Outcome {
+        case accepted
+        case retryAfter(Duration, String)
+        case deadLetter(String)
+        case failed(String)
+    }
+
+    func post(_ batch: Batch) async -> Outcome {
+        let payload = BatchPayload(
+            gateway: settings.gateway,
+            enterprise: settings.enterprise,
+            batchID: batch.batchID,
+            sentAt: .now(),
+            events: batch.records.compactMap { record in
+                guard case .event(let event) = record.payload else { return nil }
+                var item = BatchEvent(event: event)
+                item.sequence = UInt64(record.sequence)
+                return item
+            },
+            records: batch.records.compactMap { record in
+                guard case .reading(let reading) = record.payload else { return nil }
+                var item = BatchRecord(reading: reading, backfill: record.backfill)
+                item.sequence = UInt64(record.sequence)
+                return item
+            }
+        )
+        var request = HTTPClientRequest(url: settings.url + "/batches")
+        request.method = .POST
+        request.headers.add(name: "Idempotency-Key", value: batch.batchID)
+        let response = await send(request: &request, body: Array(payload.encode()))
+        switch response {
+        case .failure(let failure):
+            return .failed(failure.description)
+        case .success(let (status, headers, text)):
+            switch status {
+            case 200..<300:
+                return .accepted
+            case 429, 503:
+                let seconds = headers.first(name: "Retry-After").flatMap(Int.init) ?? 5
+                return .retryAfter(.seconds(max(1, min(seconds, 3600))), "HTTP \(status): retry after \(seconds) s")
+            case 401, 403:
+                return .failed(
+                    "HTTP \(status): the platform refused the credentials (\(text)); check token_env / hmac_secret_env"
+                )
+            case 400..<500:
+                return .deadLetter("HTTP \(status): \(text)")
+            default:
+                return .failed("HTTP \(status): \(text)")
+            }
+        }
+    }
+
+    private func send(heartbeat payload: HeartbeatPayload) async {
+        var request = HTTPClientRequest(url: settings.url + "/heartbeats")
+        request.method = .POST
+        if case .failure(let failure) = await send(request: &request, body: Array(payload.encode())) {
+            logger.warning("heartbeat failed", metadata: ["uplink": "\(settings.id)", "reason": "\(failure)"])
+        } else {
+            statistics.record { $0.heartbeats += 1 }
+        }
+    }
+
+    /// Sends a body with the configured encoding and credentials (the secret never reaches the log).
+    private func send(request: inout HTTPClientRequest, body: [UInt8]) async -> Result<
+        (Int, HTTPHeaders, String), SendFailure
+    > {
+        var bytes = body
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if settings.gzip {
+            bytes = Gzip.compress(body)
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+        }
+        if let token = settings.bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let secret = settings.hmacSecret {
+            for (name, value) in UplinkSignature.headers(secret: secret, body: bytes) {
+                request.headers.add(name: name, value: value)
+            }
+        }
+        request.body = .bytes(ByteBuffer(bytes: bytes))
+        do {
+            let response = try await client.execute(
+                request,
+                timeout: .nanoseconds(Int64(settings.timeout / .nanoseconds(1)))
+            )
+            let text = String(buffer: try await response.body.collect(upTo: 64 * 1024))
+            return .success((Int(response.status.code), response.headers, String(text.prefix(300))))
+        } catch {
+            return .failure(SendFailure(description: "\(error)"))
+        }
+    }
+
+    struct SendFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+}

@@ -1,0 +1,100 @@
+import DeviceMap
+import Foundation
+import GatewayCore
+import Logging
+import Outbox
+import Polling
+import ServiceLifecycle
+import Uplink
+import UplinkPayload
+
+/// The services `chemgate run` adds around the poller when it writes the durable log: one
+/// forwarder per uplink, and the retention and size-cap enforcement.
+enum RunServices {
+    static func uplinks(site: SiteConfig, log: DurableLog, health: PollingHealth, logger: Logger) throws
+        -> [any Service]
+    {
+        try site.uplinks.map { uplink in
+            let settings = UplinkForwarder.Settings(
+                id: uplink.id,
+                url: uplink.url,
+                gateway: site.gateway.id,
+                enterprise: site.gateway.enterprise,
+                bearerToken: try environment(uplink.tokenEnvironment, key: "uplinks[\(uplink.id)].token_env"),
+                hmacSecret: try environment(uplink.hmacSecretEnvironment, key: "uplinks[\(uplink.id)].hmac_secret_env"),
+                batchRecords: uplink.batchRecords,
+                batchBytes: uplink.batchBytes,
+                batchDelay: uplink.batchDelay,
+                heartbeatInterval: uplink.heartbeat,
+                gzip: uplink.gzip,
+                timeout: uplink.timeout
+            )
+            return UplinkForwarder(settings: settings, log: log, logger: logger) {
+                await heartbeat(site: site, log: log, health: health, destination: uplink.id)
+            }
+        }
+    }
+
+    /// The heartbeat: "monitoring alive" with the state the platform needs to tell it from "all quiet".
+    static func heartbeat(site: SiteConfig, log: DurableLog, health: PollingHealth, destination: String) async
+        -> HeartbeatPayload?
+    {
+        let snapshot = await health.snapshot()
+        guard let pending = try? await log.pending(for: destination) else { return nil }
+        let drops = (try? await log.dropCounts()) ?? [:]
+        let states = snapshot.devices.map(\.state)
+        return HeartbeatPayload(
+            gateway: site.gateway.id,
+            enterprise: site.gateway.enterprise,
+            time: .now(),
+            uptimeSeconds: UInt64(max(0, snapshot.gateway.uptimeSeconds)),
+            configHash: snapshot.gateway.configHash,
+            devices: .init(
+                ok: UInt64(states.filter { $0 == "ok" }.count),
+                demoted: UInt64(states.filter { $0 == "demoted" || $0 == "failing" }.count),
+                maintenance: UInt64(states.filter { $0 == "maintenance" }.count)
+            ),
+            outbox: .init(
+                depth: UInt64(pending.records),
+                oldestUnacknowledged: pending.oldestUnacknowledged,
+                drops: .init(sizeCapUnacknowledged: UInt64(drops["size_cap_unacknowledged"] ?? 0))
+            ),
+            clock: .init(
+                synchronized: snapshot.clock.synchronized ?? false,
+                offsetMilliseconds: snapshot.clock.offsetMs.map { Int64($0.rounded()) }
+            )
+        )
+    }
+
+    private static func environment(_ variable: String?, key: String) throws -> String? {
+        guard let variable else { return nil }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw ValidationFailure(description: "\(key) names \(variable), but that environment variable is not set")
+        }
+        return value
+    }
+
+    struct ValidationFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+}
+
+/// Applies retention and the size cap to the durable log every minute.
+struct LogLimitsService: Service {
+    let log: DurableLog
+    let logger: Logger
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let report = try await log.enforceLimits()
+                    logger.debug("log limits applied", metadata: ["report": "\(report)"])
+                } catch {
+                    logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(60))
+            }
+        }
+    }
+}
