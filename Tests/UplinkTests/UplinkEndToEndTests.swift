@@ -83,8 +83,16 @@ struct UplinkEndToEndTests {
                 logger: quietLogger,
                 heartbeat: { nil }
             )
+            let receiverTask = Task { try await application.runService() }
+            // Wait until the receiver answers before anything talks to it.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2))
+                if response?.status == .ok { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             let tasks = [
-                Task { try await application.runService() },
+                receiverTask,
                 Task { try await service.run() },
                 Task { try await forwarder.run() },
             ]
@@ -199,7 +207,10 @@ struct UplinkEndToEndTests {
         )
         let task = Task { try await wrong.run() }
         defer { task.cancel() }
-        try await Task.sleep(for: .milliseconds(800))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while wrong.statistics.values.lastError == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(try await harness.log.deadLetters(destination: "wrong").isEmpty)
         #expect(wrong.statistics.values.lastError?.contains("HTTP 401") == true)
         let pending = try await harness.log.pending(for: "wrong").records
