@@ -87,7 +87,8 @@ struct UplinkEndToEndTests {
             // Wait until the receiver answers before anything talks to it.
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
-                let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2))
+                let health = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+                let response = try? await HTTPClient.shared.execute(health, timeout: .seconds(2))
                 if response?.status == .ok { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
