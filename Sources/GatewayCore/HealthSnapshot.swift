@@ -203,13 +203,66 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         }
     }
 
-    /// The durable log and uplinks; nil until the outbox is in place.
+    /// The durable log; nil when readings go elsewhere (`run --output jsonl`).
     public struct Outbox: Sendable, Codable, Hashable {
+        /// Records not yet acknowledged by the slowest platform.
         public var depth: Int
         public var bytes: Int
         public var oldestUnacknowledgedAgeSeconds: Double?
+        /// Rows dropped by retention or the size cap, by reason.
         public var drops: [String: Int]
         public var deadLetters: Int
+
+        public init(
+            depth: Int,
+            bytes: Int,
+            oldestUnacknowledgedAgeSeconds: Double?,
+            drops: [String: Int],
+            deadLetters: Int
+        ) {
+            self.depth = depth
+            self.bytes = bytes
+            self.oldestUnacknowledgedAgeSeconds = oldestUnacknowledgedAgeSeconds
+            self.drops = drops
+            self.deadLetters = deadLetters
+        }
+    }
+
+    /// One platform the gateway forwards to.
+    public struct Uplink: Sendable, Codable, Hashable {
+        public var id: String
+        public var url: String
+        /// `ok`, `retrying` (the last attempt failed) or `idle` (nothing sent yet).
+        public var state: String
+        public var lastAcknowledgement: String?
+        /// Records waiting for this platform.
+        public var lag: Int
+        public var oldestUnacknowledgedAgeSeconds: Double?
+        public var lastError: String?
+        public var acknowledged: Int
+        public var deadLetters: Int
+
+        public init(
+            id: String,
+            url: String,
+            state: String,
+            lastAcknowledgement: String?,
+            lag: Int,
+            oldestUnacknowledgedAgeSeconds: Double?,
+            lastError: String?,
+            acknowledged: Int,
+            deadLetters: Int
+        ) {
+            self.id = id
+            self.url = url
+            self.state = state
+            self.lastAcknowledgement = lastAcknowledgement
+            self.lag = lag
+            self.oldestUnacknowledgedAgeSeconds = oldestUnacknowledgedAgeSeconds
+            self.lastError = lastError
+            self.acknowledged = acknowledged
+            self.deadLetters = deadLetters
+        }
     }
 
     public var gateway: Gateway
@@ -225,6 +278,7 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
     public var points: [Point]
     public var alarms: [Alarm]
     public var outbox: Outbox?
+    public var uplinks: [Uplink] = []
     public var sinkFailures: Int
 
     public init(

@@ -48,10 +48,7 @@ struct StatusPage {
         body += section(t("Points", "测点"), pointsTable)
         body += section(t("Links", "通讯链路"), linksTable)
         body += section(t("Scan classes", "扫描周期"), scanTable)
-        body += section(
-            t("Outbox and uplinks", "缓存与上传"),
-            snapshot.outbox == nil ? "<p>\(t("not configured in this version", "本版本尚未启用"))</p>" : ""
-        )
+        body += section(t("Outbox and uplinks", "缓存与上传"), outboxSection)
         return """
             <!DOCTYPE html>
             <html lang="\(language == .chinese ? "zh" : "en")"><head><meta charset="utf-8">
@@ -169,6 +166,34 @@ struct StatusPage {
                 )
             }
         )
+    }
+
+    private var outboxSection: String {
+        guard let outbox = snapshot.outbox else {
+            return
+                "<p>\(t("Readings go to standard output (run --output jsonl): no durable log.", "数据输出到标准输出(未启用本地缓存)"))</p>"
+        }
+        let drops = outbox.drops.filter { $0.value > 0 }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var html = "<p>\(t("Waiting", "待上传")) \(outbox.depth) · \(t("on disk", "占用")) \(outbox.bytes / 1024) KiB · "
+        html += "\(t("oldest unacknowledged", "最早未确认")) \(number(outbox.oldestUnacknowledgedAgeSeconds)) s · "
+        html +=
+            "\(t("dropped", "丢弃")) \(drops.isEmpty ? "0" : escape(drops)) · \(t("dead letters", "死信")) \(outbox.deadLetters)</p>"
+        html += table(
+            [
+                t("Uplink", "上传通道"), "URL", t("State", "状态"), t("Waiting", "待上传"), t("Acknowledged", "已确认"),
+                t("Last acknowledgement", "最近确认"), t("Last error", "最近错误"),
+            ],
+            snapshot.uplinks.map { uplink in
+                (
+                    uplink.state == "retrying" ? "bad" : "ok",
+                    [
+                        uplink.id, uplink.url, uplink.state, String(uplink.lag), String(uplink.acknowledged),
+                        uplink.lastAcknowledgement ?? "-", uplink.lastError ?? "",
+                    ]
+                )
+            }
+        )
+        return html
     }
 
     private func section(_ title: String, _ content: String) -> String {

@@ -10,6 +10,7 @@ import Prometheus
 import ServiceLifecycle
 import StatusServer
 import UnixSignals
+import Uplink
 
 /// `chemgate run`: the gateway's main job.
 struct RunCommand: AsyncParsableCommand {
@@ -88,13 +89,22 @@ struct RunCommand: AsyncParsableCommand {
             configHash: ConfigHash.of(site: site),
             version: Chemgate.version
         )
+        var forwarders: [UplinkForwarder] = []
+        if let durableLog {
+            do {
+                forwarders = try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let status: StatusServer
         do {
             status = try StatusServer(
                 host: site.status.host,
                 port: site.status.port,
                 token: try statusToken(site.status),
-                reporter: health,
+                reporter: GatewayHealth(polling: health, log: durableLog, forwarders: forwarders),
                 registry: registry,
                 logger: logger
             )
@@ -102,22 +112,11 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
-        logger.notice(
-            "chemgate run",
-            metadata: ["gateway": "\(site.gateway.id)", "devices": "\(site.devices.count)", "config": "\(config)"]
-        )
         // Shutdown runs in reverse: the status endpoint first, the poller (which writes out what it
         // read), then the uplinks and the log's housekeeping.
         var services: [any Service] = []
-        if let durableLog {
-            services.append(LogLimitsService(log: durableLog, logger: logger))
-            do {
-                services += try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
+        if let durableLog { services.append(LogLimitsService(log: durableLog, logger: logger)) }
+        services += forwarders as [any Service]
         services += [poller, status]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -12,7 +12,7 @@ import UplinkPayload
 /// forwarder per uplink, and the retention and size-cap enforcement.
 enum RunServices {
     static func uplinks(site: SiteConfig, log: DurableLog, health: PollingHealth, logger: Logger) throws
-        -> [any Service]
+        -> [UplinkForwarder]
     {
         try site.uplinks.map { uplink in
             let settings = UplinkForwarder.Settings(

@@ -55,7 +55,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Serve Modbus RTU on this endpoint URL or serial device path.")
     var rtu: String?
 
-    @Option(help: "Unit ids to simulate: a list and ranges, e.g. 1,2,5-8.")
+    @Option(
+        name: [.customLong("units"), .customLong("unit")],
+        help: "Unit ids to simulate: a list and ranges, e.g. 1,2,5-8 (--unit N for one)."
+    )
     var units: String = "1"
 
     @Option(name: .customLong("fault"), help: "Inject a fault: UNIT:FAULT (see above). Repeatable.")
@@ -126,7 +129,9 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     /// Whether --units was given (a --device-only simulator serves only its devices' units).
-    private var unitsGiven: Bool { CommandLine.arguments.contains("--units") }
+    private var unitsGiven: Bool {
+        CommandLine.arguments.contains("--units") || CommandLine.arguments.contains("--unit")
+    }
 
     private func loadedMaps() throws -> [UInt8: DeviceMap] {
         var result: [UInt8: DeviceMap] = [:]

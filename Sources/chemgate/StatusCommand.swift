@@ -101,7 +101,23 @@ struct StatusReport {
                     }
             )
         }
-        lines += ["", "uplinks: none configured in this version"]
+        lines += ["", "uplinks:"]
+        if let outbox = snapshot.outbox {
+            lines.append(
+                "  log: \(outbox.depth) waiting, \(outbox.bytes / 1024) KiB, oldest unacknowledged \(outbox.oldestUnacknowledgedAgeSeconds.map { String(format: "%.0f s", $0) } ?? "-"), dead letters \(outbox.deadLetters), dropped \(outbox.drops.values.reduce(0, +))"
+            )
+            lines += TextTable.render(
+                [["uplink", "state", "waiting", "acknowledged", "last acknowledgement", "last error"]]
+                    + snapshot.uplinks.map { uplink in
+                        [
+                            uplink.id, uplink.state, String(uplink.lag), String(uplink.acknowledged),
+                            uplink.lastAcknowledgement ?? "-", uplink.lastError ?? "",
+                        ]
+                    }
+            )
+        } else {
+            lines.append("  none (readings go to standard output)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -351,3 +351,50 @@ struct ManualFrameTests {
         #expect(map.source.notes?.isEmpty == false)
     }
 }
+
+/// The electrochemical module's register block at 0x6000, with frames encoded by hand from the
+/// source's description: status 0x6000 (bit 15 = warm-up done; then bit 0 low alarm, bit 1 high
+/// alarm, bit 4 over range, bit 5 sensor lost), concentration 0x6001 in ppm (0 decimals).
+@Suite("Electrochemical gas module frames")
+struct ElectrochemicalModuleFrameTests {
+    static let map = "generic/electrochemical-gas-module.yaml"
+
+    @Test func concentrationAndAlarmFlags() throws {
+        let map = try DeviceMapLoader.load(
+            path: Tools.repositoryRoot.appendingPathComponent("Devices/\(Self.map)").path
+        )
+        // 0x6001 = 0x0019 → 25 ppm.
+        let concentration = try #require(map.point("concentration"))
+        #expect(concentration.address == 0x6001)
+        let value = Decoder.convert(
+            Decoder.decode(registers: [0x0019], as: concentration.type, order: concentration.order),
+            type: concentration.type,
+            with: concentration.conversion
+        )
+        #expect(value.value == .number(25))
+        // 0x8001: warm-up done (bit 15) and the low alarm (bit 0); no high alarm (bit 1).
+        let status: [UInt16] = [0x8001]
+        for (id, expected) in [
+            ("warm_up_done", Value.number(1)), ("low_alarm", .bool(true)), ("high_alarm", .bool(false)),
+            ("sensor_fault", .bool(false)),
+        ] {
+            let point = try #require(map.point(id))
+            let decoded = Decoder.convert(
+                Decoder.decode(registers: status, as: point.type, order: point.order),
+                type: point.type,
+                with: point.conversion
+            )
+            #expect(decoded.value == expected, "\(id)")
+        }
+        // 0x0000 in the status word: still warming up, which the map marks as warm-up.
+        let warmUp = try #require(map.point("warm_up_done"))
+        #expect(warmUp.states?[0]?.status == .warmup)
+        // 0xFFFF in the concentration register is the module's fault sentinel.
+        let fault = Decoder.convert(
+            Decoder.decode(registers: [0xFFFF], as: concentration.type, order: concentration.order),
+            type: concentration.type,
+            with: concentration.conversion
+        )
+        #expect(fault.quality == .bad(.sensorFault))
+    }
+}

@@ -1,0 +1,70 @@
+import GatewayCore
+import Outbox
+import Polling
+import Uplink
+
+/// The status endpoint's view of the whole gateway: the poller's state, plus the durable log and
+/// each uplink when `chemgate run` writes the log.
+struct GatewayHealth: HealthReporting {
+    let polling: PollingHealth
+    let log: DurableLog?
+    let forwarders: [UplinkForwarder]
+
+    func setMaintenance(_ on: Bool, device: String) async -> Bool {
+        await polling.setMaintenance(on, device: device)
+    }
+
+    func snapshot() async -> HealthSnapshot {
+        var snapshot = await polling.snapshot()
+        guard let log else { return snapshot }
+        let now = Timestamp.now()
+        func age(_ timestamp: Timestamp?) -> Double? {
+            timestamp.map { Double(now.milliseconds - $0.milliseconds) / 1000 }
+        }
+        var depth = 0
+        var oldest: Timestamp?
+        var deadLetterTotal = 0
+        for forwarder in forwarders {
+            let id = forwarder.settings.id
+            let pending = (try? await log.pending(for: id)) ?? (records: 0, oldestUnacknowledged: nil)
+            let deadLetters = (try? await log.deadLetters(destination: id).reduce(0) { $0 + $1.sequences.count }) ?? 0
+            let values = forwarder.statistics.values
+            depth = max(depth, pending.records)
+            if let candidate = pending.oldestUnacknowledged, oldest.map({ candidate < $0 }) ?? true {
+                oldest = candidate
+            }
+            deadLetterTotal += deadLetters
+            let state = values.lastError != nil ? "retrying" : (values.lastAcknowledgement == nil ? "idle" : "ok")
+            if let error = values.lastError, pending.records > 0 {
+                snapshot.problems.append(
+                    "uplink \(id) is not delivering (\(pending.records) records waiting): \(error)"
+                )
+            }
+            if deadLetters > 0 {
+                snapshot.warnings.append("uplink \(id): \(deadLetters) records in the dead-letter table")
+            }
+            snapshot.uplinks.append(
+                HealthSnapshot.Uplink(
+                    id: id,
+                    url: forwarder.settings.url,
+                    state: state,
+                    lastAcknowledgement: values.lastAcknowledgement?.description,
+                    lag: pending.records,
+                    oldestUnacknowledgedAgeSeconds: age(pending.oldestUnacknowledged),
+                    lastError: values.lastError,
+                    acknowledged: values.acknowledged,
+                    deadLetters: deadLetters
+                )
+            )
+        }
+        snapshot.outbox = HealthSnapshot.Outbox(
+            depth: depth,
+            bytes: (try? await log.bytesOnDisk) ?? 0,
+            oldestUnacknowledgedAgeSeconds: age(oldest),
+            drops: (try? await log.dropCounts()) ?? [:],
+            deadLetters: deadLetterTotal
+        )
+        snapshot.healthy = snapshot.problems.isEmpty
+        return snapshot
+    }
+}
