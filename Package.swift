@@ -152,6 +152,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
+                "GatewayCore",
                 "Decoding",
                 "DeviceMap",
                 "Modbus",

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// The values one simulated unit serves, computed at the moment of each request.
 ///
@@ -70,19 +71,4 @@ enum BitTableKind: Int, Sendable { case coil = 1, discrete = 2 }
 struct ModbusTableKey: Hashable, Sendable {
     var table: Int
     var address: Int
-}
-
-/// A small, seeded random generator for reproducible noise.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,4 +1,5 @@
 public import DeviceMap
+import GatewayCore
 public import Modbus
 import Synchronization
 

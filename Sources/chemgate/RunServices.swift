@@ -15,6 +15,13 @@ enum RunServices {
         -> [UplinkForwarder]
     {
         try site.uplinks.map { uplink in
+            // Refuse rather than ignore: a certificate that is configured but not used is worse than none.
+            if uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil {
+                throw ValidationFailure(
+                    description:
+                        "uplink \(uplink.id): ca_file, client_cert and client_key are not supported by this version yet (the system's trusted CAs are used for https); remove them"
+                )
+            }
             let settings = UplinkForwarder.Settings(
                 id: uplink.id,
                 url: uplink.url,

@@ -1,6 +1,7 @@
 import Decoding
 import DeviceMap
 import Foundation
+import GatewayCore
 import Modbus
 import Planner
 
