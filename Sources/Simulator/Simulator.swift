@@ -25,14 +25,25 @@ public final class Simulator: ModbusRequestHandler, Sendable {
 
     /// The unit ids simulated, in ascending order.
     public let units: [UInt8]
+    /// Whether default-layout registers from address 10 change at every read (throughput benchmarks).
+    public let changesEveryRead: Bool
 
     /// Creates a simulator.
     /// - Parameters:
     ///   - units: the unit ids to simulate.
     ///   - faults: faults to inject from the start.
     ///   - maps: units served by a device map instead of the default layout (`chemgate simulate --map`).
-    public init(units: [UInt8], faults: [UnitFault] = [], maps: [UInt8: DeviceMap] = [:]) {
+    ///   - changesEveryRead: default-layout holding and input registers from address 10 read their
+    ///     usual value plus the number of requests the unit received so far, so that every poll sees
+    ///     every value change (`chemgate simulate --changing`, for throughput benchmarks).
+    public init(
+        units: [UInt8],
+        faults: [UnitFault] = [],
+        maps: [UInt8: DeviceMap] = [:],
+        changesEveryRead: Bool = false
+    ) {
         self.units = Array(Set(units).union(maps.keys)).sorted()
+        self.changesEveryRead = changesEveryRead
         var banks: [UInt8: RegisterBank] = [:]
         for unit in units where maps[unit] == nil { banks[unit] = RegisterBank(unit: unit) }
         var faultsByUnit: [UInt8: [SimulatorFault]] = [:]
@@ -129,7 +140,13 @@ public final class Simulator: ModbusRequestHandler, Sendable {
             switch table {
             case .holding, .input:
                 let kind: RegisterTableKind = table == .holding ? .holding : .input
-                response.reply = .registers(request.addresses.map { bank.register(kind, at: $0, elapsed: elapsed) })
+                let churn = changesEveryRead ? UInt16(truncatingIfNeeded: state.requests[request.unit, default: 0]) : 0
+                response.reply = .registers(
+                    request.addresses.map { address in
+                        let value = bank.register(kind, at: address, elapsed: elapsed)
+                        return address < 10 ? value : value &+ churn
+                    }
+                )
             case .coil, .discrete:
                 let kind: BitTableKind = table == .coil ? .coil : .discrete
                 response.reply = .bits(request.addresses.map { bank.bit(kind, at: $0) })

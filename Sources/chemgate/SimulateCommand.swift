@@ -79,6 +79,18 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var states: [String] = []
 
+    @Flag(
+        help: """
+            On --rtu, hold each reply for its frames' time on a real line at the port's baud rate and \
+            character format (request + t3.5 + response, then t3.5 of silence): a pty pair then carries \
+            no more transactions than the line would.
+            """
+    )
+    var wireTime = false
+
+    @Flag(help: "Default-layout registers from address 10 change at every read (throughput benchmarks).")
+    var changing = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -99,7 +111,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let simulator = Simulator(
             units: map == nil && !devices.isEmpty && !unitsGiven ? [] : try parsedUnits(),
             faults: try parsedFaults(),
-            maps: maps
+            maps: maps,
+            changesEveryRead: changing
         )
         for (unit, state) in try parsedStates() { simulator.setState(state, unit: unit) }
         let unitList = simulator.units.map(String.init).joined(separator: ",")
@@ -113,7 +126,12 @@ struct SimulateCommand: AsyncParsableCommand {
                 tcpServer = server
             }
             if let rtu {
-                let server = try ModbusRTUServer(port: try Self.rtuPort(rtu), handler: simulator, logger: logger)
+                let server = try ModbusRTUServer(
+                    port: try Self.rtuPort(rtu),
+                    handler: simulator,
+                    logger: logger,
+                    holdsForWireTime: wireTime
+                )
                 Console.out("listening on \(server.port) units \(unitList)")
                 rtuServer = server
             }

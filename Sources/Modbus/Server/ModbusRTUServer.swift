@@ -33,10 +33,24 @@ public final class ModbusRTUServer: Sendable {
     private let line: Line
     private let handler: any ModbusRequestHandler
     private let logger: Logger
+    /// When set, each reply is held for the time its frames take on a real line (see ``RTUWireTime``).
+    public let wireTime: RTUWireTime?
 
     /// Opens the serial device and starts serving.
+    /// - Parameters:
+    ///   - port: the serial device and its character format.
+    ///   - handler: decides the replies.
+    ///   - logger: for malformed frames.
+    ///   - holdsForWireTime: hold each reply until `request + t3.5 + response` has passed since the
+    ///     request arrived, and keep t3.5 of silence after it, at the port's baud rate and character
+    ///     format: a pty pair then carries no more transactions than the line would (benchmarks).
     /// - Throws: ``ModbusError`` when the device cannot be opened.
-    public init(port: SerialPort, handler: any ModbusRequestHandler, logger: Logger) throws(ModbusError) {
+    public init(
+        port: SerialPort,
+        handler: any ModbusRequestHandler,
+        logger: Logger,
+        holdsForWireTime: Bool = false
+    ) throws(ModbusError) {
         let context: ModbusContext
         do throws(SystemCallError) {
             context = try ModbusContext.client(for: .rtu(port))
@@ -54,6 +68,7 @@ public final class ModbusRTUServer: Sendable {
             throw ModbusError(.system(code, "cannot create a socket pair"), endpoint: port.description)
         }
         self.port = port
+        self.wireTime = holdsForWireTime ? RTUWireTime(port: port) : nil
         self.line = Line(tty: tty, pumpEnd: pair[0], sessionEnd: pair[1])
         self.handler = handler
         self.logger = logger
@@ -92,7 +107,8 @@ public final class ModbusRTUServer: Sendable {
         let session = ServerSession(
             context: ModbusContext(raw: raw, closesOnRelease: false),
             handler: handler,
-            corruptNextReply: { line.corruptNext.store(true, ordering: .sequentiallyConsistent) }
+            corruptNextReply: { line.corruptNext.store(true, ordering: .sequentiallyConsistent) },
+            wireTime: wireTime
         )
         var unit: UInt8 = 0
         while !line.stopped.load(ordering: .sequentiallyConsistent) {

@@ -70,6 +70,20 @@ public struct ModbusServerResponse: Sendable {
     }
 }
 
+extension ModbusServerResponse.Reply {
+    /// Whether nothing goes back on the wire.
+    var isSilent: Bool {
+        if case .noReply = self { return true }
+        return false
+    }
+
+    /// Whether the reply is an exception frame.
+    var isException: Bool {
+        if case .exception = self { return true }
+        return false
+    }
+}
+
 /// Decides the replies of a Modbus server. Called on the server's connection threads, possibly
 /// from several at once (one per TCP client), so implementations synchronise their own state.
 public protocol ModbusRequestHandler: Sendable {

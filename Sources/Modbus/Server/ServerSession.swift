@@ -12,11 +12,19 @@ final class ServerSession {
     private let headerLength: Int
     /// Called just before a reply whose checksum must be corrupted on the wire.
     private let corruptNextReply: (() -> Void)?
+    /// On a pty standing in for a serial line: hold each reply until it would have arrived on the wire.
+    private let wireTime: RTUWireTime?
 
-    init(context: ModbusContext, handler: any ModbusRequestHandler, corruptNextReply: (() -> Void)? = nil) {
+    init(
+        context: ModbusContext,
+        handler: any ModbusRequestHandler,
+        corruptNextReply: (() -> Void)? = nil,
+        wireTime: RTUWireTime? = nil
+    ) {
         self.context = context
         self.handler = handler
         self.corruptNextReply = corruptNextReply
+        self.wireTime = wireTime
         // One bank covering the whole address space: a request's values are copied in just before
         // modbus_reply, so libmodbus builds every reply itself.
         self.mapping = modbus_mapping_new(65536, 65536, 65536, 65536)
@@ -53,12 +61,38 @@ final class ServerSession {
             }
         }
         guard length > 0 else { return .served }  // a frame for another unit, already dropped
+        let arrival = ContinuousClock.now
         let request = decode()
         let response = handler.respond(to: request)
         if response.delay > .zero { blockThread(for: response.delay) }
         if response.corruptChecksum { corruptNextReply?() }
+        if let wireTime { holdForWire(wireTime, request: request, reply: response.reply, since: arrival) }
         reply(response.reply, to: request, length: length)
+        // The line stays silent for t3.5 after the reply before the next request may start.
+        if let wireTime, !response.reply.isSilent { blockThread(for: wireTime.interFrameSilence) }
         return .served
+    }
+
+    /// Waits until `request + t3.5 + response` has passed since the request arrived whole (the pty
+    /// delivered it at once; on the line its last byte would only now have arrived).
+    private func holdForWire(
+        _ wireTime: RTUWireTime,
+        request: ModbusServerRequest,
+        reply: ModbusServerResponse.Reply,
+        since arrival: ContinuousClock.Instant
+    ) {
+        let requestBytes = RTUWireTime.requestBytes(functionCode: request.functionCode, count: request.count)
+        var hold = wireTime.frame(bytes: requestBytes)
+        if !reply.isSilent {
+            let responseBytes = RTUWireTime.responseBytes(
+                functionCode: request.functionCode,
+                count: request.count,
+                exception: reply.isException
+            )
+            hold += wireTime.interFrameSilence + wireTime.frame(bytes: responseBytes)
+        }
+        let remaining = arrival + hold - ContinuousClock.now
+        if remaining > .zero { blockThread(for: remaining) }
     }
 
     private func decode() -> ModbusServerRequest {
