@@ -6,9 +6,13 @@ import Foundation
 /// cooperative pool (about one thread per core) would stall unrelated tasks, so each link owns one
 /// of these: the link actor's jobs run here, one at a time, in order (STYLE.md §(d)).
 ///
+/// It is also a task executor: a task that prefers it (``ModbusLink/taskExecutor``) runs its own
+/// code on the link's thread too, so calling the link neither wakes another thread nor waits for
+/// the cooperative pool to resume it afterwards.
+///
 /// `@unchecked Sendable`: the only mutable state, `jobs` and `stopping`, is read and written with
 /// `condition` locked.
-final class LinkThread: SerialExecutor, @unchecked Sendable {
+final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
