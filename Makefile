@@ -5,7 +5,7 @@
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?= -Xswiftc -warnings-as-errors
 
-.PHONY: demo test deps build build-tests lint release clean
+.PHONY: demo test deps build build-tests lint release bench clean
 
 demo: deps build
 	./scripts/demo.sh
@@ -31,6 +31,12 @@ lint:
 
 release: deps
 	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+
+# Every benchmark scenario in a release build, figures beside their references (BENCHMARKS.md).
+bench: deps
+	$(SWIFT) build -c release --product chemgate
+	$(SWIFT) build -c release --product modbus-loop-reference
+	$(SWIFT) run -c release chemgate-bench all
 
 clean:
 	rm -rf .build

@@ -307,5 +307,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The C reference of `chemgate-bench link`: a plain libmodbus read loop (BENCHMARKS.md).
+        .executableTarget(
+            name: "modbus-loop-reference",
+            dependencies: ["CModbus"],
+            linkerSettings: [.linkedLibrary("modbus")]
+        ),
+        // `chemgate-bench link|rtu|scale|planner|log|all`: chemgate's figures beside their references.
+        .executableTarget(
+            name: "chemgate-bench",
+            dependencies: [
+                "DeviceMap",
+                "GatewayCore",
+                "Modbus",
+                "Outbox",
+                "Planner",
+                "Receiver",
+                "Simulator",
+                "TestSupport",
+                "Uplink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
