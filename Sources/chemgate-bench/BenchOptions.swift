@@ -8,8 +8,6 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Seconds each measurement lasts (default 10, 3 with --quick).")
     var seconds: Double?
 
-    init() {}
-
     /// The length of one measurement.
     var window: Duration { .milliseconds(Int((seconds ?? (quick ? 3 : 10)) * 1000)) }
 }

@@ -24,10 +24,13 @@ struct AllScenarios: AsyncParsableCommand {
     @OptionGroup var options: BenchOptions
 
     func run() async throws {
-        try await PlannerScenario(options: options).run()
-        try await LinkScenario(options: options).run()
-        try await RTUScenario(options: options).run()
-        try await LogScenario(options: options).run()
-        try await ScaleScenario(options: options).run()
+        // Each scenario parses the shared options, so its own options keep their defaults.
+        var arguments: [String] = options.quick ? ["--quick"] : []
+        if let seconds = options.seconds { arguments += ["--seconds", String(seconds)] }
+        try await PlannerScenario.parse(arguments).run()
+        try await LinkScenario.parse(arguments).run()
+        try await RTUScenario.parse(arguments).run()
+        try await LogScenario.parse(arguments).run()
+        try await ScaleScenario.parse(arguments).run()
     }
 }

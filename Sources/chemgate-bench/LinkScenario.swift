@@ -21,12 +21,6 @@ struct LinkScenario: AsyncParsableCommand {
     @Option(help: "Alternating rounds per register count (each side runs --seconds / rounds per round).")
     var rounds: Int = 4
 
-    init() {}
-
-    init(options: BenchOptions) {
-        self.options = options
-    }
-
     func run() async throws {
         let simulator = try await SimulatorProcess.start()
         defer { simulator.child.signal(SIGTERM) }

@@ -31,12 +31,6 @@ struct LogScenario: AsyncParsableCommand {
     @Option(help: "The uplink's batch_records (as chemgate run's default site of the scale scenario).")
     var batchRecords = 5000
 
-    init() {}
-
-    init(options: BenchOptions) {
-        self.options = options
-    }
-
     private static let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
 
     func run() async throws {

@@ -21,12 +21,6 @@ struct PlannerScenario: AsyncParsableCommand {
     @Option(help: "How many sparse maps to generate (default 2000, 200 with --quick).")
     var generated: Int?
 
-    init() {}
-
-    init(options: BenchOptions) {
-        self.options = options
-    }
-
     func run() async throws {
         for path in try mapFiles() {
             let map: DeviceMap

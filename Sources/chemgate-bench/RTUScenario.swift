@@ -22,12 +22,6 @@ struct RTUScenario: AsyncParsableCommand {
     @Option(help: "Registers per read (repeatable; default 10 and 125).")
     var registers: [Int] = []
 
-    init() {}
-
-    init(options: BenchOptions) {
-        self.options = options
-    }
-
     func run() async throws {
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         for rate in baud.isEmpty ? [9600, 19200, 115_200] : baud {

@@ -31,12 +31,6 @@ struct ScaleScenario: AsyncParsableCommand {
     @Option(help: "The uplink's batch_records.")
     var batchRecords = 5000
 
-    init() {}
-
-    init(options: BenchOptions) {
-        self.options = options
-    }
-
     func run() async throws {
         let configurations = try (config.isEmpty ? ScaleConfiguration.standard : config).map {
             try ScaleConfiguration(parsing: $0)
