@@ -17,10 +17,14 @@ public struct DeviceReadout: Sendable {
     public private(set) var plan: RequestPlan
     /// Points the device refused, with the error that isolated them.
     public private(set) var isolated: [String: ModbusError] = [:]
+    /// The map's points by id: decoding looks each point up once per poll (a linear search of the map
+    /// copied every point definition it passed, O(T²) per device of T points).
+    private let pointsByID: [String: PointDefinition]
 
     public init(map: DeviceMap, unit: UInt8, points: [PointDefinition]? = nil) throws(PlanningError) {
         self.map = map
         self.unit = unit
+        self.pointsByID = Dictionary(map.points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let selected = points ?? map.points
         self.plan = try RequestPlan.make(
             points: selected.map { PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count) },
@@ -122,7 +126,7 @@ public struct DeviceReadout: Sendable {
 
     private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {
         read.pointIDs.compactMap { id in
-            guard let point = map.point(id) else { return nil }
+            guard let point = pointsByID[id] else { return nil }
             let offset = point.address - read.address
             let raw: RawReading
             switch data {
@@ -142,7 +146,7 @@ public struct DeviceReadout: Sendable {
 
     private func failed(_ read: PlannedRead, quality: Quality, answered: Bool = false) -> [PointReading] {
         read.pointIDs.compactMap { id in
-            guard let point = map.point(id) else { return nil }
+            guard let point = pointsByID[id] else { return nil }
             let empty = RawReading(value: .invalid("not read"), bits: 0)
             let value = DecodedValue(value: nil, quality: quality, raw: empty, signals: [])
             return PointReading(point: point, value: value, timestamp: .now(), answered: answered)
