@@ -4,6 +4,7 @@ import GatewayCore
 public import Logging
 import NIOCore
 import NIOHTTP1
+public import NIOSSL
 public import Outbox
 public import ServiceLifecycle
 public import UplinkPayload
@@ -35,6 +36,9 @@ public struct UplinkForwarder: Service {
         public var heartbeatInterval: Duration
         public var gzip: Bool
         public var timeout: Duration
+        /// TLS for `https` URLs: a custom CA and/or a client certificate (`TLSSettings.client`);
+        /// nil uses the system's trusted CAs and no client certificate.
+        public var tls: TLSConfiguration?
 
         public init(
             id: String,
@@ -48,7 +52,8 @@ public struct UplinkForwarder: Service {
             batchDelay: Duration = .seconds(1),
             heartbeatInterval: Duration = .seconds(30),
             gzip: Bool = true,
-            timeout: Duration = .seconds(10)
+            timeout: Duration = .seconds(10),
+            tls: TLSConfiguration? = nil
         ) {
             self.id = id
             self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -62,6 +67,7 @@ public struct UplinkForwarder: Service {
             self.heartbeatInterval = heartbeatInterval
             self.gzip = gzip
             self.timeout = timeout
+            self.tls = tls
         }
     }
 
@@ -230,6 +236,7 @@ public struct UplinkForwarder: Service {
         (Int, HTTPHeaders, String), SendFailure
     > {
         var bytes = body
+        request.tlsConfiguration = settings.tls
         request.headers.add(name: "Content-Type", value: "application/json")
         if settings.gzip {
             bytes = Gzip.compress(body)

@@ -2,9 +2,11 @@ import DeviceMap
 import Foundation
 import GatewayCore
 import Logging
+import NIOSSL
 import Outbox
 import Polling
 import ServiceLifecycle
+import TLSFiles
 import Uplink
 import UplinkPayload
 
@@ -15,11 +17,13 @@ enum RunServices {
         -> [UplinkForwarder]
     {
         try site.uplinks.map { uplink in
-            // Refuse rather than ignore: a certificate that is configured but not used is worse than none.
+            var tls: TLSConfiguration?
             if uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil {
-                throw ValidationFailure(
-                    description:
-                        "uplink \(uplink.id): ca_file, client_cert and client_key are not supported by this version yet (the system's trusted CAs are used for https); remove them"
+                tls = try TLSSettings.client(
+                    caFile: uplink.caFile,
+                    certificateFile: uplink.clientCertificate,
+                    keyFile: uplink.clientKey,
+                    setting: "uplinks[\(uplink.id)]"
                 )
             }
             let settings = UplinkForwarder.Settings(
@@ -34,7 +38,8 @@ enum RunServices {
                 batchDelay: uplink.batchDelay,
                 heartbeatInterval: uplink.heartbeat,
                 gzip: uplink.gzip,
-                timeout: uplink.timeout
+                timeout: uplink.timeout,
+                tls: tls
             )
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)

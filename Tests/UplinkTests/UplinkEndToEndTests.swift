@@ -66,7 +66,7 @@ struct UplinkEndToEndTests {
                 ),
                 logger: quietLogger
             )
-            let application = receiver.makeApplication()
+            let application = try receiver.makeApplication()
             let forwarder = UplinkForwarder(
                 settings: .init(
                     id: "park",
