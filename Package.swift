@@ -312,10 +312,15 @@ let package = Package(
             dependencies: [
                 "chemgate",
                 "Decoding",
+                "GatewayCore",
                 "Modbus",
+                "Outbox",
                 "Simulator",
                 "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

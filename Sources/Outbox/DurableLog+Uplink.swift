@@ -173,20 +173,24 @@ extension DurableLog {
         }
     }
 
-    /// Puts every dead letter of `destination` back in its queue and returns how many records were requeued.
+    /// Puts the dead letters of `destination` back in its queue (only those with an id in `ids`, when
+    /// given) and returns how many records were requeued. The forwarder sends them again, in their lanes
+    /// and order; a batch of exactly the records it held before carries the same batch id.
     @discardableResult
-    public func retryDeadLetters(destination: String) async throws -> Int {
+    public func retryDeadLetters(destination: String, ids: [Int64]? = nil) async throws -> Int {
         try await pool.write { db in
+            let chosen = ids.map { " AND dead_letter IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT sequence, lane FROM dead_letter_record WHERE destination = ?",
+                sql: "SELECT sequence, lane FROM dead_letter_record WHERE destination = ?" + chosen,
                 arguments: [destination]
             )
             for lane in Lane.allCases {
                 let sequences = rows.filter { $0["lane"] == lane.rawValue }.map { $0["sequence"] as Int64 }
                 try Cursor.remove(sequences, lane: lane, destination: destination, db)
             }
-            try db.execute(sql: "DELETE FROM dead_letter WHERE destination = ?", arguments: [destination])
+            let letters = ids.map { " AND id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+            try db.execute(sql: "DELETE FROM dead_letter WHERE destination = ?" + letters, arguments: [destination])
             return rows.count
         }
     }

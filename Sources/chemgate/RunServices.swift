@@ -69,7 +69,11 @@ enum RunServices {
             outbox: .init(
                 depth: UInt64(pending.records),
                 oldestUnacknowledged: pending.oldestUnacknowledged,
-                drops: .init(sizeCapUnacknowledged: UInt64(drops["size_cap_unacknowledged"] ?? 0))
+                drops: .init(
+                    sizeCapUnacknowledged: UInt64(drops[DropReason.sizeCapUnacknowledged.rawValue] ?? 0),
+                    sizeCapAcknowledged: UInt64(drops[DropReason.sizeCapAcknowledged.rawValue] ?? 0),
+                    retention: UInt64(drops[DropReason.retention.rawValue] ?? 0)
+                )
             ),
             clock: .init(
                 synchronized: snapshot.clock.synchronized ?? false,
