@@ -141,7 +141,18 @@ public final class ReceiverStore: Sendable {
                 alreadyReceived: try count("SELECT COALESCE(SUM(already_received), 0) FROM batches"),
                 heartbeats: try count("SELECT COUNT(*) FROM heartbeats"),
                 rejected: try count("SELECT COUNT(*) FROM rejections"),
-                gaps: gaps
+                gaps: gaps,
+                // Arrival order is insertion order (rowid).
+                outOfOrder: try count(
+                    """
+                    SELECT COUNT(*) FROM (
+                      SELECT seq, MAX(seq) OVER (
+                        PARTITION BY gateway, device, point, backfill ORDER BY rowid
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+                      FROM records
+                    ) WHERE seq < earlier
+                    """
+                )
             )
         }
     }

@@ -42,6 +42,7 @@ struct DeliveryTests {
             #expect(status == 0, "\(final.text)")
             #expect(counts.gaps == 0)
             #expect(counts.records + counts.events >= maximum, "every sequence number up to \(maximum) arrived")
+            #expect(counts.outOfOrder == 0, "each point's readings arrived in order")
         }
     }
 
@@ -96,6 +97,7 @@ struct DeliveryTests {
                 "the alarm arrived while \(backlog - counts.records) backlog readings still waited"
             )
             #expect(try await rig.latest().contains("gd-1.concentration"), "live readings go ahead of the backlog")
+            #expect(counts.outOfOrder == 0, "the backlog arrives in order per point")
             let history = try await rig.chemgate([
                 "history", "--config", rig.config, "--device", "gd-1", "--point", "concentration", "--csv",
             ])

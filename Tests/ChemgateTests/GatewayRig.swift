@@ -22,6 +22,7 @@ struct GatewayRig {
         var events: Int
         var duplicates: Int
         var gaps: Int
+        var outOfOrder: Int
     }
 
     /// Starts the receiver (with its test controls) and writes the site file; `devices` is the YAML
@@ -77,7 +78,8 @@ struct GatewayRig {
             records: json["records"] as? Int ?? -1,
             events: json["events"] as? Int ?? -1,
             duplicates: json["duplicates"] as? Int ?? -1,
-            gaps: (json["gaps"] as? [Any])?.count ?? -1
+            gaps: (json["gaps"] as? [Any])?.count ?? -1,
+            outOfOrder: json["out_of_order"] as? Int ?? -1
         )
     }
 
