@@ -17,15 +17,7 @@ enum RunServices {
         -> [UplinkForwarder]
     {
         try site.uplinks.map { uplink in
-            var tls: TLSConfiguration?
-            if uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil {
-                tls = try TLSSettings.client(
-                    caFile: uplink.caFile,
-                    certificateFile: uplink.clientCertificate,
-                    keyFile: uplink.clientKey,
-                    setting: "uplinks[\(uplink.id)]"
-                )
-            }
+            let tls = try tlsConfiguration(for: uplink)
             let settings = UplinkForwarder.Settings(
                 id: uplink.id,
                 url: uplink.url,
@@ -45,6 +37,18 @@ enum RunServices {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }
         }
+    }
+
+    /// The uplink's TLS from its `ca_file`, `client_cert` and `client_key`; nil when it has none.
+    /// - Throws: `TLSFileError` naming the setting and the file that cannot be used.
+    static func tlsConfiguration(for uplink: UplinkConfig) throws -> TLSConfiguration? {
+        guard uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil else { return nil }
+        return try TLSSettings.client(
+            caFile: uplink.caFile,
+            certificateFile: uplink.clientCertificate,
+            keyFile: uplink.clientKey,
+            setting: "uplinks[\(uplink.id)]"
+        )
     }
 
     /// The heartbeat: "monitoring alive" with the state the platform needs to tell it from "all quiet".

@@ -101,6 +101,11 @@ struct UplinkTLSTests {
         )
     }
 
+    /// A client trusting only `caFile`, without a client certificate.
+    func trusting(_ caFile: String) throws -> TLSConfiguration {
+        try TLSSettings.client(caFile: caFile, certificateFile: nil, keyFile: nil, setting: "uplinks[park]")
+    }
+
     @Test func aCustomCAAndAClientCertificateDeliverEveryRecord() async throws {
         let certificates = try await TestCertificates.make()
         let tls = try TLSSettings.client(
@@ -117,12 +122,7 @@ struct UplinkTLSTests {
 
     @Test func aCustomCAAloneDeliversToAServerWithoutClientCertificates() async throws {
         let certificates = try await TestCertificates.make()
-        let tls = try TLSSettings.client(
-            caFile: certificates.caFile,
-            certificateFile: nil,
-            keyFile: nil,
-            setting: "uplinks[park]"
-        )
+        let tls = try trusting(certificates.caFile)
         let outcome = try await deliver(10, certificates: certificates, mutual: false, tls: tls)
         #expect(outcome.received == 10)
         #expect(outcome.pending == 0)
@@ -134,12 +134,7 @@ struct UplinkTLSTests {
         let tls =
             trust == "system CAs"
             ? nil
-            : try TLSSettings.client(
-                caFile: certificates.otherCAFile,
-                certificateFile: nil,
-                keyFile: nil,
-                setting: "uplinks[park]"
-            )
+            : try trusting(certificates.otherCAFile)
         let outcome = try await deliver(10, certificates: certificates, mutual: false, tls: tls)
         #expect(outcome.received == 0)
         #expect(outcome.pending == 10, "kept for when the trust is fixed")
@@ -150,12 +145,7 @@ struct UplinkTLSTests {
 
     @Test func mutualTLSRefusesAGatewayWithoutAClientCertificate() async throws {
         let certificates = try await TestCertificates.make()
-        let tls = try TLSSettings.client(
-            caFile: certificates.caFile,
-            certificateFile: nil,
-            keyFile: nil,
-            setting: "uplinks[park]"
-        )
+        let tls = try trusting(certificates.caFile)
         let outcome = try await deliver(10, certificates: certificates, mutual: true, tls: tls)
         #expect(outcome.received == 0)
         #expect(outcome.pending == 10)
