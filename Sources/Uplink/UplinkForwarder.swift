@@ -159,7 +159,7 @@ public struct UplinkForwarder: Service {
                 let wait = backoff.failed(at: now, random: &random) - now
                 logger.warning(
                     "upload failed; retrying",
-                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait)"]
+                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait.readableDescription)"]
                 )
                 statistics.record {
                     $0.retries += 1; $0.lastError = reason
@@ -257,7 +257,7 @@ public struct UplinkForwarder: Service {
             let text = String(buffer: try await response.body.collect(upTo: 64 * 1024))
             return .success((Int(response.status.code), response.headers, String(text.prefix(300))))
         } catch {
-            return .failure(SendFailure(description: "\(error)"))
+            return .failure(SendFailure(description: SendFailureText.describe(error, timeout: settings.timeout)))
         }
     }
 
