@@ -123,6 +123,7 @@ public struct UplinkForwarder: Service {
                     liveWindow: settings.batchDelay * 10
                 )
             } catch {
+                if Task.isCancelled { return }  // shutting down: not the log's fault
                 logger.error("cannot read the log", metadata: ["uplink": "\(settings.id)", "error": "\(error)"])
                 try await Task.sleep(for: settings.batchDelay)
                 continue
@@ -155,6 +156,7 @@ public struct UplinkForwarder: Service {
                     $0.deadLettered += batch.records.count; $0.lastError = reason
                 }
             case .failed(let reason):
+                if Task.isCancelled { return }  // the request was cut short by shutdown
                 let now = clock.now - origin
                 let wait = backoff.failed(at: now, random: &random) - now
                 logger.warning(
@@ -225,6 +227,7 @@ public struct UplinkForwarder: Service {
         var request = HTTPClientRequest(url: settings.url + "/heartbeats")
         request.method = .POST
         if case .failure(let failure) = await send(request: &request, body: Array(payload.encode())) {
+            if Task.isCancelled { return }
             logger.warning("heartbeat failed", metadata: ["uplink": "\(settings.id)", "reason": "\(failure)"])
         } else {
             statistics.record { $0.heartbeats += 1 }

@@ -110,6 +110,8 @@ struct LogLimitsService: Service {
                 do {
                     let report = try await log.enforceLimits()
                     logger.debug("log limits applied", metadata: ["report": "\(report)"])
+                } catch is CancellationError {
+                    return
                 } catch {
                     logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
                 }
