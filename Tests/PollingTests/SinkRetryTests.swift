@@ -32,6 +32,12 @@ struct SinkRetryTests {
             try refuse()
             try await collected.store(events)
         }
+
+        func store(events: [GatewayEvent], readings: [Reading]) async throws {
+            try refuse()
+            try await collected.store(events)
+            try await collected.store(readings)
+        }
     }
 
     @Test func refusedStoresAreRetriedWithoutLossOrReordering() async throws {
