@@ -4,11 +4,12 @@
 #         mbpoll (an independent Modbus client for interop tests)
 #   PyPI: pymodbus 3.16 and pyserial (an independent Modbus server for interop tests), jsonschema
 #         (tests validate uplink payloads against docs/*.schema.json)
-#   apt:  zlib1g-dev and libsqlite3-dev (gzip bodies and the SQLite log)
+#   apt:  zlib1g-dev and libsqlite3-dev (gzip bodies and the SQLite log), openssl (tests make a
+#         throwaway CA for the uplink's TLS)
 # Safe to run again: it only installs what is absent. Needs root or sudo for apt.
 set -euo pipefail
 
-APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev)
+APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl)
 PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18")
 
 log() { printf 'install-deps: %s\n' "$*"; }

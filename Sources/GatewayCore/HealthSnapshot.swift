@@ -279,7 +279,10 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
     public var alarms: [Alarm]
     public var outbox: Outbox?
     public var uplinks: [Uplink] = []
+    /// Failed attempts to store readings in the log (each is retried).
     public var sinkFailures: Int
+    /// Whether the log is refusing readings right now (they wait in memory and are retried).
+    public var sinkFailing: Bool
 
     public init(
         gateway: Gateway,
@@ -293,7 +296,8 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         points: [Point],
         alarms: [Alarm],
         outbox: Outbox?,
-        sinkFailures: Int
+        sinkFailures: Int,
+        sinkFailing: Bool = false
     ) {
         self.gateway = gateway
         self.clock = clock
@@ -307,6 +311,7 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         self.alarms = alarms
         self.outbox = outbox
         self.sinkFailures = sinkFailures
+        self.sinkFailing = sinkFailing
     }
 }
 

@@ -5,4 +5,16 @@ public protocol ReadingSink: Sendable {
     func store(_ readings: [Reading]) async throws
     /// Stores events (alarms and state changes), which go ahead of readings upstream.
     func store(_ events: [GatewayEvent]) async throws
+    /// Stores events, then readings, at once where the sink can (the durable log: one transaction).
+    /// If it throws, neither is stored.
+    func store(events: [GatewayEvent], readings: [Reading]) async throws
+}
+
+extension ReadingSink {
+    /// Events, then readings, as two stores. A sink whose two stores are not atomic together should
+    /// implement this itself, since the caller retries the whole on failure.
+    public func store(events: [GatewayEvent], readings: [Reading]) async throws {
+        if !events.isEmpty { try await store(events) }
+        if !readings.isEmpty { try await store(readings) }
+    }
 }

@@ -33,35 +33,32 @@ extension DurableLog {
             var eventGaps = Cursor.Gaps(destination: destination, lane: .event, end: end)
             while !filler.isFull, let gap = try eventGaps.next(db) {
                 let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(RecordRow.columns) FROM record
-                        WHERE lane = 'event' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
-                        """,
+                    db.cachedStatement(sql: Self.eventsBetween),
                     arguments: [gap.lowerBound, gap.upperBound, filler.room]
                 )
                 for row in rows where !filler.isFull {
-                    let timestamp: Int64 = row["timestamp"]
+                    let timestamp: Int64 = row[RecordRow.timestampColumn]
                     filler.add(try RecordRow.decode(row, backfill: timestamp < liveFrom))
                 }
             }
             guard !filler.isFull else { return filler.records }
 
             // Live: the newest reading of each point within the window, when it is still pending.
+            // Only sequence, device, point and whether pending are read for every row of the window;
+            // the whole record only for the newest pending one of each point.
             let windowRows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(RecordRow.columns), \(Cursor.pendingCondition) AS pending FROM record r
-                    WHERE lane = 'reading' AND timestamp >= :from ORDER BY sequence DESC
-                    """,
+                db.cachedStatement(sql: Self.liveWindow),
                 arguments: ["destination": destination, "from": liveFrom]
             )
             var seenPoints = Set<DurableLog.AlarmKey>()
             var live: [Record] = []
+            let recordBySequence = try db.cachedStatement(sql: Self.recordBySequence)
             for row in windowRows {
-                let key = DurableLog.AlarmKey(device: row["device"], point: row["point"])
-                guard seenPoints.insert(key).inserted, row["pending"] as Bool else { continue }
-                live.append(try RecordRow.decode(row))
+                let key = DurableLog.AlarmKey(device: row[1], point: row[2])
+                guard seenPoints.insert(key).inserted, row[3] as Bool else { continue }
+                if let full = try Row.fetchOne(recordBySequence, arguments: [row[0] as Int64]) {
+                    live.append(try RecordRow.decode(full))
+                }
             }
             var liveTaken = Set<Int64>()
             var liveFitting: [Record] = []
@@ -81,18 +78,14 @@ extension DurableLog {
                 var from = gap.lowerBound
                 while !filler.isFull, from <= gap.upperBound {
                     let rows = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT \(RecordRow.columns) FROM record
-                            WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
-                            """,
+                        db.cachedStatement(sql: Self.readingsBetween),
                         arguments: [from, gap.upperBound, filler.room + liveTaken.count]
                     )
                     guard let lastRow = rows.last else { break }
-                    for row in rows where !filler.isFull && !liveTaken.contains(row["sequence"]) {
+                    for row in rows where !filler.isFull && !liveTaken.contains(row[RecordRow.sequenceColumn]) {
                         filler.add(try RecordRow.decode(row, backfill: true))
                     }
-                    from = (lastRow["sequence"] as Int64) + 1
+                    from = (lastRow[RecordRow.sequenceColumn] as Int64) + 1
                 }
             }
             return filler.records
@@ -112,6 +105,23 @@ extension DurableLog {
             }
         }
     }
+
+    static let eventsBetween = """
+        SELECT \(RecordRow.columns) FROM record
+        WHERE lane = 'event' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
+        """
+
+    static let readingsBetween = """
+        SELECT \(RecordRow.columns) FROM record
+        WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
+        """
+
+    static let liveWindow = """
+        SELECT sequence, device, point, \(Cursor.pendingCondition) AS pending FROM record r
+        WHERE lane = 'reading' AND timestamp >= :from ORDER BY sequence DESC
+        """
+
+    static let recordBySequence = "SELECT \(RecordRow.columns) FROM record WHERE sequence = ?"
 
     /// Sets the batch aside for `destination` with `reason`: it shows in ``deadLetters(destination:)`` and
     /// leaves that destination's queue (its records stay in the log and are not acknowledged, so retention
@@ -173,20 +183,24 @@ extension DurableLog {
         }
     }
 
-    /// Puts every dead letter of `destination` back in its queue and returns how many records were requeued.
+    /// Puts the dead letters of `destination` back in its queue (only those with an id in `ids`, when
+    /// given) and returns how many records were requeued. The forwarder sends them again, in their lanes
+    /// and order; a batch of exactly the records it held before carries the same batch id.
     @discardableResult
-    public func retryDeadLetters(destination: String) async throws -> Int {
+    public func retryDeadLetters(destination: String, ids: [Int64]? = nil) async throws -> Int {
         try await pool.write { db in
+            let chosen = ids.map { " AND dead_letter IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT sequence, lane FROM dead_letter_record WHERE destination = ?",
+                sql: "SELECT sequence, lane FROM dead_letter_record WHERE destination = ?" + chosen,
                 arguments: [destination]
             )
             for lane in Lane.allCases {
                 let sequences = rows.filter { $0["lane"] == lane.rawValue }.map { $0["sequence"] as Int64 }
                 try Cursor.remove(sequences, lane: lane, destination: destination, db)
             }
-            try db.execute(sql: "DELETE FROM dead_letter WHERE destination = ?", arguments: [destination])
+            let letters = ids.map { " AND id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+            try db.execute(sql: "DELETE FROM dead_letter WHERE destination = ?" + letters, arguments: [destination])
             return rows.count
         }
     }

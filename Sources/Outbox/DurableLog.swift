@@ -57,20 +57,7 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
-        return try await pool.write { db in
-            let alarms = try Row.fetchAll(db, sql: "SELECT device, point FROM active_alarm")
-                .map { AlarmKey(device: $0["device"], point: $0["point"]) }
-            let active = Set(alarms)
-            var first: Int64?
-            for reading in readings {
-                let inAlarm =
-                    active.contains(AlarmKey(device: reading.device, point: reading.point))
-                    || active.contains(AlarmKey(device: reading.device, point: ""))
-                try db.execute(sql: RecordRow.insertReading, arguments: RecordRow.arguments(reading, inAlarm: inAlarm))
-                first = first ?? db.lastInsertedRowID
-            }
-            return first.map { $0...db.lastInsertedRowID }
-        }
+        return try await pool.write { db in try Self.insert(readings, db) }
     }
 
     /// Appends events in one transaction and returns the sequence numbers they were given, once the commit
@@ -80,14 +67,16 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
-        return try await pool.write { db in
-            var first: Int64?
-            for event in events {
-                try db.execute(sql: RecordRow.insertEvent, arguments: RecordRow.arguments(event))
-                first = first ?? db.lastInsertedRowID
-                try Self.trackAlarm(event, db)
-            }
-            return first.map { $0...db.lastInsertedRowID }
+        return try await pool.write { db in try Self.insert(events, db) }
+    }
+
+    /// Appends events, then readings, in one transaction (one fsync): the poller's group commit of
+    /// everything it read while the previous commit was being written.
+    public func append(events: [GatewayEvent], readings: [Reading]) async throws {
+        guard !events.isEmpty || !readings.isEmpty else { return }
+        try await pool.write { db in
+            _ = try Self.insert(events, db)
+            _ = try Self.insert(readings, db)
         }
     }
 
@@ -99,6 +88,42 @@ public final class DurableLog: ReadingSink {
     /// ``ReadingSink``: ``append(_:)-(GatewayEvent)``, returning once the events are on disk.
     public func store(_ events: [GatewayEvent]) async throws {
         try await append(events)
+    }
+
+    /// ``ReadingSink``: ``append(events:readings:)``, one transaction.
+    public func store(events: [GatewayEvent], readings: [Reading]) async throws {
+        try await append(events: events, readings: readings)
+    }
+
+    private static func insert(_ readings: [Reading], _ db: Database) throws -> ClosedRange<Int64>? {
+        guard !readings.isEmpty else { return nil }
+        let active = Set(
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT device, point FROM active_alarm"))
+                .map { AlarmKey(device: $0[0], point: $0[1]) }
+        )
+        let statement = try db.cachedStatement(sql: RecordRow.insertReading)
+        var first: Int64?
+        for reading in readings {
+            let inAlarm =
+                !active.isEmpty
+                && (active.contains(AlarmKey(device: reading.device, point: reading.point))
+                    || active.contains(AlarmKey(device: reading.device, point: "")))
+            try statement.execute(arguments: RecordRow.arguments(reading, inAlarm: inAlarm))
+            first = first ?? db.lastInsertedRowID
+        }
+        return first.map { $0...db.lastInsertedRowID }
+    }
+
+    private static func insert(_ events: [GatewayEvent], _ db: Database) throws -> ClosedRange<Int64>? {
+        guard !events.isEmpty else { return nil }
+        let statement = try db.cachedStatement(sql: RecordRow.insertEvent)
+        var first: Int64?
+        for event in events {
+            try statement.execute(arguments: RecordRow.arguments(event))
+            first = first ?? db.lastInsertedRowID
+            try Self.trackAlarm(event, db)
+        }
+        return first.map { $0...db.lastInsertedRowID }
     }
 
     /// The records with sequence numbers in `range`, in sequence order (deleted ones are missing).

@@ -48,33 +48,56 @@ enum RecordRow {
         }
     }
 
+    // Column indexes in `columns`: rows are decoded by position, not by name (a name lookup per column
+    // per row cost more than the rest of the decoding in the benchmarks).
+    static let sequenceColumn = 0
+    static let laneColumn = 1
+    static let gatewayColumn = 2
+    static let deviceColumn = 3
+    static let pointColumn = 4
+    static let indicatorColumn = 5
+    static let linkColumn = 6
+    static let valueTypeColumn = 7
+    static let valueColumn = 8
+    static let unitColumn = 9
+    static let qualityLevelColumn = 10
+    static let qualityReasonColumn = 11
+    static let timestampColumn = 12
+    static let reportColumn = 13
+    static let eventKindColumn = 14
+    static let alarmLevelColumn = 15
+    static let limitColumn = 16
+    static let reasonColumn = 17
+    static let sourceSequenceColumn = 18
+
     private static func decodeValue(_ row: Row) -> Value? {
-        switch row["value_type"] as String? {
-        case "number": (row["value"] as Double?).map(Value.number)
-        case "bool": (row["value"] as Int64?).map { .bool($0 != 0) }
-        case "text": (row["value"] as String?).map(Value.text)
+        switch row[valueTypeColumn] as String? {
+        case "number": (row[valueColumn] as Double?).map(Value.number)
+        case "bool": (row[valueColumn] as Int64?).map { .bool($0 != 0) }
+        case "text": (row[valueColumn] as String?).map(Value.text)
         default: nil
         }
     }
 
-    /// The record a row holds. Fails on a row this build cannot read (a kind or level it does not know).
+    /// The record a row holds (selected with ``columns``, which may be followed by more). Fails on a
+    /// row this build cannot read (a kind or level it does not know).
     static func decode(_ row: Row, backfill: Bool = false) throws -> Record {
-        let sequence: Int64 = row["sequence"]
-        let timestamp = Timestamp(milliseconds: row["timestamp"])
-        let sourceSequence = UInt64(bitPattern: row["source_sequence"] as Int64)
-        switch row["lane"] as String {
+        let sequence: Int64 = row[sequenceColumn]
+        let timestamp = Timestamp(milliseconds: row[timestampColumn])
+        let sourceSequence = UInt64(bitPattern: row[sourceSequenceColumn] as Int64)
+        switch row[laneColumn] as String {
         case Lane.reading.rawValue:
-            guard let level = Quality.Level(rawValue: row["quality_level"] ?? ""),
-                let report = Reading.Report(rawValue: row["report"] ?? "")
+            guard let level = Quality.Level(rawValue: row[qualityLevelColumn] ?? ""),
+                let report = Reading.Report(rawValue: row[reportColumn] ?? "")
             else { throw DatabaseError(message: "record \(sequence): unreadable quality or report") }
-            let reason = (row["quality_reason"] as String?).flatMap(QualityReasonName.reason(named:))
+            let reason = (row[qualityReasonColumn] as String?).flatMap(QualityReasonName.reason(named:))
             let reading = Reading(
-                gateway: row["gateway"],
-                device: row["device"] ?? "",
-                point: row["point"] ?? "",
-                indicator: row["indicator"],
+                gateway: row[gatewayColumn],
+                device: row[deviceColumn] ?? "",
+                point: row[pointColumn] ?? "",
+                indicator: row[indicatorColumn],
                 value: decodeValue(row),
-                unit: row["unit"],
+                unit: row[unitColumn],
                 quality: Quality(level, reason),
                 timestamp: timestamp,
                 sequence: sourceSequence,
@@ -82,22 +105,22 @@ enum RecordRow {
             )
             return Record(sequence: sequence, payload: .reading(reading), backfill: backfill)
         default:
-            guard let kind = GatewayEvent.Kind(rawValue: row["event_kind"] ?? "") else {
+            guard let kind = GatewayEvent.Kind(rawValue: row[eventKindColumn] ?? "") else {
                 throw DatabaseError(message: "record \(sequence): unknown event kind")
             }
             let event = GatewayEvent(
                 kind: kind,
-                gateway: row["gateway"],
-                device: row["device"],
-                point: row["point"],
-                link: row["link"],
-                indicator: row["indicator"],
-                level: (row["alarm_level"] as String?).flatMap(AlarmLevel.init(rawValue:)),
+                gateway: row[gatewayColumn],
+                device: row[deviceColumn],
+                point: row[pointColumn],
+                link: row[linkColumn],
+                indicator: row[indicatorColumn],
+                level: (row[alarmLevelColumn] as String?).flatMap(AlarmLevel.init(rawValue:)),
                 value: decodeValue(row),
-                limit: row["limit_value"],
-                unit: row["unit"],
+                limit: row[limitColumn],
+                unit: row[unitColumn],
                 timestamp: timestamp,
-                reason: row["reason"] ?? "",
+                reason: row[reasonColumn] ?? "",
                 sequence: sourceSequence
             )
             return Record(sequence: sequence, payload: .event(event), backfill: backfill)

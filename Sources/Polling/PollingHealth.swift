@@ -123,7 +123,11 @@ public struct PollingHealth: HealthReporting {
             warnings.append("the system clock is not synchronised (NTP): reading times may be wrong")
         }
         let sinkFailures = statistics.sinkFailures
-        if sinkFailures > 0 { problems.append("\(sinkFailures) batches could not be stored") }
+        if statistics.sinkFailing {
+            problems.append(
+                "the log is refusing readings (\(sinkFailures) failed attempts so far): they wait in memory and are retried"
+            )
+        }
         let uptime = Int((ContinuousClock.now - started) / .seconds(1))
         return HealthSnapshot(
             gateway: HealthSnapshot.Gateway(
@@ -145,7 +149,8 @@ public struct PollingHealth: HealthReporting {
             points: points,
             alarms: await processor.activeAlarms(),
             outbox: nil,
-            sinkFailures: sinkFailures
+            sinkFailures: sinkFailures,
+            sinkFailing: statistics.sinkFailing
         )
     }
 }

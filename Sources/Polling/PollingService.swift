@@ -59,24 +59,13 @@ public struct PollingService: Service {
         let pollers = self.pollers
         let origin = self.origin
         let processor = self.processor
-        let sink = self.sink
-        let statistics = self.statistics
+        let writer = DeliveryWriter(sink: sink, statistics: statistics, logger: logger)
         let logger = self.logger
         logger.info("polling", metadata: ["links": "\(pollers.count)"])
         await withDiscardingTaskGroup { group in
             // One writer, in sequence order. On graceful shutdown it stores everything queued
             // before it ends.
-            group.addTask {
-                for await delivery in processor.deliveries {
-                    do {
-                        if !delivery.events.isEmpty { try await sink.store(delivery.events) }
-                        if !delivery.readings.isEmpty { try await sink.store(delivery.readings) }
-                    } catch {
-                        statistics.recordSinkFailure()
-                        logger.error("cannot store readings", metadata: ["error": "\(error)"])
-                    }
-                }
-            }
+            group.addTask { await writer.run(processor.deliveries) }
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
                     for poller in pollers {
@@ -90,6 +79,7 @@ public struct PollingService: Service {
                     }
                 }
             }
+            writer.stop()
             await processor.finish()
         }
         logger.info("polling stopped")

@@ -45,6 +45,8 @@ public final class PollingStatistics: Sendable {
         var scanClasses: [String: ScanClass] = [:]
         var links: [String: Link] = [:]
         var sinkFailures = 0
+        var sinkFailing = false
+        var sinkLost = 0
     }
 
     public init() {}
@@ -56,10 +58,25 @@ public final class PollingStatistics: Sendable {
 
     public var links: [String: Link] { state.withLock { $0.links } }
 
-    /// Batches the sink failed to store.
+    /// Failed attempts to store a batch in the sink (each is retried).
     public var sinkFailures: Int { state.withLock { $0.sinkFailures } }
 
-    func recordSinkFailure() { state.withLock { $0.sinkFailures += 1 } }
+    /// Whether the sink is refusing batches right now (they wait in memory and are retried).
+    public var sinkFailing: Bool { state.withLock { $0.sinkFailing } }
+
+    /// Readings and events given up at shutdown because the sink kept refusing them.
+    public var sinkLost: Int { state.withLock { $0.sinkLost } }
+
+    func recordSinkFailure() {
+        state.withLock {
+            $0.sinkFailures += 1
+            $0.sinkFailing = true
+        }
+    }
+
+    func recordSinkRecovered() { state.withLock { $0.sinkFailing = false } }
+
+    func recordSinkLoss(_ count: Int) { state.withLock { $0.sinkLost += count } }
 
     func updateDevice(_ id: String, _ body: (inout Device) -> Void) {
         state.withLock { body(&$0.devices[id, default: Device()]) }

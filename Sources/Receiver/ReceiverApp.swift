@@ -2,6 +2,7 @@ internal import Foundation
 internal import GatewayCore
 internal import HTTPTypes
 public import Hummingbird
+internal import HummingbirdTLS
 public import Logging
 internal import NIOCore
 internal import UplinkPayload
@@ -40,7 +41,7 @@ public struct ReceiverApp: Sendable {
     /// bound port once the server runs (useful with port 0).
     public func makeApplication(
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let port = options.port
         logger.info("receiver starting", metadata: ["options": "\(options)"])
         if !options.requiresAuthentication {
@@ -48,6 +49,7 @@ public struct ReceiverApp: Sendable {
         }
         return Application(
             router: makeRouter(),
+            server: try options.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "chemgate-receiver"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger

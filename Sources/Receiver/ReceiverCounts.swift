@@ -16,6 +16,11 @@ public struct ReceiverCounts: Codable, Sendable, Hashable {
     public var rejected: Int
     /// Missing sequence numbers per gateway, ordered by gateway and sequence.
     public var gaps: [SequenceGap]
+    /// Records that arrived after a record of the same point and stream (live or backfill) with a
+    /// higher sequence number: how a platform sees a gateway replaying out of order. After an outage
+    /// live readings go ahead of the backfill by design; within each stream chemgate keeps each
+    /// point's order, so this stays 0.
+    public var outOfOrder: Int
 
     /// Creates the totals.
     public init(
@@ -26,7 +31,8 @@ public struct ReceiverCounts: Codable, Sendable, Hashable {
         alreadyReceived: Int,
         heartbeats: Int,
         rejected: Int,
-        gaps: [SequenceGap]
+        gaps: [SequenceGap],
+        outOfOrder: Int = 0
     ) {
         self.batches = batches
         self.records = records
@@ -36,11 +42,13 @@ public struct ReceiverCounts: Codable, Sendable, Hashable {
         self.heartbeats = heartbeats
         self.rejected = rejected
         self.gaps = gaps
+        self.outOfOrder = outOfOrder
     }
 
     enum CodingKeys: String, CodingKey {
         case batches, records, events, duplicates
         case alreadyReceived = "already_received"
         case heartbeats, rejected, gaps
+        case outOfOrder = "out_of_order"
     }
 }

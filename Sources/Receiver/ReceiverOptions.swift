@@ -1,3 +1,5 @@
+public import NIOSSL
+
 /// How a receiver listens, whom it lets in and what it accepts.
 public struct ReceiverOptions: Sendable {
     /// The address to bind; loopback unless the platform stand-in must be reached from elsewhere.
@@ -16,6 +18,8 @@ public struct ReceiverOptions: Sendable {
     public var maxBodyBytes: Int
     /// Serve `POST /control/unavailable` and `POST /control/reject` (tests and demos only).
     public var testControls: Bool
+    /// Serve HTTPS with this configuration (`TLSSettings.server`); nil serves plain HTTP.
+    public var tls: TLSConfiguration?
 
     /// With neither `bearerToken` nor `hmacSecret`, every request is accepted unauthenticated.
     public init(
@@ -26,7 +30,8 @@ public struct ReceiverOptions: Sendable {
         hmacSecret: String? = nil,
         maxClockSkewMilliseconds: Int64 = 300_000,
         maxBodyBytes: Int = 16 * 1024 * 1024,
-        testControls: Bool = false
+        testControls: Bool = false,
+        tls: TLSConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,6 +41,7 @@ public struct ReceiverOptions: Sendable {
         self.maxClockSkewMilliseconds = maxClockSkewMilliseconds
         self.maxBodyBytes = maxBodyBytes
         self.testControls = testControls
+        self.tls = tls
     }
 
     /// Whether any authentication is configured.
@@ -46,6 +52,14 @@ extension ReceiverOptions: CustomStringConvertible {
     /// The options with credentials shown only as configured or not, for logs.
     public var description: String {
         "host=\(host) port=\(port) database=\(databasePath) bearer=\(bearerToken == nil ? "off" : "on") "
-            + "hmac=\(hmacSecret == nil ? "off" : "on") max_body_bytes=\(maxBodyBytes) test_controls=\(testControls)"
+            + "hmac=\(hmacSecret == nil ? "off" : "on") tls=\(tlsDescription) max_body_bytes=\(maxBodyBytes) "
+            + "test_controls=\(testControls)"
+    }
+}
+
+extension ReceiverOptions {
+    var tlsDescription: String {
+        guard let tls else { return "off" }
+        return tls.certificateVerification == .none ? "on" : "on, client certificates required"
     }
 }

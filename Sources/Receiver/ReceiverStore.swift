@@ -141,7 +141,18 @@ public final class ReceiverStore: Sendable {
                 alreadyReceived: try count("SELECT COALESCE(SUM(already_received), 0) FROM batches"),
                 heartbeats: try count("SELECT COUNT(*) FROM heartbeats"),
                 rejected: try count("SELECT COUNT(*) FROM rejections"),
-                gaps: gaps
+                gaps: gaps,
+                // Arrival order is insertion order (rowid).
+                outOfOrder: try count(
+                    """
+                    SELECT COUNT(*) FROM (
+                      SELECT seq, MAX(seq) OVER (
+                        PARTITION BY gateway, device, point, backfill ORDER BY rowid
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+                      FROM records
+                    ) WHERE seq < earlier
+                    """
+                )
             )
         }
     }
@@ -342,24 +353,26 @@ public final class ReceiverStore: Sendable {
         _ db: Database
     ) throws -> (table: String, batchID: String, content: String)? {
         let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT 'records' AS source, batch_id, content FROM records WHERE gateway = ?1 AND seq = ?2
-                UNION ALL
-                SELECT 'events' AS source, batch_id, content FROM events WHERE gateway = ?1 AND seq = ?2
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT 'records' AS source, batch_id, content FROM records WHERE gateway = ?1 AND seq = ?2
+                    UNION ALL
+                    SELECT 'events' AS source, batch_id, content FROM events WHERE gateway = ?1 AND seq = ?2
+                    """
+            ),
             arguments: [gateway, Int64(seq)]
         )
         return row.map { ($0["source"], $0["batch_id"], $0["content"]) }
     }
 
     private static func insert(_ event: BatchEvent, gateway: String, batchID: String, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO events (gateway, seq, batch_id, event, device, point, link, indicator, level, value,
                   limit_value, unit, ts, reason, content)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 gateway, Int64(event.sequence), batchID, event.kind.rawValue, event.device, event.point, event.link,
                 event.indicator, event.level?.rawValue, valueJSON(event.value), event.limit, event.unit,
@@ -369,12 +382,13 @@ public final class ReceiverStore: Sendable {
     }
 
     private static func insert(_ record: BatchRecord, gateway: String, batchID: String, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO records (gateway, seq, batch_id, device, point, indicator, value, unit, quality, reason,
                   ts, report, backfill, content)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 gateway, Int64(record.sequence), batchID, record.device, record.point, record.indicator,
                 valueJSON(record.value), record.unit, record.quality.level.rawValue, record.quality.reason?.description,

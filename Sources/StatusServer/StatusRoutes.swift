@@ -20,7 +20,7 @@ public enum StatusRoutes {
             let linkUp = snapshot.links.contains { $0.state == "up" }
             var reasons: [String] = []
             if !linkUp { reasons.append("no link is up") }
-            if snapshot.sinkFailures > 0 { reasons.append("readings could not be stored") }
+            if snapshot.sinkFailing { reasons.append("the log is refusing readings (retrying)") }
             return reasons.isEmpty
                 ? Response.text("ready\n")
                 : Response.text("not ready: \(reasons.joined(separator: "; "))\n", status: .serviceUnavailable)

@@ -4,6 +4,7 @@ import GatewayCore
 public import Logging
 import NIOCore
 import NIOHTTP1
+public import NIOSSL
 public import Outbox
 public import ServiceLifecycle
 public import UplinkPayload
@@ -35,6 +36,9 @@ public struct UplinkForwarder: Service {
         public var heartbeatInterval: Duration
         public var gzip: Bool
         public var timeout: Duration
+        /// TLS for `https` URLs: a custom CA and/or a client certificate (`TLSSettings.client`);
+        /// nil uses the system's trusted CAs and no client certificate.
+        public var tls: TLSConfiguration?
 
         public init(
             id: String,
@@ -48,7 +52,8 @@ public struct UplinkForwarder: Service {
             batchDelay: Duration = .seconds(1),
             heartbeatInterval: Duration = .seconds(30),
             gzip: Bool = true,
-            timeout: Duration = .seconds(10)
+            timeout: Duration = .seconds(10),
+            tls: TLSConfiguration? = nil
         ) {
             self.id = id
             self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -62,6 +67,7 @@ public struct UplinkForwarder: Service {
             self.heartbeatInterval = heartbeatInterval
             self.gzip = gzip
             self.timeout = timeout
+            self.tls = tls
         }
     }
 
@@ -117,6 +123,7 @@ public struct UplinkForwarder: Service {
                     liveWindow: settings.batchDelay * 10
                 )
             } catch {
+                if Task.isCancelled { return }  // shutting down: not the log's fault
                 logger.error("cannot read the log", metadata: ["uplink": "\(settings.id)", "error": "\(error)"])
                 try await Task.sleep(for: settings.batchDelay)
                 continue
@@ -149,11 +156,12 @@ public struct UplinkForwarder: Service {
                     $0.deadLettered += batch.records.count; $0.lastError = reason
                 }
             case .failed(let reason):
+                if Task.isCancelled { return }  // the request was cut short by shutdown
                 let now = clock.now - origin
                 let wait = backoff.failed(at: now, random: &random) - now
                 logger.warning(
                     "upload failed; retrying",
-                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait)"]
+                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait.readableDescription)"]
                 )
                 statistics.record {
                     $0.retries += 1; $0.lastError = reason
@@ -219,6 +227,7 @@ public struct UplinkForwarder: Service {
         var request = HTTPClientRequest(url: settings.url + "/heartbeats")
         request.method = .POST
         if case .failure(let failure) = await send(request: &request, body: Array(payload.encode())) {
+            if Task.isCancelled { return }
             logger.warning("heartbeat failed", metadata: ["uplink": "\(settings.id)", "reason": "\(failure)"])
         } else {
             statistics.record { $0.heartbeats += 1 }
@@ -230,6 +239,7 @@ public struct UplinkForwarder: Service {
         (Int, HTTPHeaders, String), SendFailure
     > {
         var bytes = body
+        request.tlsConfiguration = settings.tls
         request.headers.add(name: "Content-Type", value: "application/json")
         if settings.gzip {
             bytes = Gzip.compress(body)
@@ -250,7 +260,7 @@ public struct UplinkForwarder: Service {
             let text = String(buffer: try await response.body.collect(upTo: 64 * 1024))
             return .success((Int(response.status.code), response.headers, String(text.prefix(300))))
         } catch {
-            return .failure(SendFailure(description: "\(error)"))
+            return .failure(SendFailure(description: SendFailureText.describe(error, timeout: settings.timeout)))
         }
     }
 

@@ -46,18 +46,34 @@ extension HeartbeatPayload {
         /// Unacknowledged entries discarded because the outbox reached its size cap: lost data,
         /// which the receiver also sees as sequence gaps.
         public var sizeCapUnacknowledged: UInt64
+        /// Entries every platform had acknowledged, removed early for the size cap (local history
+        /// shorter than the retention; nothing lost upstream).
+        public var sizeCapAcknowledged: UInt64
+        /// Entries past the retention that every platform had acknowledged (normal housekeeping).
+        public var retention: UInt64
 
         /// Creates the drop counts.
-        public init(sizeCapUnacknowledged: UInt64) { self.sizeCapUnacknowledged = sizeCapUnacknowledged }
+        public init(sizeCapUnacknowledged: UInt64, sizeCapAcknowledged: UInt64 = 0, retention: UInt64 = 0) {
+            self.sizeCapUnacknowledged = sizeCapUnacknowledged
+            self.sizeCapAcknowledged = sizeCapAcknowledged
+            self.retention = retention
+        }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case sizeCapUnacknowledged = "size_cap_unacknowledged"
+            case sizeCapAcknowledged = "size_cap_acknowledged"
+            case retention
         }
 
+        /// `size_cap_acknowledged` and `retention` may be absent (0): the first heartbeats carried only
+        /// `size_cap_unacknowledged`.
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             sizeCapUnacknowledged = try container.decodeCount(forKey: .sizeCapUnacknowledged)
+            sizeCapAcknowledged =
+                container.contains(.sizeCapAcknowledged) ? try container.decodeCount(forKey: .sizeCapAcknowledged) : 0
+            retention = container.contains(.retention) ? try container.decodeCount(forKey: .retention) : 0
         }
     }
 }

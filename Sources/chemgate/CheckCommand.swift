@@ -34,6 +34,17 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for warning in warnings { Console.error(warning.description) }
+        // The TLS files exist (the loader checked); here they must also parse as certificates and keys.
+        var tlsFailed = false
+        for uplink in site.uplinks {
+            do {
+                _ = try RunServices.tlsConfiguration(for: uplink)
+            } catch {
+                Console.error("\(config): error: \(error)")
+                tlsFailed = true
+            }
+        }
+        if tlsFailed { throw ExitCode(1) }
         let report = CheckReport(site: site, plan: sitePlan)
         Console.out(report.summary)
         if plan { Console.out(report.requestPlans) }

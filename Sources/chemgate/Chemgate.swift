@@ -17,7 +17,8 @@ struct Chemgate: AsyncParsableCommand {
             """,
         version: Chemgate.version,
         subcommands: [
-            RunCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, ReadCommand.self,
+            RunCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, DeadLettersCommand.self,
+            ReadCommand.self,
             SimulateCommand.self,
             ReceiveCommand.self,
         ]

@@ -34,7 +34,11 @@ struct GatewayHealth: HealthReporting {
                 oldest = candidate
             }
             deadLetterTotal += deadLetters
-            let state = values.lastError != nil ? "retrying" : (values.lastAcknowledgement == nil ? "idle" : "ok")
+            // "sending": records wait and no answer has come yet (the first request may take up to the timeout).
+            let state =
+                values.lastError != nil
+                ? "retrying"
+                : values.lastAcknowledgement != nil ? "ok" : pending.records > 0 ? "sending" : "idle"
             if let error = values.lastError, pending.records > 0 {
                 snapshot.problems.append(
                     "uplink \(id) is not delivering (\(pending.records) records waiting): \(error)"

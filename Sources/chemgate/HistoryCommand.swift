@@ -42,20 +42,9 @@ struct HistoryCommand: AsyncParsableCommand {
     var csv = false
 
     func run() async throws {
-        let site: SiteConfig
-        do throws(ConfigErrors) {
-            site = try SiteConfigLoader.load(path: config).0
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(1)
-        }
         let end = try to.map(Self.parse) ?? .now()
         let start = try from.map(Self.parse) ?? Timestamp(milliseconds: end.milliseconds - Int64(hours) * 3_600_000)
-        guard FileManager.default.fileExists(atPath: site.storage.path) else {
-            Console.error("error: no log at \(site.storage.path) (storage.path of \(config))")
-            throw ExitCode(1)
-        }
-        let log = try DurableLog(path: site.storage.path)
+        let log = try LocalLog.open(config: config).log
         let records = try await log.history(device: device, point: point, from: start, to: end, limit: limit)
         var rows: [[String]] = [["time", "kind", "value", "unit", "quality", "detail"]]
         for record in records {

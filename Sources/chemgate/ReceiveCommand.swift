@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOSSL
 import Receiver
 import ServiceLifecycle
+import TLSFiles
 import UnixSignals
 
 /// `chemgate receive`: the park platform's stand-in, for commissioning, the demo and tests.
@@ -17,7 +19,10 @@ struct ReceiveCommand: AsyncParsableCommand {
             SQLite file, recognising a resent batch by its id. GET /counts shows what arrived \
             (batches, records, events, duplicates, heartbeats, rejected, and gaps in the sequence \
             numbers: how the platform tells loss from quiet); GET /latest shows the newest value per \
-            point. Prints 'listening on http://HOST:PORT' when ready; stops on SIGINT or SIGTERM.
+            point. With --tls-cert and --tls-key it serves HTTPS, and with --client-ca it also \
+            requires a client certificate issued by that CA (mutual TLS), to commission an uplink's \
+            ca_file, client_cert and client_key. Prints 'listening on http://HOST:PORT' (or https) \
+            when ready; stops on SIGINT or SIGTERM.
             """
     )
 
@@ -32,6 +37,15 @@ struct ReceiveCommand: AsyncParsableCommand {
 
     @Option(help: "The environment variable holding the HMAC-SHA256 secret to require.")
     var hmacSecretEnv: String?
+
+    @Option(help: "Serve HTTPS with this certificate (PEM; the chain, server certificate first).")
+    var tlsCert: String?
+
+    @Option(help: "The private key of --tls-cert (PEM, unencrypted).")
+    var tlsKey: String?
+
+    @Option(help: "Require client certificates issued by this CA (PEM); needs --tls-cert.")
+    var clientCa: String?
 
     @Flag(help: "Serve POST /control/unavailable and /control/reject (tests and demos only).")
     var testControls = false
@@ -50,11 +64,13 @@ struct ReceiveCommand: AsyncParsableCommand {
             databasePath: database,
             bearerToken: try secret(tokenEnv, option: "--token-env"),
             hmacSecret: try secret(hmacSecretEnv, option: "--hmac-secret-env"),
-            testControls: testControls
+            testControls: testControls,
+            tls: try tlsConfiguration()
         )
         let receiver = try ReceiverApp(options: options, logger: logger)
-        let application = receiver.makeApplication { bound in
-            Console.out("listening on http://\(host):\(bound)")
+        let scheme = options.tls == nil ? "http" : "https"
+        let application = try receiver.makeApplication { bound in
+            Console.out("listening on \(scheme)://\(host):\(bound)")
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -64,6 +80,18 @@ struct ReceiveCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        switch (tlsCert, tlsKey) {
+        case (let certificate?, let key?):
+            return try TLSSettings.server(certificateFile: certificate, keyFile: key, clientCAFile: clientCa)
+        case (nil, nil):
+            if clientCa != nil { throw ValidationError("--client-ca needs --tls-cert and --tls-key") }
+            return nil
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
     }
 
     private func secret(_ variable: String?, option: String) throws -> String? {

@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import Logging
 import Metrics
+import NIOCore
 import Outbox
 import Polling
 import Prometheus
@@ -125,7 +126,16 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            // The status endpoint is the only listener of `run`.
+            Console.error(
+                "error: the status endpoint cannot listen on \(site.status.host):\(site.status.port) (status.listen): "
+                    + "the address is in use; is another chemgate running? (ss -ltnp 'sport = :\(site.status.port)')"
+            )
+            throw ExitCode(1)
+        }
     }
 
     /// The status token from the environment variable the site names (or the file), never logged.

@@ -2,9 +2,11 @@ import DeviceMap
 import Foundation
 import GatewayCore
 import Logging
+import NIOSSL
 import Outbox
 import Polling
 import ServiceLifecycle
+import TLSFiles
 import Uplink
 import UplinkPayload
 
@@ -15,13 +17,7 @@ enum RunServices {
         -> [UplinkForwarder]
     {
         try site.uplinks.map { uplink in
-            // Refuse rather than ignore: a certificate that is configured but not used is worse than none.
-            if uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil {
-                throw ValidationFailure(
-                    description:
-                        "uplink \(uplink.id): ca_file, client_cert and client_key are not supported by this version yet (the system's trusted CAs are used for https); remove them"
-                )
-            }
+            let tls = try tlsConfiguration(for: uplink)
             let settings = UplinkForwarder.Settings(
                 id: uplink.id,
                 url: uplink.url,
@@ -34,12 +30,25 @@ enum RunServices {
                 batchDelay: uplink.batchDelay,
                 heartbeatInterval: uplink.heartbeat,
                 gzip: uplink.gzip,
-                timeout: uplink.timeout
+                timeout: uplink.timeout,
+                tls: tls
             )
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }
         }
+    }
+
+    /// The uplink's TLS from its `ca_file`, `client_cert` and `client_key`; nil when it has none.
+    /// - Throws: `TLSFileError` naming the setting and the file that cannot be used.
+    static func tlsConfiguration(for uplink: UplinkConfig) throws -> TLSConfiguration? {
+        guard uplink.caFile != nil || uplink.clientCertificate != nil || uplink.clientKey != nil else { return nil }
+        return try TLSSettings.client(
+            caFile: uplink.caFile,
+            certificateFile: uplink.clientCertificate,
+            keyFile: uplink.clientKey,
+            setting: "uplinks[\(uplink.id)]"
+        )
     }
 
     /// The heartbeat: "monitoring alive" with the state the platform needs to tell it from "all quiet".
@@ -64,7 +73,11 @@ enum RunServices {
             outbox: .init(
                 depth: UInt64(pending.records),
                 oldestUnacknowledged: pending.oldestUnacknowledged,
-                drops: .init(sizeCapUnacknowledged: UInt64(drops["size_cap_unacknowledged"] ?? 0))
+                drops: .init(
+                    sizeCapUnacknowledged: UInt64(drops[DropReason.sizeCapUnacknowledged.rawValue] ?? 0),
+                    sizeCapAcknowledged: UInt64(drops[DropReason.sizeCapAcknowledged.rawValue] ?? 0),
+                    retention: UInt64(drops[DropReason.retention.rawValue] ?? 0)
+                )
             ),
             clock: .init(
                 synchronized: snapshot.clock.synchronized ?? false,
@@ -97,6 +110,8 @@ struct LogLimitsService: Service {
                 do {
                     let report = try await log.enforceLimits()
                     logger.debug("log limits applied", metadata: ["report": "\(report)"])
+                } catch is CancellationError {
+                    return
                 } catch {
                     logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
                 }

@@ -56,6 +56,30 @@ struct CheckAndDecodeCommandTests {
         #expect(result.output.contains("13 errors in the configuration"))
     }
 
+    @Test func checkRefusesTLSFilesThatAreNotCertificatesOrKeys() async throws {
+        let directory = try Tools.temporaryDirectory()
+        try "not a certificate\n".write(
+            to: directory.appendingPathComponent("park-ca.pem"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let site = directory.appendingPathComponent("site.yaml")
+        try """
+        gateway: { id: GW, enterprise: E }
+        devices_path: \(Self.root)/Devices
+        links: [ { id: plc, endpoint: "tcp://127.0.0.1:502" } ]
+        devices: [ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]
+        uplinks: [ { id: park, url: "https://park.example/api", ca_file: park-ca.pem } ]
+        """.write(to: site, atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run(try Tools.chemgate(), ["check", site.path])
+        #expect(result.status == 1, "\(result.output)")
+        let ca = directory.appendingPathComponent("park-ca.pem").path
+        #expect(
+            result.output.contains("uplinks[park].ca_file '\(ca)': not a PEM certificate file"),
+            "\(result.output)"
+        )
+    }
+
     @Test func readDecodesInEveryByteOrder() async throws {
         try await withTCPSimulator { (endpoint, simulator, _) async throws in
             simulator.set(.holding, unit: 1, address: 20, to: 0x2000)

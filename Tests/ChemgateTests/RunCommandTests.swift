@@ -55,4 +55,34 @@ struct RunCommandTests {
         #expect(result.status == 1)
         #expect(result.output.contains("errors in the configuration"))
     }
+
+    @Test func aStatusPortInUseIsNamedWithItsSetting() async throws {
+        // Something else already listens on the status port: a chemgate receive here.
+        let directory = try Tools.temporaryDirectory()
+        let receive = try ChildProcess(
+            try Tools.chemgate(),
+            ["receive", "--listen", "127.0.0.1:0", "--database", directory.appendingPathComponent("r.sqlite").path]
+        )
+        defer { receive.signal(SIGTERM) }
+        let listening = try await receive.waitForLine(containing: "listening on http://")
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        let config = directory.appendingPathComponent("site.yaml")
+        try """
+        gateway: { id: GW-RUN, enterprise: E }
+        devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
+        links: [ { id: plc, endpoint: "tcp://127.0.0.1:1" } ]
+        status: { listen: "127.0.0.1:\(port)" }
+        storage: { path: "\(directory.appendingPathComponent("log.sqlite").path)" }
+        devices: [ { id: gd-1, link: plc, unit: 1, map: generic/combustible-gas-detector } ]
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try await ChildProcess.run(try Tools.chemgate(), ["run", "--config", config.path])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(
+            result.output.contains(
+                "error: the status endpoint cannot listen on 127.0.0.1:\(port) (status.listen): the address is in use"
+            ),
+            "\(result.output)"
+        )
+        #expect(!result.output.contains("CancellationError"), "shutdown is quiet: \(result.output)")
+    }
 }

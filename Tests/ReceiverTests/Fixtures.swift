@@ -91,7 +91,11 @@ enum Fixtures {
             uptimeSeconds: 3600,
             configHash: "sha256:" + String(repeating: "0f", count: 32),
             devices: .init(ok: 14, demoted: 1, maintenance: 1),
-            outbox: .init(depth: 2, oldestUnacknowledged: base, drops: .init(sizeCapUnacknowledged: 0)),
+            outbox: .init(
+                depth: 2,
+                oldestUnacknowledged: base,
+                drops: .init(sizeCapUnacknowledged: 0, sizeCapAcknowledged: 3, retention: 120)
+            ),
             clock: .init(synchronized: true, offsetMilliseconds: -3)
         )
     }

@@ -49,4 +49,18 @@ struct ReceiverStoreTests {
             ]
         )
     }
+
+    @Test func recordsArrivingBehindALaterOneOfTheSamePointAreOutOfOrder() async throws {
+        let store = try ReceiverStore(path: Fixtures.databasePath())
+        // 11…20 first, then 1…10 of the same point: ten records arrive behind seq 20.
+        for batch in [Fixtures.batch("late", seqs: 11...20), Fixtures.batch("early", seqs: 1...10)] {
+            _ = try await store.store(batch, compressed: false, bodyBytes: 1)
+        }
+        #expect(try await store.counts().outOfOrder == 10)
+        let inOrder = try ReceiverStore(path: Fixtures.databasePath())
+        for batch in [Fixtures.batch("early", seqs: 1...10), Fixtures.batch("late", seqs: 11...20)] {
+            _ = try await inOrder.store(batch, compressed: false, bodyBytes: 1)
+        }
+        #expect(try await inOrder.counts().outOfOrder == 0)
+    }
 }

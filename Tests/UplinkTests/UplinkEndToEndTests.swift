@@ -66,7 +66,7 @@ struct UplinkEndToEndTests {
                 ),
                 logger: quietLogger
             )
-            let application = receiver.makeApplication()
+            let application = try receiver.makeApplication()
             let forwarder = UplinkForwarder(
                 settings: .init(
                     id: "park",
@@ -171,6 +171,7 @@ struct UplinkEndToEndTests {
         let logged = try await harness.logged()
         #expect(counts.records + counts.events == logged)
         #expect(counts.gaps.isEmpty)
+        #expect(counts.outOfOrder == 0, "order kept per point across the outage")
     }
 
     @Test func aRefusedBatchGoesToTheDeadLetterTable() async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads the `uplinks`, `storage` and `status` sections, so a typo there fails at `chemgate check`.
@@ -9,7 +10,8 @@ enum ServiceSectionReader {
     static let storageKeys = ["path", "retention", "max_size"]
     static let statusKeys = ["listen", "token", "token_env"]
 
-    static func uplinks(_ top: MappingReader) -> [UplinkConfig] {
+    /// - Parameter directory: the site file's directory; relative TLS file paths are resolved from it.
+    static func uplinks(_ top: MappingReader, directory: String) -> [UplinkConfig] {
         var uplinks: [UplinkConfig] = []
         for node in top.sequence("uplinks") ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "uplink '\($0)'" } ?? "an uplink"
@@ -27,6 +29,23 @@ enum ServiceSectionReader {
             if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 top.log.error("the url of \(name) must start with http:// or https://", at: reader.position(of: "url"))
             }
+            let tlsFiles = ["ca_file", "client_cert", "client_key"].map { key in
+                tlsFile(reader, key: key, directory: directory)
+            }
+            if (tlsFiles[1] == nil) != (tlsFiles[2] == nil) {
+                let present = tlsFiles[1] == nil ? "client_key" : "client_cert"
+                top.log.error(
+                    "\(name) has \(present) without \(present == "client_key" ? "client_cert" : "client_key"): "
+                        + "a client certificate needs both",
+                    at: reader.position(of: present)
+                )
+            }
+            if tlsFiles.contains(where: { $0 != nil }), !url.hasPrefix("https://") {
+                top.log.error(
+                    "\(name) has TLS files but its url is not https://",
+                    at: reader.position(of: "url")
+                )
+            }
             if uplinks.contains(where: { $0.id == id }) {
                 top.log.error("duplicate uplink id '\(id)'", at: reader.position(of: "id"))
             }
@@ -41,14 +60,27 @@ enum ServiceSectionReader {
                     batchDelay: reader.duration("batch_delay") ?? .seconds(1),
                     heartbeat: reader.duration("heartbeat") ?? .seconds(30),
                     gzip: reader.bool("gzip") ?? true,
-                    caFile: reader.string("ca_file"),
-                    clientCertificate: reader.string("client_cert"),
-                    clientKey: reader.string("client_key"),
+                    caFile: tlsFiles[0],
+                    clientCertificate: tlsFiles[1],
+                    clientKey: tlsFiles[2],
                     timeout: reader.duration("timeout") ?? .seconds(10)
                 )
             )
         }
         return uplinks
+    }
+
+    /// A TLS file of an uplink, resolved against the site file's directory; an error when it does not exist.
+    private static func tlsFile(_ reader: MappingReader, key: String, directory: String) -> String? {
+        guard let path = reader.string(key) else { return nil }
+        let resolved = path.hasPrefix("/") ? path : directory + "/" + path
+        if !FileManager.default.fileExists(atPath: resolved) {
+            reader.log.error(
+                "\(key) '\(path)' of \(reader.context) does not exist (looked at \(resolved))",
+                at: reader.position(of: key)
+            )
+        }
+        return resolved
     }
 
     static let pollingKeys = ["retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval"]

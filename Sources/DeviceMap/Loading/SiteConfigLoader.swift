@@ -65,7 +65,7 @@ public enum SiteConfigLoader {
             scanClasses: scanClasses,
             defaultScan: defaultScan
         ).read(maps: &maps)
-        let uplinks = ServiceSectionReader.uplinks(top)
+        let uplinks = ServiceSectionReader.uplinks(top, directory: directory)
         let storage = ServiceSectionReader.storage(top)
         let status = ServiceSectionReader.status(top)
         let polling = ServiceSectionReader.polling(top)

@@ -1,0 +1,99 @@
+import GatewayCore
+import Logging
+import Synchronization
+
+/// Stores the processor's deliveries in the sink, in order, with group commit: whatever arrived
+/// while the previous store was being written goes in the next one, as one
+/// ``ReadingSink/store(events:readings:)`` (for the durable log, one transaction and one fsync for
+/// every device read meanwhile, instead of one per device).
+///
+/// A store that fails (a full disk, a log locked by another process) is retried, 100 ms doubling to
+/// 5 s, until it succeeds: readings wait in memory rather than being lost, and what arrives behind
+/// them waits too, so the order is kept. Only when the gateway is stopping does it give up on a store
+/// after three attempts, counting and logging what is lost.
+final class DeliveryWriter: Sendable {
+    let sink: any ReadingSink
+    let statistics: PollingStatistics
+    let logger: Logger
+    /// Set once polling has stopped: the writer then drains what is queued without waiting forever.
+    private let stopping = Atomic<Bool>(false)
+    /// Deliveries received and not yet stored, oldest first.
+    private let queue = Mutex<[PointProcessor.Delivery]>([])
+
+    init(sink: any ReadingSink, statistics: PollingStatistics, logger: Logger) {
+        self.sink = sink
+        self.statistics = statistics
+        self.logger = logger
+    }
+
+    /// Polling has stopped: give up on a store that still fails after three attempts.
+    func stop() { stopping.store(true, ordering: .relaxed) }
+
+    /// Stores every delivery of `deliveries`; returns once the stream has finished and all is stored.
+    func run(_ deliveries: AsyncStream<PointProcessor.Delivery>) async {
+        // A doorbell: rung for each delivery queued; one pending ring is enough to wake the storer.
+        let (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await delivery in deliveries {
+                    self.queue.withLock { $0.append(delivery) }
+                    ring.yield()
+                }
+                ring.finish()
+            }
+            group.addTask {
+                for await _ in doorbell { await self.storeQueued() }
+                await self.storeQueued()
+            }
+        }
+    }
+
+    private func storeQueued() async {
+        while true {
+            let batch = queue.withLock { queued in
+                defer { queued.removeAll(keepingCapacity: true) }
+                return queued
+            }
+            guard !batch.isEmpty else { return }
+            let events = batch.flatMap(\.events)
+            let readings = batch.flatMap(\.readings)
+            await store(events.count + readings.count) {
+                try await sink.store(events: events, readings: readings)
+            }
+        }
+    }
+
+    private func store(_ count: Int, _ operation: () async throws -> Void) async {
+        var delay = Duration.milliseconds(100)
+        var attempts = 0
+        while true {
+            do {
+                try await operation()
+                if attempts > 0 {
+                    statistics.recordSinkRecovered()
+                    logger.notice("stored after \(attempts) failed attempts", metadata: ["records": "\(count)"])
+                }
+                return
+            } catch {
+                attempts += 1
+                statistics.recordSinkFailure()
+                if attempts == 1 {
+                    logger.error(
+                        "cannot store readings and events; retrying until it works (they wait in memory)",
+                        metadata: ["records": "\(count)", "error": "\(error)"]
+                    )
+                }
+                if (stopping.load(ordering: .relaxed) || Task.isCancelled) && attempts >= 3 {
+                    statistics.recordSinkLoss(count)
+                    logger.critical(
+                        "gave up storing readings and events while stopping: they are lost",
+                        metadata: ["records": "\(count)", "error": "\(error)"]
+                    )
+                    return
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}
