@@ -119,7 +119,7 @@ struct LogScenario: AsyncParsableCommand {
             ),
             logger: Self.quiet
         )
-        let application = receiver.makeApplication()
+        let application = try receiver.makeApplication()
         let receiverTask = Task { try await application.runService() }
         defer { receiverTask.cancel() }
         try await Task.sleep(for: .milliseconds(500))
