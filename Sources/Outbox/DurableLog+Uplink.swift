@@ -43,22 +43,22 @@ extension DurableLog {
             }
             guard !filler.isFull else { return filler.records }
 
-            // Live: the newest reading of each point within the window, when it is still pending.
-            // Only sequence, device, point and whether pending are read for every row of the window;
-            // the whole record only for the newest pending one of each point.
-            let windowRows = try Row.fetchAll(
+            // Live: the newest reading of each point within the window, when it is still pending. Only
+            // readings from the first pending one on can be pending, so the scan starts there (in steady
+            // state, just the last few hundred milliseconds), and only the chosen rows are decoded.
+            var readingGaps = Cursor.Gaps(destination: destination, lane: .reading, end: end)
+            var probe = readingGaps
+            guard let firstPending = try probe.next(db)?.lowerBound else { return filler.records }
+            let window = try Row.fetchCursor(
                 db.cachedStatement(sql: Self.liveWindow),
-                arguments: ["destination": destination, "from": liveFrom]
+                arguments: ["destination": destination, "from": liveFrom, "first": firstPending]
             )
             var seenPoints = Set<DurableLog.AlarmKey>()
             var live: [Record] = []
-            let recordBySequence = try db.cachedStatement(sql: Self.recordBySequence)
-            for row in windowRows {
-                let key = DurableLog.AlarmKey(device: row[1], point: row[2])
-                guard seenPoints.insert(key).inserted, row[3] as Bool else { continue }
-                if let full = try Row.fetchOne(recordBySequence, arguments: [row[0] as Int64]) {
-                    live.append(try RecordRow.decode(full))
-                }
+            while let row = try window.next() {
+                let key = DurableLog.AlarmKey(device: row[RecordRow.deviceColumn], point: row[RecordRow.pointColumn])
+                guard seenPoints.insert(key).inserted, row[RecordRow.columnCount] as Bool else { continue }
+                live.append(try RecordRow.decode(row))
             }
             var liveTaken = Set<Int64>()
             var liveFitting: [Record] = []
@@ -73,7 +73,6 @@ extension DurableLog {
                 filler.add(record)
             }
 
-            var readingGaps = Cursor.Gaps(destination: destination, lane: .reading, end: end)
             while !filler.isFull, let gap = try readingGaps.next(db) {
                 var from = gap.lowerBound
                 while !filler.isFull, from <= gap.upperBound {
@@ -117,11 +116,9 @@ extension DurableLog {
         """
 
     static let liveWindow = """
-        SELECT sequence, device, point, \(Cursor.pendingCondition) AS pending FROM record r
-        WHERE lane = 'reading' AND timestamp >= :from ORDER BY sequence DESC
+        SELECT \(RecordRow.columns), \(Cursor.pendingCondition) AS pending FROM record r
+        WHERE lane = 'reading' AND sequence >= :first AND timestamp >= :from ORDER BY sequence DESC
         """
-
-    static let recordBySequence = "SELECT \(RecordRow.columns) FROM record WHERE sequence = ?"
 
     /// Sets the batch aside for `destination` with `reason`: it shows in ``deadLetters(destination:)`` and
     /// leaves that destination's queue (its records stay in the log and are not acknowledged, so retention

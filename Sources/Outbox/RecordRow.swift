@@ -69,6 +69,8 @@ enum RecordRow {
     static let limitColumn = 16
     static let reasonColumn = 17
     static let sourceSequenceColumn = 18
+    /// How many columns `columns` names: the index of a column selected after them.
+    static let columnCount = 19
 
     private static func decodeValue(_ row: Row) -> Value? {
         switch row[valueTypeColumn] as String? {
