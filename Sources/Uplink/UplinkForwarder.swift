@@ -200,7 +200,7 @@ public struct UplinkForwarder: Service {
         var request = HTTPClientRequest(url: settings.url + "/batches")
         request.method = .POST
         request.headers.add(name: "Idempotency-Key", value: batch.batchID)
-        let response = await send(request: &request, body: Array(payload.encode()))
+        let response = await send(request: &request, body: payload.encodedBytes())
         switch response {
         case .failure(let failure):
             return .failed(failure.description)

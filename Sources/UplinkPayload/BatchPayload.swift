@@ -78,8 +78,12 @@ public struct BatchPayload: Codable, Sendable, Hashable {
     /// The events the batch carries, with the batch's gateway.
     public var gatewayEvents: [GatewayEvent] { events.map { $0.gatewayEvent(gateway: gateway) } }
 
-    /// The JSON body: UTF-8, keys sorted, absent optionals left out.
-    public func encode() -> Data { PayloadCoding.encode(self) }
+    /// The JSON body: UTF-8, keys sorted, absent optionals left out. The same bytes as its
+    /// `Encodable` conformance through `JSONEncoder` (sorted keys, slashes unescaped), written directly.
+    public func encode() -> Data { Data(writeJSON()) }
+
+    /// ``encode()`` as bytes, for a request body.
+    public func encodedBytes() -> [UInt8] { writeJSON() }
 
     /// Decodes and checks a body.
     /// - Throws: `PayloadError` naming the first offending field.

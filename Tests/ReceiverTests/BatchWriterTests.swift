@@ -1,0 +1,82 @@
+import Foundation
+import GatewayCore
+import Testing
+import UplinkPayload
+
+/// The batch body is written directly for speed; it must stay byte for byte what `JSONEncoder`
+/// (sorted keys, slashes unescaped) makes of the same payload through its `Encodable` conformance.
+@Suite("Batch JSON written directly equals JSONEncoder's")
+struct BatchWriterTests {
+    static let texts = [
+        "", "abc", "甲烷 浓度", "quote \" backslash \\ slash /", "line\nbreak\ttab\rcr", "\u{0}\u{1}\u{1F}\u{7F}",
+        "\u{8}\u{C}", "emoji 🔥", "\u{2028}\u{2029}",
+    ]
+    static let numbers: [Double] = [
+        0, -0.0, 1, -1, 30, 37.5, 0.1, 1e-7, 123456789.125, 1e20, 1e21, 1e300, -2.5e-300, .pi, 4_294_967_296,
+        .nan, .infinity,
+    ]
+
+    static func reference(_ payload: BatchPayload) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(payload)
+    }
+
+    @Test func everyKindOfValueAndTextIsWrittenAsJSONEncoderWritesIt() throws {
+        var records: [BatchRecord] = []
+        var sequence: UInt64 = 1
+        let qualities: [Quality] = [.good, .uncertain(.warmup), .bad(.timeout), .bad(.deviceException(2))]
+        let values: [Value?] =
+            Self.numbers.map(Value.number) + Self.texts.map(Value.text) + [.bool(true), .bool(false), nil]
+        for (index, value) in values.enumerated() {
+            let text = Self.texts[index % Self.texts.count]
+            records.append(
+                BatchRecord(
+                    sequence: sequence,
+                    device: "device \(text)",
+                    point: text.isEmpty ? "p" : text,
+                    indicator: index % 3 == 0 ? nil : "IND-\(text)",
+                    value: value,
+                    unit: index % 4 == 0 ? nil : "%LEL",
+                    quality: qualities[index % qualities.count],
+                    timestamp: Timestamp(milliseconds: 1_795_392_000_123 + Int64(index) * 1001),
+                    report: index % 2 == 0 ? .change : .snapshot,
+                    backfill: index % 5 == 0
+                )
+            )
+            sequence += 1
+        }
+        let event = BatchEvent(
+            event: GatewayEvent(
+                kind: .alarmRaised,
+                gateway: "GW",
+                device: "gd-1",
+                point: "gas",
+                level: .level1,
+                value: .number(27.5),
+                limit: 25,
+                unit: "%LEL",
+                timestamp: Timestamp(milliseconds: 1_795_392_000_000),
+                reason: "value 27.5 %LEL ≥ level1 25",
+                sequence: sequence
+            )
+        )
+        for events in [[], [event]] {
+            let payload = BatchPayload(
+                gateway: "GW \"1\"",
+                enterprise: "91340100MA2XXXXX0X",
+                batchID: "b-1",
+                sentAt: Timestamp(milliseconds: 1_795_392_000_999),
+                events: events,
+                records: records
+            )
+            let written = payload.encode()
+            let expected = try Self.reference(payload)
+            #expect(
+                written == expected,
+                "\(String(decoding: written, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))"
+            )
+            #expect(payload.encodedBytes() == Array(expected))
+        }
+    }
+}
