@@ -69,6 +69,8 @@ let package = Package(
         .target(name: "EdgeLogic", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
         // The kernel's clock synchronisation state (adjtimex), which Swift's Glibc module does not expose.
         .target(name: "CSystemClock"),
+        // glibc's malloc arena cap (mallopt), which Swift's Glibc module does not expose either.
+        .target(name: "CMallocTuning"),
         // Reading devices through their maps: plans, decoding, status qualification (and, next, scheduling).
         .target(
             name: "Polling",
@@ -173,6 +175,7 @@ let package = Package(
         .executableTarget(
             name: "chemgate",
             dependencies: [
+                "CMallocTuning",
                 "Decoding",
                 "DeviceMap",
                 "GatewayCore",
