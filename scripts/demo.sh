@@ -103,6 +103,8 @@ if not any(r.get("reason") == "inhibited" for r in concentration("gd-104")):
     problems.append("GD-104 in calibration does not read inhibited")
 if any(e["event"] == "alarm_raised" and e.get("device") == "gd-104" for e in events):
     problems.append("an alarm of a detector in calibration was not suppressed")
+if any(e["event"] == "alarm_raised" and e.get("device") == "plc-tanks" for e in events):
+    problems.append("a tank in normal operation raised an alarm")
 for device in ("gd-101", "gt-201", "plc-tanks"):
     if any(r["quality"] != "good" for r in readings if r["device"] == device):
         problems.append(f"{device} has readings that are not good")

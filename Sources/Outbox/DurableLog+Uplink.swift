@@ -49,13 +49,18 @@ extension DurableLog {
             var readingGaps = Cursor.Gaps(destination: destination, lane: .reading, end: end)
             var probe = readingGaps
             guard let firstPending = try probe.next(db)?.lowerBound else { return filler.records }
+            // …and no earlier than the first reading of the window (through the timestamp index), so that
+            // a large backlog is not scanned for every batch.
+            let windowStart =
+                try Int64.fetchOne(db.cachedStatement(sql: Self.liveWindowStart), arguments: [liveFrom]) ?? end + 1
             let window = try Row.fetchCursor(
                 db.cachedStatement(sql: Self.liveWindow),
-                arguments: ["destination": destination, "from": liveFrom, "first": firstPending]
+                arguments: ["destination": destination, "from": liveFrom, "first": max(firstPending, windowStart)]
             )
             var seenPoints = Set<DurableLog.AlarmKey>()
             var live: [Record] = []
-            while let row = try window.next() {
+            // Newest first: once the batch's room is reached, older candidates would not fit anyway.
+            while live.count < filler.room, let row = try window.next() {
                 let key = DurableLog.AlarmKey(device: row[RecordRow.deviceColumn], point: row[RecordRow.pointColumn])
                 guard seenPoints.insert(key).inserted, row[RecordRow.columnCount] as Bool else { continue }
                 live.append(try RecordRow.decode(row))
@@ -114,6 +119,8 @@ extension DurableLog {
         SELECT \(RecordRow.columns) FROM record
         WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
         """
+
+    static let liveWindowStart = "SELECT MIN(sequence) FROM record INDEXED BY record_timestamp WHERE timestamp >= ?"
 
     static let liveWindow = """
         SELECT \(RecordRow.columns), \(Cursor.pendingCondition) AS pending FROM record r

@@ -144,11 +144,13 @@ struct MapProfile: Sendable {
             // Clean air: a few percent of the range for combustibles, near zero for toxics.
             return max(span.lowerBound, span.lowerBound + width * 0.01 * (1 + sin(elapsed / 30 + phase)) + abs(jitter))
         case .level:
-            return span.lowerBound + width * (0.5 + 0.2 * sin(2 * .pi * elapsed / 600 + phase)) + jitter
+            // A tank a third full, breathing slowly: well below any high alarm a site would set.
+            return span.lowerBound + width * (0.3 + 0.1 * sin(2 * .pi * elapsed / 600 + phase)) + jitter
         case .temperature:
             return 25 + 2 * sin(2 * .pi * elapsed / 900 + phase) + jitter * 10
         case .pressure:
-            return span.lowerBound + width * (0.4 + 0.05 * sin(2 * .pi * elapsed / 120 + phase)) + jitter
+            // A vessel near the low end of its transmitter's range, as storage tanks run.
+            return span.lowerBound + width * (0.1 + 0.03 * sin(2 * .pi * elapsed / 120 + phase)) + jitter
         case .flow:
             if [.int32, .uint32, .int64, .uint64, .float64].contains(point.type)
                 && ["m³", "Nm³", "t", "kg", "L"].contains(point.unit ?? "")
