@@ -85,3 +85,8 @@ public struct PollingService: Service {
         logger.info("polling stopped")
     }
 }
+
+extension PollingService: CustomStringConvertible {
+    /// Short, for the service group's logs and errors (the default would print every device).
+    public var description: String { "polling (\(links.count) links)" }
+}

@@ -57,3 +57,8 @@ public struct StatusServer: Service {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
+
+extension StatusServer: CustomStringConvertible {
+    /// Short and without the token, for the service group's logs and errors.
+    public var description: String { "status endpoint" }
+}

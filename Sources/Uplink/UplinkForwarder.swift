@@ -268,3 +268,8 @@ public struct UplinkForwarder: Service {
         var description: String
     }
 }
+
+extension UplinkForwarder: CustomStringConvertible {
+    /// Short and without credentials, for the service group's logs and errors.
+    public var description: String { "uplink \(settings.id) (\(settings.url))" }
+}

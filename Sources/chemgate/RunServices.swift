@@ -120,3 +120,7 @@ struct LogLimitsService: Service {
         }
     }
 }
+
+extension LogLimitsService: CustomStringConvertible {
+    var description: String { "log limits" }
+}
