@@ -14,15 +14,17 @@ import Synchronization
 final class DeliveryWriter: Sendable {
     let sink: any ReadingSink
     let statistics: PollingStatistics
+    let backlog: StorageBacklog
     let logger: Logger
     /// Set once polling has stopped: the writer then drains what is queued without waiting forever.
     private let stopping = Atomic<Bool>(false)
     /// Deliveries received and not yet stored, oldest first.
     private let queue = Mutex<[PointProcessor.Delivery]>([])
 
-    init(sink: any ReadingSink, statistics: PollingStatistics, logger: Logger) {
+    init(sink: any ReadingSink, statistics: PollingStatistics, backlog: StorageBacklog, logger: Logger) {
         self.sink = sink
         self.statistics = statistics
+        self.backlog = backlog
         self.logger = logger
     }
 
@@ -36,6 +38,7 @@ final class DeliveryWriter: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await delivery in deliveries {
+                    self.backlog.add(delivery.events.count + delivery.readings.count)
                     self.queue.withLock { $0.append(delivery) }
                     ring.yield()
                 }
@@ -60,6 +63,7 @@ final class DeliveryWriter: Sendable {
             await store(events.count + readings.count) {
                 try await sink.store(events: events, readings: readings)
             }
+            backlog.remove(events.count + readings.count)
         }
     }
 

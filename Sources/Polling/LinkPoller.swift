@@ -18,6 +18,7 @@ struct LinkPoller: Sendable {
     let processor: PointProcessor
     let statistics: PollingStatistics
     let metrics: PollingMetrics
+    let backlog: StorageBacklog
     let logger: Logger
 
     func run(origin: ContinuousClock.Instant) async {
@@ -36,6 +37,19 @@ struct LinkPoller: Sendable {
                 try await Task.sleep(until: origin + schedule.nextDue, clock: .continuous)
             } catch {
                 return
+            }
+            if backlog.count > backlog.limit {
+                if !state.waitedForStorage {
+                    logger.warning(
+                        "storing readings is behind polling: cycles wait for it (skipped cycles count as overruns)",
+                        metadata: ["link": "\(config.id)", "queued": "\(backlog.count)"]
+                    )
+                }
+                state.waitedForStorage = true
+                await backlog.waitForRoom()
+            } else if state.waitedForStorage {
+                state.waitedForStorage = false
+                logger.notice("storing readings caught up with polling", metadata: ["link": "\(config.id)"])
             }
             let started = ContinuousClock.now
             await runCycle(scanClass, state: &state, origin: origin)
@@ -70,6 +84,8 @@ struct LinkPoller: Sendable {
         var backoff = ReconnectBackoff()
         var nextConnectAttempt: Duration?
         var linkDown = false
+        /// Whether the last cycle waited for storage (to log once per episode).
+        var waitedForStorage = false
         var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
 
         init(settings: PollingSettings, entries: [DeviceScanPlan]) {

@@ -13,6 +13,7 @@ public struct PollingService: Service {
     public let links: [String: ModbusLink]
     private let pollers: [LinkPoller]
     private let sink: any ReadingSink
+    private let backlog: StorageBacklog
     private let origin: ContinuousClock.Instant
     private let logger: Logger
 
@@ -20,13 +21,23 @@ public struct PollingService: Service {
     ///   - site: the validated site configuration.
     ///   - plan: its request plans.
     ///   - sink: where readings and events go.
-    public init(site: SiteConfig, plan: SitePlan, sink: any ReadingSink, logger: Logger) {
+    ///   - storageBacklogLimit: readings and events read but not yet stored beyond which the links wait
+    ///     before their next cycle (memory stays bounded when storing falls behind).
+    public init(
+        site: SiteConfig,
+        plan: SitePlan,
+        sink: any ReadingSink,
+        storageBacklogLimit: Int = 50_000,
+        logger: Logger
+    ) {
         let origin = ContinuousClock.now
         self.origin = origin
         self.logger = logger
         let processor = PointProcessor(site: site, origin: origin)
         self.processor = processor
         self.sink = sink
+        let backlog = StorageBacklog(limit: storageBacklogLimit)
+        self.backlog = backlog
         var links: [String: ModbusLink] = [:]
         var pollers: [LinkPoller] = []
         let statistics = self.statistics
@@ -47,6 +58,7 @@ public struct PollingService: Service {
                     processor: processor,
                     statistics: statistics,
                     metrics: metrics,
+                    backlog: backlog,
                     logger: logger
                 )
             )
@@ -59,7 +71,7 @@ public struct PollingService: Service {
         let pollers = self.pollers
         let origin = self.origin
         let processor = self.processor
-        let writer = DeliveryWriter(sink: sink, statistics: statistics, logger: logger)
+        let writer = DeliveryWriter(sink: sink, statistics: statistics, backlog: backlog, logger: logger)
         let logger = self.logger
         logger.info("polling", metadata: ["links": "\(pollers.count)"])
         await withDiscardingTaskGroup { group in

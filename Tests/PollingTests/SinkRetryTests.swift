@@ -71,4 +71,65 @@ struct SinkRetryTests {
             #expect(all == Array(1...UInt64(all.count)), "every sequence number from 1 stored: none lost")
         }
     }
+
+    /// A sink that takes `delay` per store, as a slow disk would, and remembers the largest batch.
+    actor SlowSink: ReadingSink {
+        let delay: Duration
+        private(set) var stored = 0
+        private(set) var largestStore = 0
+
+        init(delay: Duration) { self.delay = delay }
+
+        func store(_ readings: [Reading]) async throws { try await store(events: [], readings: readings) }
+
+        func store(_ events: [GatewayEvent]) async throws { try await store(events: events, readings: []) }
+
+        func store(events: [GatewayEvent], readings: [Reading]) async throws {
+            try await Task.sleep(for: delay)
+            stored += events.count + readings.count
+            largestStore = max(largestStore, events.count + readings.count)
+        }
+    }
+
+    @Test func pollingWaitsForStorageInsteadOfQueueingWithoutBound() async throws {
+        try await withTCPSimulator(units: [1, 2, 3, 4]) { (endpoint, _, _) async throws in
+            let directory = try Tools.temporaryDirectory()
+            let file = directory.appendingPathComponent("site.yaml")
+            try """
+            gateway: { id: GW-TEST, enterprise: TEST }
+            devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
+            links: [ { id: plc, endpoint: "\(endpoint)" } ]
+            scan_classes: { fast: 20ms }
+            default_scan: fast
+            polling: { snapshot_interval: 1s }
+            devices:
+              - { id: u1, link: plc, unit: 1, map: chemgate/simulator }
+              - { id: u2, link: plc, unit: 2, map: chemgate/simulator }
+              - { id: u3, link: plc, unit: 3, map: chemgate/simulator }
+              - { id: u4, link: plc, unit: 4, map: chemgate/simulator }
+            """.write(to: file, atomically: true, encoding: .utf8)
+            let site = try SiteConfigLoader.load(path: file.path).0
+            // Each store takes 300 ms while the link reads 4 devices every 20 ms.
+            let sink = SlowSink(delay: .milliseconds(300))
+            let service = PollingService(
+                site: site,
+                plan: try SitePlan.make(site),
+                sink: sink,
+                storageBacklogLimit: 10,
+                logger: quietLogger
+            )
+            let task = Task { try await service.run() }
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+            _ = await task.result
+            let largest = await sink.largestStore
+            #expect(await sink.stored > 0)
+            // Over the limit, the link stops after the cycle that crossed it: a store holds at most the
+            // limit, one cycle (4 devices × 6 points) and one snapshot tick (the same 24 points), never
+            // the hundreds of readings fifteen unthrottled cycles would queue during one store.
+            #expect(largest <= 10 + 2 * 4 * 6, "largest store \(largest)")
+            let overruns = service.statistics.scanClasses.values.reduce(0) { $0 + $1.overruns }
+            #expect(overruns > 0, "skipped cycles are counted")
+        }
+    }
 }
