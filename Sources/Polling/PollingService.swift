@@ -81,7 +81,11 @@ public struct PollingService: Service {
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
                     for poller in pollers {
-                        group.addTask { await poller.run(origin: origin) }
+                        // The poller runs on its link's own thread: a transaction then costs no thread
+                        // switch (BENCHMARKS.md, link scenario).
+                        group.addTask(executorPreference: poller.link.taskExecutor) {
+                            await poller.run(origin: origin)
+                        }
                     }
                     group.addTask {
                         while !Task.isCancelled {
