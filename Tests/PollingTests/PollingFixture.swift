@@ -12,6 +12,13 @@ struct PollingFixture {
 
     /// - Parameter yaml: the site, without `gateway` and `devices_path` (both added).
     init(_ yaml: String) throws {
+        let site = try Self.site(yaml)
+        self.site = site
+        service = PollingService(site: site, plan: try SitePlan.make(site), sink: sink, logger: quietLogger)
+    }
+
+    /// A site written to a temporary file and loaded; `yaml` without `gateway` and `devices_path`.
+    static func site(_ yaml: String) throws -> SiteConfig {
         let directory = try Tools.temporaryDirectory()
         let file = directory.appendingPathComponent("site.yaml")
         try """
@@ -19,9 +26,7 @@ struct PollingFixture {
         devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
         \(yaml)
         """.write(to: file, atomically: true, encoding: .utf8)
-        let (site, _) = try SiteConfigLoader.load(path: file.path)
-        self.site = site
-        service = PollingService(site: site, plan: try SitePlan.make(site), sink: sink, logger: quietLogger)
+        return try SiteConfigLoader.load(path: file.path).0
     }
 
     /// Polls while `body` runs, then stops the service and waits for it to end.

@@ -42,17 +42,14 @@ struct SinkRetryTests {
 
     @Test func refusedStoresAreRetriedWithoutLossOrReordering() async throws {
         try await withTCPSimulator(units: [1]) { (endpoint, _, _) async throws in
-            let directory = try Tools.temporaryDirectory()
-            let file = directory.appendingPathComponent("site.yaml")
-            try """
-            gateway: { id: GW-TEST, enterprise: TEST }
-            devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
-            links: [ { id: plc, endpoint: "\(endpoint)" } ]
-            scan_classes: { fast: 100ms }
-            default_scan: fast
-            devices: [ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]
-            """.write(to: file, atomically: true, encoding: .utf8)
-            let site = try SiteConfigLoader.load(path: file.path).0
+            let site = try PollingFixture.site(
+                """
+                links: [ { id: plc, endpoint: "\(endpoint)" } ]
+                scan_classes: { fast: 100ms }
+                default_scan: fast
+                devices: [ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]
+                """
+            )
             let sink = RefusingSink(refusals: 4)
             let service = PollingService(site: site, plan: try SitePlan.make(site), sink: sink, logger: quietLogger)
             let task = Task { try await service.run() }
@@ -93,22 +90,19 @@ struct SinkRetryTests {
 
     @Test func pollingWaitsForStorageInsteadOfQueueingWithoutBound() async throws {
         try await withTCPSimulator(units: [1, 2, 3, 4]) { (endpoint, _, _) async throws in
-            let directory = try Tools.temporaryDirectory()
-            let file = directory.appendingPathComponent("site.yaml")
-            try """
-            gateway: { id: GW-TEST, enterprise: TEST }
-            devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
-            links: [ { id: plc, endpoint: "\(endpoint)" } ]
-            scan_classes: { fast: 20ms }
-            default_scan: fast
-            polling: { snapshot_interval: 1s }
-            devices:
-              - { id: u1, link: plc, unit: 1, map: chemgate/simulator }
-              - { id: u2, link: plc, unit: 2, map: chemgate/simulator }
-              - { id: u3, link: plc, unit: 3, map: chemgate/simulator }
-              - { id: u4, link: plc, unit: 4, map: chemgate/simulator }
-            """.write(to: file, atomically: true, encoding: .utf8)
-            let site = try SiteConfigLoader.load(path: file.path).0
+            let site = try PollingFixture.site(
+                """
+                links: [ { id: plc, endpoint: "\(endpoint)" } ]
+                scan_classes: { fast: 20ms }
+                default_scan: fast
+                polling: { snapshot_interval: 1s }
+                devices:
+                  - { id: u1, link: plc, unit: 1, map: chemgate/simulator }
+                  - { id: u2, link: plc, unit: 2, map: chemgate/simulator }
+                  - { id: u3, link: plc, unit: 3, map: chemgate/simulator }
+                  - { id: u4, link: plc, unit: 4, map: chemgate/simulator }
+                """
+            )
             // Each store takes 300 ms while the link reads 4 devices every 20 ms.
             let sink = SlowSink(delay: .milliseconds(300))
             let service = PollingService(

@@ -29,6 +29,13 @@ enum ServiceSectionReader {
             if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 top.log.error("the url of \(name) must start with http:// or https://", at: reader.position(of: "url"))
             }
+            if let suffix = ["/batches", "/heartbeats"].first(where: { url.hasSuffix($0) || url.hasSuffix($0 + "/") }) {
+                top.log.warning(
+                    "the url of \(name) ends in \(suffix): it is the platform's base URL, to which chemgate adds "
+                        + "/batches and /heartbeats",
+                    at: reader.position(of: "url")
+                )
+            }
             let tlsFiles = ["ca_file", "client_cert", "client_key"].map { key in
                 tlsFile(reader, key: key, directory: directory)
             }
