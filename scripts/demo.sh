@@ -132,22 +132,47 @@ sleep 8
 kill -0 "$run_pid" 2>/dev/null || fail "chemgate run (log and uplink) stopped early: $(tail -5 "$work/run-log.out")"
 kill -TERM "$run_pid"
 wait "$run_pid" || fail "chemgate run (log and uplink) did not stop cleanly: $(tail -5 "$work/run-log.out")"
-python3 - "$receiver" <<'PY'
-import json, sys, urllib.request
+python3 - "$receiver" "$work/receiver.sqlite" <<'PY'
+import json, sqlite3, sys, urllib.request
 counts = json.load(urllib.request.urlopen(sys.argv[1] + "/counts"))
 latest = json.load(urllib.request.urlopen(sys.argv[1] + "/latest"))
 print(f"the receiver holds {counts['batches']} batches: {counts['records']} readings, {counts['events']} events, "
       f"{counts['heartbeats']} heartbeats; gaps in the sequence numbers: {counts['gaps'] or 'none'}; duplicates: {counts['duplicates']}")
-gas = [p for p in latest if p["point"] == "concentration"][:4]
-for point in gas:
-    print(f"  latest {point['device']:<8} {point['point']}: {point.get('value', '-')} {point.get('unit', '')} {point['quality']}")
+by_point = {(p["device"], p["point"]): p for p in latest}
+# What each detector must read at the platform: the demo's simulated states, one by one.
+expected = {f"gd-{n}": ("good", None) for n in (101, 102, 105, 107, 108)}
+expected.update({f"gt-{n}": ("good", None) for n in range(201, 205)})
+expected["gd-103"] = ("good", None)            # sees gas: good reading, alarm raised
+expected["gd-104"] = ("uncertain", "inhibited")  # in calibration
+expected["gd-106"] = ("bad", None)             # dead
 problems = []
+for device, (quality, reason) in sorted(expected.items()):
+    point = by_point.get((device, "concentration"))
+    if point is None:
+        problems.append(f"no concentration of {device} reached the receiver")
+        continue
+    shown = point["quality"] + (f" ({point['reason']})" if point.get("reason") else "")
+    print(f"  latest {device:<8} concentration: {point.get('value', '-'):>5} {point.get('unit', ''):<5} {shown}")
+    if point["quality"] != quality or (reason is not None and point.get("reason") != reason):
+        problems.append(f"{device} reads {shown} at the receiver; expected {quality}" + (f" ({reason})" if reason else ""))
+for n in range(1, 5):
+    point = by_point.get(("plc-tanks", f"level_{n}"))
+    if point is None or point["quality"] != "good":
+        problems.append(f"plc-tanks level_{n} is not good at the receiver: {point}")
+with sqlite3.connect(sys.argv[2]) as db:
+    alarms = db.execute("SELECT count(*) FROM events WHERE event = 'alarm_raised' AND device = 'gd-103' "
+                        "AND level = 'level1'").fetchone()[0]
+if alarms == 0: problems.append("GD-103's first-level alarm did not reach the receiver")
 if counts["records"] == 0: problems.append("no reading reached the receiver")
 if counts["heartbeats"] == 0: problems.append("no heartbeat reached the receiver")
 if counts["rejected"] != 0: problems.append(f"the receiver rejected {counts['rejected']} requests")
+if counts["gaps"]: problems.append(f"gaps in the sequence numbers: {counts['gaps']}")
 for problem in problems: print("demo: " + problem, file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
+dead=$("$BIN" dead-letters --config "$work/chemgate-log.yaml")
+echo "$dead"
+[ "$dead" = "no dead letters" ] || fail "the platform refused batches (dead letters above)"
 "$BIN" history --config "$work/chemgate-log.yaml" --device gd-103 --point concentration --hours 1 | sed -n '1,6p'
 
 printf '\ndemo: all steps behaved as expected\n'
