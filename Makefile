@@ -5,7 +5,7 @@
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?= -Xswiftc -warnings-as-errors
 
-.PHONY: demo test deps build build-tests lint release bench clean
+.PHONY: demo test deps build build-tests lint release package package-test bench clean
 
 demo: deps build
 	./scripts/demo.sh
@@ -20,17 +20,29 @@ deps:
 	./scripts/install-deps.sh
 
 build:
+	./scripts/build-info.sh
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
 # Builds the tests and the chemgate binary the command-line tests run.
 build-tests:
+	./scripts/build-info.sh
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
+# The Swift runtime linked in statically: the binary runs on a box without Swift (docs/operations.md).
 release: deps
-	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+	./scripts/build-info.sh --date
+	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
+
+# The Debian package (.build/package/chemgate_<version>_<arch>.deb, debug info beside it).
+package: release
+	./scripts/package.sh
+
+# Installs the package on this machine (root), runs the installed gateway, removes and purges it.
+package-test: package
+	./scripts/test-package.sh
 
 # Every benchmark scenario in a release build, figures beside their references (BENCHMARKS.md).
 bench: deps

@@ -71,6 +71,8 @@ let package = Package(
         .target(name: "CSystemClock"),
         // glibc's malloc arena cap (mallopt), which Swift's Glibc module does not expose either.
         .target(name: "CMallocTuning"),
+        // The git commit and build date `chemgate --version` prints (scripts/build-info.sh).
+        .target(name: "CBuildInfo"),
         // Reading devices through their maps: plans, decoding, status qualification (and, next, scheduling).
         .target(
             name: "Polling",
@@ -175,6 +177,7 @@ let package = Package(
         .executableTarget(
             name: "chemgate",
             dependencies: [
+                "CBuildInfo",
                 "CMallocTuning",
                 "Decoding",
                 "DeviceMap",

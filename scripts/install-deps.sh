@@ -6,10 +6,12 @@
 #         (tests validate uplink payloads against docs/*.schema.json)
 #   apt:  zlib1g-dev and libsqlite3-dev (gzip bodies and the SQLite log), openssl (tests make a
 #         throwaway CA for the uplink's TLS)
+#   apt:  binutils (strip, objcopy, readelf: the package's stripped binary and its debug file),
+#         systemd (systemd-analyze verify checks the service unit)
 # Safe to run again: it only installs what is absent. Needs root or sudo for apt.
 set -euo pipefail
 
-APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl)
+APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl binutils systemd)
 PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18")
 
 log() { printf 'install-deps: %s\n' "$*"; }

@@ -15,7 +15,7 @@ struct Chemgate: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        version: Chemgate.version,
+        version: Chemgate.versionText,
         subcommands: [
             RunCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, DeadLettersCommand.self,
             ReadCommand.self,
