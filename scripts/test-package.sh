@@ -74,7 +74,7 @@ while True:
     print(s.recv(4096).decode().replace("\n", " "), flush=True)
 PY
 for _ in $(seq 100); do [ -S "$work/notify" ] && break; sleep 0.05; done
-NOTIFY_SOCKET="$work/notify" WATCHDOG_USEC=1000000 runuser -u chemgate -- /usr/bin/chemgate run --config "$work/site.yaml" \
+NOTIFY_SOCKET="$work/notify" WATCHDOG_USEC=1000000 setpriv --reuid=chemgate --regid=chemgate --init-groups /usr/bin/chemgate run --config "$work/site.yaml" \
     >"$work/run.log" 2>&1 &
 run_pid=$!
 sleep 5
