@@ -1,4 +1,5 @@
 import Modbus
+import Simulator
 import TestSupport
 import Testing
 
@@ -153,5 +154,54 @@ struct TCPReplyCheckTests {
         let bits = try await link.readBits(.coil, unit: 1, address: 3, count: 11)
         #expect(bits == (3..<14).map { $0 % 2 == 1 })
         #expect(try await link.readRegisters(.input, unit: 9, address: 1000, count: 3) == [1000, 1001, 1002])
+    }
+}
+
+/// The simulator's TCP header faults (`chemgate simulate --fault 1:wrong-unit` …) and what the link
+/// makes of them.
+@Suite("Simulator MBAP header faults")
+struct SimulatorHeaderFaultTests {
+    @Test(
+        arguments: [
+            (SimulatorFault.wrongUnitID, "reply came from another unit id"),
+            (.protocolID(1), "protocol id 0x0001"),
+            (.mbapLength(65535), "the MBAP header gives a length of 65535"),
+            (.mbapLength(3), "the MBAP header gives a length of 3"),
+            (
+                .exception(ModbusException(rawValue: 0), addresses: nil),
+                "the device answered an invalid exception code 0"
+            ),
+        ]
+    )
+    func aHeaderFaultIsANamedErrorUntilHealed(fault: SimulatorFault, named: String) async throws {
+        try await withTCPSimulator(units: [1], faults: [UnitFault(unit: 1, fault: fault)]) {
+            (endpoint, simulator, _) async throws in
+            let link = testLink(endpoint)
+            for address: UInt16 in [10, 20] {
+                let error = await #expect(throws: ModbusError.self) {
+                    try await link.readRegisters(.holding, unit: 1, address: address, count: 1)
+                }
+                #expect(error?.description.contains(named) == true, "\(String(describing: error))")
+            }
+            simulator.setFaults([], unit: 1)
+            #expect(try await link.readRegisters(.holding, unit: 1, address: 30, count: 2) == [30, 31])
+        }
+    }
+}
+
+@Suite("Invalid exception codes over RTU")
+struct RTUInvalidExceptionTests {
+    @Test(arguments: [UInt8(0), 9])
+    func anUndefinedExceptionCodeIsAnInvalidReply(code: UInt8) async throws {
+        let fault = UnitFault(unit: 1, fault: .exception(ModbusException(rawValue: code), addresses: nil))
+        try await withRTUSimulator(units: [1, 2], faults: [fault]) { (endpoint, _) async throws in
+            let link = testLink(endpoint)
+            let error = await #expect(throws: ModbusError.self) {
+                try await link.readRegisters(.holding, unit: 1, address: 10, count: 1)
+            }
+            #expect(error?.description.contains("the device answered an invalid exception code \(code)") == true)
+            #expect(error?.description.contains("Unknown error") == false, "\(String(describing: error))")
+            #expect(try await link.readRegisters(.holding, unit: 2, address: 10, count: 1) == [10])
+        }
     }
 }
