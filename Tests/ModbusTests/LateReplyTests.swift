@@ -24,6 +24,25 @@ struct LateReplyTests {
         }
     }
 
+    @Test func aLateTCPReplyNeverAnswersTheNextRequest() async throws {
+        // TCP reads carry transaction id 0 (libmodbus's raw request API): the quiet wait, not the
+        // transaction id, keeps the late reply out.
+        try await withTCPSimulator(units: [1]) { (endpoint, simulator, _) async throws in
+            let link = testLink(endpoint, timeout: .milliseconds(200))
+            for (late, next): (UInt16, UInt16) in [(50, 60), (70, 80)] {
+                simulator.setFaults([.delay(.milliseconds(350))], unit: 1)
+                await #expect(throws: ModbusError.self) {
+                    try await link.readRegisters(.holding, unit: 1, address: late, count: 1)
+                }
+                simulator.setFaults([], unit: 1)
+                let values = try await link.readRegisters(.holding, unit: 1, address: next, count: 1)
+                #expect(values == [next], "holding \(late)'s late reply was taken for holding \(next)")
+            }
+            #expect(await link.statistics.lateBytesDiscarded > 0)
+            #expect(await link.statistics.reconnects == 0, "discarded on the same connection")
+        }
+    }
+
     @Test func aLateRTUReplyNeverAnswersTheRetryOfAPoll() async throws {
         try await withRTUSimulator(units: [1, 2]) { (endpoint, simulator) async throws in
             let link = testLink(endpoint, timeout: .milliseconds(150))
