@@ -42,6 +42,35 @@ final class ModbusContext {
         return ModbusContext(raw: raw)
     }
 
+    /// Creates a context for `endpoint` and connects it (opens the serial port).
+    ///
+    /// A pseudo-terminal (a `socat` pty standing in for a line) can refuse parity: on some kernels
+    /// `tcsetattr` with `PARENB` fails with EINVAL when the pty is opened again, so a restarted
+    /// gateway or simulator never got its line back. On a pty only, and only for that error, the
+    /// port is opened again without parity (parity means nothing to a pty, which carries bytes, not
+    /// bits); `parityNotApplied` then says which parity was asked for, for the caller to log once.
+    /// A real serial port never falls back.
+    /// - Parameter configure: applied to the context before it connects (timeouts, recovery mode).
+    static func connected(to endpoint: ModbusEndpoint, configure: (ModbusContext) -> Void) throws(SystemCallError)
+        -> (context: ModbusContext, parityNotApplied: SerialPort.Parity?)
+    {
+        let context = try client(for: endpoint)
+        configure(context)
+        do throws(SystemCallError) {
+            try modbusCall { modbus_connect(context.raw) }
+            return (context, nil)
+        } catch {
+            guard error.code == EINVAL, case .rtu(let port) = endpoint, port.parity != .none, port.isPseudoTerminal
+            else { throw error }
+            var withoutParity = port
+            withoutParity.parity = .none
+            let fallback = try client(for: .rtu(withoutParity))
+            configure(fallback)
+            try modbusCall { modbus_connect(fallback.raw) }
+            return (fallback, port.parity)
+        }
+    }
+
     func setResponseTimeout(_ duration: Duration) {
         let (seconds, microseconds) = duration.secondsAndMicroseconds
         modbus_set_response_timeout(raw, seconds, microseconds)

@@ -11,13 +11,22 @@ extension ModbusError.Kind {
         let code = failure.code
         let exceptionBase = Int32(MODBUS_ENOBASE)
         switch code {
-        case (exceptionBase + 1)...(exceptionBase + 11):
-            self = .exception(ModbusException(rawValue: UInt8(code - exceptionBase)))
+        case exceptionBase...(exceptionBase + 11):
+            // libmodbus 3.1.6 sets MODBUS_ENOBASE + code for every code below 12, 0 and 9 included;
+            // those two are not exceptions Modbus defines (errno 112345678 printed as "Unknown error").
+            let exception = UInt8(code - exceptionBase)
+            self =
+                ModbusException.isDefined(exception)
+                ? .exception(ModbusException(rawValue: exception))
+                : .invalidResponse(ModbusException.invalidCodeText(exception))
         case CModbus_EMBBADCRC: self = .badCRC
         case CModbus_EMBBADSLAVE: self = .wrongUnit
         case CModbus_EMBBADDATA: self = .invalidResponse("unexpected length or transaction id")
         case CModbus_EMBMDATA: self = .invalidResponse("more data than the request allows")
-        case CModbus_EMBBADEXC: self = .invalidResponse("malformed exception reply")
+        case CModbus_EMBBADEXC:
+            self = .invalidResponse(
+                "malformed exception reply: a wrong length, or an exception code above 11 that Modbus does not define"
+            )
         case CModbus_EMBUNKEXC: self = .invalidResponse("unknown exception code")
         case ETIMEDOUT: self = connecting ? .connectTimeout(timeout) : .timeout(timeout)
         case EINPROGRESS where connecting: self = .connectTimeout(timeout)
@@ -46,10 +55,11 @@ extension ModbusError.Kind {
         }
     }
 
-    /// Whether a reply arrived that belongs to another request, so the right one may still be coming.
+    /// Whether a frame arrived that does not fit (noise, another unit's reply, a late answer to an
+    /// earlier request): the rest of it, and the right reply, may still be coming.
     var needsQuietPeriod: Bool {
         switch self {
-        case .wrongUnit, .invalidResponse: true
+        case .badCRC, .wrongUnit, .invalidResponse: true
         default: false
         }
     }

@@ -34,6 +34,17 @@ public struct ModbusException: RawRepresentable, Sendable, Hashable, CustomStrin
         }
     }
 
+    /// Whether `code` is an exception code the Modbus application protocol defines (01–08, 0A, 0B).
+    /// Any other code (00, 09, 0C…FF) is a malformed reply, not an exception.
+    public static func isDefined(_ code: UInt8) -> Bool { (1...8).contains(code) || code == 10 || code == 11 }
+
+    /// The reason given for a reply carrying an exception code the protocol does not define.
+    static func invalidCodeText(_ code: UInt8?) -> String {
+        let named = code.map { "code \($0)" } ?? "code above 11"
+        return "the device answered an invalid exception \(named) "
+            + "(Modbus defines 01–08, 0A and 0B): a device or gateway fault, not a refusal"
+    }
+
     /// Whether a gateway (TCP to RTU) answered for a field device it could not reach.
     public var isGatewayFailure: Bool { rawValue == 10 || rawValue == 11 }
 

@@ -22,6 +22,11 @@ public actor ModbusLink {
     private var timeoutStreakUnits: Set<UInt8> = []
     /// Every unit this link has sent a request to.
     private var unitsSeen: Set<UInt8> = []
+    /// Units whose last request got no valid reply, with when it failed: their late reply may still
+    /// come, so the next request to them waits until the line has been quiet for ``quietInterval``.
+    private var suspectUnits: [UInt8: ContinuousClock.Instant] = [:]
+    /// Whether the fallback to no parity on a pseudo-terminal was logged already.
+    private var loggedParityFallback = false
     /// Counters since the link was created.
     public private(set) var statistics = LinkStatistics() {
         didSet { published.withLock { $0 = statistics } }
@@ -69,6 +74,9 @@ public actor ModbusLink {
             table: table,
             operation: operation
         )
+        if case .tcp = endpoint {
+            return try readOverTCP(table, unit: unit, address: address, count: count, operation: operation)
+        }
         if table.holdsBits {
             var buffer = [UInt8](repeating: 0, count: count)
             try transact(unit: unit, operation: operation) { raw in
@@ -125,48 +133,138 @@ public actor ModbusLink {
     /// Closes the connection or serial port; the next request opens it again.
     public func close() {
         context = nil
+        suspectUnits = [:]
     }
 
     // MARK: - Transactions
 
-    /// Runs one request: connects if needed, sets the unit id, calls libmodbus and classifies a failure.
+    /// Runs one request with a libmodbus call that returns -1 and sets errno on failure.
     func transact(unit: UInt8, operation: String, _ call: (OpaquePointer) -> Int32) throws(ModbusError) {
+        try exchange(unit: unit, operation: operation) { (context: ModbusContext) throws(TransactionFailure) -> Void in
+            do throws(SystemCallError) {
+                try modbusCall { call(context.raw) }
+            } catch {
+                throw .system(error)
+            }
+        }
+    }
+
+    /// Runs one request: connects if needed, discards late bytes, sets the unit id, runs `call` and
+    /// classifies a failure.
+    func exchange<Value>(
+        unit: UInt8,
+        operation: String,
+        _ call: (ModbusContext) throws(TransactionFailure) -> Value
+    ) throws(ModbusError) -> Value {
         guard !Task.isCancelled else { throw failure(.cancelled, unit: unit, operation: operation) }
         let context = try connectedContext(unit: unit, operation: operation)
+        discardLateReplies(before: unit, context: context)
         modbus_set_slave(context.raw, Int32(unit))
         unitsSeen.insert(unit)
         statistics.transactions += 1
         let start = ContinuousClock.now
-        do throws(SystemCallError) {
-            try modbusCall { call(context.raw) }
+        do throws(TransactionFailure) {
+            let value = try call(context)
             statistics.recordRoundTrip(ContinuousClock.now - start)
             consecutiveTimeouts = 0
             timeoutStreakUnits = []
+            return value
         } catch {
-            let kind = ModbusError.Kind(error, timeout: options.responseTimeout)
-            record(kind, unit: unit, context: context)
+            let kind: ModbusError.Kind
+            var resynchronise = false
+            switch error {
+            case .system(let systemError): kind = ModbusError.Kind(systemError, timeout: options.responseTimeout)
+            case .reply(let problem):
+                kind = problem.kind
+                resynchronise = problem.resynchronise
+            }
+            record(kind, unit: unit, context: context, resynchronise: resynchronise)
             throw failure(kind, unit: unit, operation: operation)
         }
     }
 
-    private func record(_ kind: ModbusError.Kind, unit: UInt8, context: ModbusContext) {
+    /// Reads over Modbus TCP with libmodbus's raw request API, so that the binding sees the MBAP
+    /// header libmodbus 3.1.6 does not check (``TCPReadReply``).
+    private func readOverTCP(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int, operation: String)
+        throws(ModbusError) -> ModbusData
+    {
+        let request: [UInt8] = [
+            unit, table.readFunctionCode, UInt8(address >> 8), UInt8(address & 0xFF), UInt8(count >> 8),
+            UInt8(count & 0xFF),
+        ]
+        return try exchange(unit: unit, operation: operation) {
+            (context: ModbusContext) throws(TransactionFailure) -> ModbusData in
+            let raw = context.raw
+            var reply = [UInt8](repeating: 0, count: Int(MODBUS_TCP_MAX_ADU_LENGTH))
+            let length: Int32
+            do throws(SystemCallError) {
+                try modbusCall { modbus_send_raw_request(raw, request, Int32(request.count)) }
+                length = try reply.withUnsafeMutableBufferPointer { buffer throws(SystemCallError) in
+                    try modbusCall { modbus_receive_confirmation(raw, buffer.baseAddress) }
+                }
+            } catch {
+                throw .system(error)
+            }
+            switch TCPReadReply.check(reply[..<max(0, Int(length))], unit: unit, table: table, count: count) {
+            case .success(let data): return data
+            case .failure(let problem): throw .reply(problem)
+            }
+        }
+    }
+
+    /// How long the line must stay silent before a late reply is ruled out: the response timeout
+    /// (a device may start its reply that late), plus t3.5 at the port's baud rate on RTU.
+    var quietInterval: Duration {
+        switch endpoint {
+        case .tcp: options.responseTimeout
+        case .rtu(let port): options.responseTimeout + RTUWireTime(port: port).interFrameSilence
+        }
+    }
+
+    /// Before a request: bytes nobody asked for (a late reply) are read and discarded until the
+    /// line is quiet; a unit whose last request failed is only asked again once the line has been
+    /// quiet for ``quietInterval`` since that failure, so its late reply cannot answer this request.
+    private func discardLateReplies(before unit: UInt8, context: ModbusContext) {
+        let quiet = quietInterval
+        let limit = max(quiet * 4, .seconds(1))
+        if context.hasPendingInput {
+            statistics.lateBytesDiscarded += context.discardInput(quietUntil: .now + quiet, quiet: quiet, limit: limit)
+            // The line has now been quiet for a whole interval: no earlier failure is pending.
+            suspectUnits = [:]
+            return
+        }
+        if let since = suspectUnits.removeValue(forKey: unit), since + quiet > .now {
+            statistics.lateBytesDiscarded += context.discardInput(quietUntil: since + quiet, quiet: quiet, limit: limit)
+        }
+    }
+
+    private func record(_ kind: ModbusError.Kind, unit: UInt8, context: ModbusContext, resynchronise: Bool) {
         statistics.failures += 1
         statistics.errors[kind.metricName, default: 0] += 1
         if kind.isTimeout {
             statistics.timeouts += 1
             consecutiveTimeouts += 1
             timeoutStreakUnits.insert(unit)
+            // The reply may still come: the next request to this unit waits for the line to be quiet.
+            suspectUnits[unit] = .now
         } else if case .exception = kind {
             consecutiveTimeouts = 0
             timeoutStreakUnits = []
         }
-        if kind.needsQuietPeriod {
-            // A reply that does not match (a late answer to an earlier, timed-out request) means the
-            // real answer may still be on its way: wait for it, then discard both, so the next
-            // request starts clean instead of tripping over this one's reply.
-            blockThread(for: options.responseTimeout)
+        if kind.needsQuietPeriod && !resynchronise {
+            // A frame that does not fit (noise, a late answer to an earlier request, another unit's
+            // reply): the rest of it, and the right reply, may still be coming. Discard everything
+            // until the line has been quiet, so the next request starts clean.
+            let quiet = quietInterval
+            statistics.lateBytesDiscarded += context.discardInput(
+                quietUntil: .now + quiet,
+                quiet: quiet,
+                limit: max(quiet * 4, .seconds(1))
+            )
+            suspectUnits = [:]
+        } else if kind.needsFlush {
+            modbus_flush(context.raw)
         }
-        if kind.needsFlush { modbus_flush(context.raw) }
         // A half-open TCP connection shows only as timeouts, for every unit behind it. One dead
         // unit behind a TCP gateway also times out, but its neighbours answer: on a link shared by
         // several units, only a streak that spans two or more units closes the connection.
@@ -174,7 +272,7 @@ public actor ModbusLink {
             !endpoint.isSerial && options.reconnectAfterTimeouts > 0
             && consecutiveTimeouts >= options.reconnectAfterTimeouts
             && (unitsSeen.count == 1 || timeoutStreakUnits.count >= 2)
-        if kind.breaksConnection || tooManyTimeouts {
+        if kind.breaksConnection || tooManyTimeouts || resynchronise {
             logger.notice(
                 "closing link to reconnect",
                 metadata: [
@@ -185,6 +283,7 @@ public actor ModbusLink {
             self.context = nil
             consecutiveTimeouts = 0
             timeoutStreakUnits = []
+            suspectUnits = [:]  // a new connection carries no late reply of the old one
         }
     }
 
@@ -192,19 +291,19 @@ public actor ModbusLink {
         if let context { return context }
         let created: ModbusContext
         do throws(SystemCallError) {
-            created = try ModbusContext.client(for: endpoint)
-        } catch {
-            throw failure(
-                ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true),
-                unit: unit,
-                operation: operation
-            )
-        }
-        created.setResponseTimeout(options.responseTimeout)
-        created.setByteTimeout(options.byteTimeout)
-        modbus_set_error_recovery(created.raw, MODBUS_ERROR_RECOVERY_NONE)
-        do throws(SystemCallError) {
-            try modbusCall { modbus_connect(created.raw) }
+            let opened = try ModbusContext.connected(to: endpoint) { context in
+                context.setResponseTimeout(options.responseTimeout)
+                context.setByteTimeout(options.byteTimeout)
+                modbus_set_error_recovery(context.raw, MODBUS_ERROR_RECOVERY_NONE)
+            }
+            created = opened.context
+            if let parity = opened.parityNotApplied, !loggedParityFallback {
+                loggedParityFallback = true
+                logger.notice(
+                    "parity is not applied on a pseudo-terminal: the pty refused it (EINVAL), opened without parity",
+                    metadata: ["endpoint": "\(endpoint)", "parity": "\(parity.rawValue)"]
+                )
+            }
         } catch {
             statistics.failures += 1
             let kind = ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true)
@@ -263,4 +362,10 @@ public actor ModbusLink {
     static func range(_ address: UInt16, _ count: Int) -> String {
         "\(address)..\(Int(address) + max(count, 1) - 1)"
     }
+}
+
+/// Why one transaction failed: the errno of a libmodbus call, or a reply the binding refused.
+enum TransactionFailure: Error {
+    case system(SystemCallError)
+    case reply(TCPReadReply.Problem)
 }

@@ -49,6 +49,9 @@ public struct LinkStatistics: Sendable, Hashable {
     public var connects = 0
     /// Round-trip time of the last successful transaction.
     public var lastRoundTrip: Duration?
+    /// Bytes read and thrown away because no request was waiting for them: late replies, the rest
+    /// of a bad frame, noise.
+    public var lateBytesDiscarded = 0
     /// Failures by kind (`timeout`, `exception_02`, `bad_crc`, `connection_refused`, …).
     public var errors: [String: Int] = [:]
     /// The most recent round-trip times (up to 256), for percentiles.

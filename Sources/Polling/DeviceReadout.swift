@@ -6,10 +6,13 @@ public import Planner
 
 /// Reads a device's points through its request plan and decodes them.
 ///
-/// When the device answers "illegal data address" to a read that serves several points, the read is
-/// split into one read per point and retried; a point the device still refuses alone is isolated:
-/// it reads bad (config error), is reported once in ``isolated``, and is left out of later plans,
-/// while the rest keep polling.
+/// When the device answers "illegal data address" (02) or "illegal data value" (03) to a read that
+/// serves several points, the read is split into one read per point and retried; a point the device
+/// still refuses alone is isolated: it reads bad with the exception as its reason, is reported once
+/// in ``isolated``, and is left out of the plan until ``restoreIsolated()`` (the poller calls it every
+/// probe interval, so the points of a device that refused them while rebooting come back), while the
+/// rest keep polling. An exception is an answer: the device is alive. Only a gateway's exceptions
+/// 0A and 0B (the device behind it did not answer) count as no answer.
 public struct DeviceReadout: Sendable {
     public let map: DeviceMap
     public let unit: UInt8
@@ -20,16 +23,27 @@ public struct DeviceReadout: Sendable {
     /// The map's points by id: decoding looks each point up once per poll (a linear search of the map
     /// copied every point definition it passed, O(T²) per device of T points).
     private let pointsByID: [String: PointDefinition]
+    /// The points planned at creation, to plan again when isolated points are restored.
+    private let plannedPoints: [PlannedPoint]
 
     public init(map: DeviceMap, unit: UInt8, points: [PointDefinition]? = nil) throws(PlanningError) {
         self.map = map
         self.unit = unit
         self.pointsByID = Dictionary(map.points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let selected = points ?? map.points
-        self.plan = try RequestPlan.make(
-            points: selected.map { PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count) },
-            limits: map.plannerLimits
-        )
+        self.plannedPoints = selected.map {
+            PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count)
+        }
+        self.plan = try RequestPlan.make(points: plannedPoints, limits: map.plannerLimits)
+    }
+
+    /// Puts the isolated points back into the plan, to be asked again: a refusal may have been
+    /// transient (a device answering 02 while it reboots). A point still refused is isolated again.
+    public mutating func restoreIsolated() {
+        guard !isolated.isEmpty, let full = try? RequestPlan.make(points: plannedPoints, limits: map.plannerLimits)
+        else { return }
+        plan = full
+        isolated = [:]
     }
 
     /// Reads every read of the plan once, in order, and returns every point's reading, qualified by
@@ -70,13 +84,16 @@ public struct DeviceReadout: Sendable {
                     answered = true
                     readings += decode(data, of: read, at: .now())
                 case .failure(let error):
-                    if case .exception = error.kind { answered = true }
+                    // An exception is an answer, except a gateway's 0A/0B: the device behind it is silent.
+                    if case .exception(let exception) = error.kind, !exception.isGatewayFailure { answered = true }
                     if error.isLinkFailure { linkFailure = error }
                     if error.isWorthRetrying && attempt < retries && !error.isLinkFailure {
                         attempt += 1
                         continue
                     }
-                    if case .exception(.illegalDataAddress) = error.kind {
+                    if case .exception(let exception) = error.kind,
+                        exception == .illegalDataAddress || exception == .illegalDataValue
+                    {
                         readings += isolate(read, error: error, pending: &pending)
                     } else {
                         readings += failed(read, quality: Quality(error))
@@ -121,7 +138,7 @@ public struct DeviceReadout: Sendable {
         }
         for id in read.pointIDs { isolated[id] = error }
         plan = plan.removing(pointIDs: Set(read.pointIDs))
-        return failed(read, quality: .bad(.configError), answered: true)
+        return failed(read, quality: Quality(error), answered: true)
     }
 
     private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {

@@ -81,6 +81,9 @@ struct LinkPoller: Sendable {
     struct State {
         var readouts: [String: DeviceReadout] = [:]
         var health: [String: DeviceHealth] = [:]
+        /// When the isolated points of a readout are next asked again (one probe interval after
+        /// they were isolated), by readout key.
+        var isolationRetries: [String: Duration] = [:]
         var backoff = ReconnectBackoff()
         var nextConnectAttempt: Duration?
         var linkDown = false
@@ -120,6 +123,11 @@ struct LinkPoller: Sendable {
                 statistics.updateDevice(device.id) { $0.skipped += 1 }
                 continue
             }
+            if let retry = state.isolationRetries[key], now >= retry {
+                // Points refused with exception 02/03 are asked again: the refusal may have passed.
+                readout.restoreIsolated()
+                state.isolationRetries[key] = nil
+            }
             // Retries are for the odd lost reply of a healthy device, not for one already failing.
             let retries = health.state == .healthy(consecutiveFailures: 0) ? settings.retries : 0
             var result = await readout.readOnce(
@@ -136,6 +144,14 @@ struct LinkPoller: Sendable {
                 continue
             }
             if state.linkDown { await linkRecovered(state: &state) }
+            if !readout.isolated.isEmpty && state.isolationRetries[key] == nil {
+                state.isolationRetries[key] = finished + settings.probeInterval
+            }
+            guard result.transactions > 0 else {
+                // Every point is isolated: nothing was asked, so nothing is known of the device's health.
+                state.readouts[key] = readout
+                continue
+            }
             let transition = health.record(success: result.answered, at: finished)
             metrics.poll(
                 device: device.id,

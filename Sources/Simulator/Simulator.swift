@@ -106,6 +106,9 @@ public final class Simulator: ModbusRequestHandler, Sendable {
                 case .noReply: return ModbusServerResponse(.noReply)
                 case .delay(let duration): response.delay += duration
                 case .corruptCRC: response.corruptChecksum = true
+                case .wrongUnitID: response.header = MBAPCorruption(unitOffset: 1)
+                case .protocolID(let value): response.header = MBAPCorruption(protocolID: value)
+                case .mbapLength(let value): response.header = MBAPCorruption(length: value)
                 case .exception(let code, let addresses):
                     if addresses.map({ $0.overlaps(request.addresses) }) ?? true { exception = code }
                 }

@@ -10,9 +10,15 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     case exception(ModbusException, addresses: ClosedRange<Int>?)
     /// On RTU, the unit's replies arrive with a corrupted CRC: noise on the line.
     case corruptCRC
+    /// On TCP, the unit's replies carry the next unit id: a gateway mixing up its devices.
+    case wrongUnitID
+    /// On TCP, the unit's replies carry this protocol id instead of 0.
+    case protocolID(UInt16)
+    /// On TCP, the unit's replies carry this MBAP length whatever their size (padded when longer).
+    case mbapLength(UInt16)
 
     /// The syntax `chemgate simulate --fault` takes, without the unit: `no-reply`, `delay=300ms`,
-    /// `exception=2@100-109`, `corrupt-crc`.
+    /// `exception=2@100-109`, `corrupt-crc`, `wrong-unit`, `protocol-id=1`, `mbap-length=65535`.
     public var description: String {
         switch self {
         case .noReply: return "no-reply"
@@ -23,6 +29,9 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
             let range = addresses.map { "@\($0.lowerBound)-\($0.upperBound)" } ?? ""
             return "exception=\(exception.rawValue)\(range)"
         case .corruptCRC: return "corrupt-crc"
+        case .wrongUnitID: return "wrong-unit"
+        case .protocolID(let value): return "protocol-id=\(value)"
+        case .mbapLength(let value): return "mbap-length=\(value)"
         }
     }
 }
@@ -53,6 +62,15 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
             fault = .noReply
         case "corrupt-crc":
             fault = .corruptCRC
+        case "wrong-unit":
+            fault = .wrongUnitID
+        case "protocol-id", "mbap-length":
+            guard let argument, let value = UInt16(argument) else {
+                throw SimulatorConfigurationError(
+                    "fault '\(text)': write \(name)=VALUE (0–65535), for example 1:\(name)=\(name == "protocol-id" ? 1 : 65535)"
+                )
+            }
+            fault = name == "protocol-id" ? .protocolID(value) : .mbapLength(value)
         case "delay":
             guard let argument, let duration = Self.parseDuration(argument) else {
                 throw SimulatorConfigurationError(
@@ -62,7 +80,7 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
             fault = .delay(duration)
         case "exception":
             let (codeText, rangeText) = Self.split(argument ?? "", at: "@")
-            guard let code = UInt8(codeText), (1...255).contains(code) else {
+            guard let code = UInt8(codeText) else {
                 throw SimulatorConfigurationError(
                     "fault '\(text)': write exception=CODE[@FROM-TO], for example 1:exception=2@100-109"
                 )
@@ -80,7 +98,8 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
             fault = .exception(ModbusException(rawValue: code), addresses: range)
         default:
             throw SimulatorConfigurationError(
-                "fault '\(text)': unknown fault '\(name)'; allowed: no-reply, delay=MSms, exception=CODE[@FROM-TO], corrupt-crc"
+                "fault '\(text)': unknown fault '\(name)'; allowed: no-reply, delay=MSms, exception=CODE[@FROM-TO], "
+                    + "corrupt-crc, wrong-unit, protocol-id=N, mbap-length=N"
             )
         }
     }

@@ -28,6 +28,9 @@ struct SimulateCommand: AsyncParsableCommand {
               2:delay=300ms           unit 2 answers after 300 ms
               1:exception=2@100-109   unit 1 answers exception 02 for requests touching 100..109
               4:corrupt-crc           unit 4's RTU replies carry a corrupted CRC
+              1:wrong-unit            unit 1's TCP replies carry unit id 2 (a gateway mixing up devices)
+              1:protocol-id=1         unit 1's TCP replies carry protocol id 1 instead of 0
+              1:mbap-length=65535     unit 1's TCP replies carry MBAP length 65535 (padded with zeros)
 
             Device maps (--map FILE with --units, or --device UNITS:FILE, repeatable) serve a map's \
             points instead, with plausible moving values: gas near zero, tank levels breathing slowly, \

@@ -56,7 +56,7 @@ struct DeviceReadoutTests {
             let link = testLink(endpoint)
             simulator.set(.holding, unit: 1, address: 4, to: 250)
             let readings = await readout.readOnce(over: link).readings
-            #expect(Self.value(readings, "second_alarm_setpoint")?.quality == .bad(.configError))
+            #expect(Self.value(readings, "second_alarm_setpoint")?.quality == .bad(.deviceException(2)))
             #expect(Self.value(readings, "first_alarm_setpoint")?.value.value == .number(25))
             #expect(Self.value(readings, "concentration")?.quality.isGood == true)
             #expect(readout.isolated.keys.sorted() == ["second_alarm_setpoint"])

@@ -17,6 +17,9 @@ struct UnitFaultParsingTests {
                 UnitFault(unit: 1, fault: .exception(.gatewayTargetFailedToRespond, addresses: 7...7))
             ),
             ("4:corrupt-crc", UnitFault(unit: 4, fault: .corruptCRC)),
+            ("1:wrong-unit", UnitFault(unit: 1, fault: .wrongUnitID)),
+            ("1:protocol-id=1", UnitFault(unit: 1, fault: .protocolID(1))),
+            ("1:mbap-length=65535", UnitFault(unit: 1, fault: .mbapLength(65535))),
         ]
     )
     func parses(text: String, expected: UnitFault) throws {
@@ -33,6 +36,8 @@ struct UnitFaultParsingTests {
             ("1:delay=soon", "write delay=MILLISECONDSms"),
             ("1:exception=x", "write exception=CODE[@FROM-TO]"),
             ("1:exception=2@9-1", "the address range is FROM-TO"),
+            ("1:mbap-length=70000", "write mbap-length=VALUE"),
+            ("1:protocol-id", "write protocol-id=VALUE"),
         ]
     )
     func rejects(text: String, message: String) {

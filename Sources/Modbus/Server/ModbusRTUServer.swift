@@ -53,8 +53,14 @@ public final class ModbusRTUServer: Sendable {
     ) throws(ModbusError) {
         let context: ModbusContext
         do throws(SystemCallError) {
-            context = try ModbusContext.client(for: .rtu(port))
-            try modbusCall { modbus_connect(context.raw) }
+            let opened = try ModbusContext.connected(to: .rtu(port)) { _ in }
+            context = opened.context
+            if let parity = opened.parityNotApplied {
+                logger.notice(
+                    "parity is not applied on a pseudo-terminal: the pty refused it (EINVAL), opened without parity",
+                    metadata: ["device": "\(port.path)", "parity": "\(parity.rawValue)"]
+                )
+            }
         } catch {
             throw ModbusError(.cannotOpen("cannot open the serial device: \(error.text)"), endpoint: port.description)
         }

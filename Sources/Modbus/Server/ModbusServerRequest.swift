@@ -62,11 +62,46 @@ public struct ModbusServerResponse: Sendable {
     public var delay: Duration
     /// On RTU, corrupt the reply's CRC on the wire (noise on the line).
     public var corruptChecksum: Bool
+    /// On TCP, corrupt the reply's MBAP header (a misbehaving device or gateway).
+    public var header: MBAPCorruption?
 
     public init(_ reply: Reply, delay: Duration = .zero, corruptChecksum: Bool = false) {
         self.reply = reply
         self.delay = delay
         self.corruptChecksum = corruptChecksum
+    }
+}
+
+/// How a server corrupts the MBAP header of a Modbus TCP reply libmodbus built, to stand in for a
+/// misbehaving device or gateway in tests and commissioning dry runs.
+public struct MBAPCorruption: Sendable, Hashable {
+    /// Added to the unit id (wrapping): the reply claims to come from another unit.
+    public var unitOffset: UInt8 = 0
+    /// Replaces the protocol id (0 for Modbus).
+    public var protocolID: UInt16?
+    /// Replaces the length; a length beyond the frame also pads it with zero bytes (up to 256).
+    public var length: UInt16?
+
+    public init(unitOffset: UInt8 = 0, protocolID: UInt16? = nil, length: UInt16? = nil) {
+        self.unitOffset = unitOffset
+        self.protocolID = protocolID
+        self.length = length
+    }
+
+    /// Applies the corruption to a whole ADU (MBAP header first).
+    func apply(to frame: inout [UInt8]) {
+        guard frame.count >= 7 else { return }
+        frame[6] &+= unitOffset
+        if let protocolID {
+            frame[2] = UInt8(protocolID >> 8)
+            frame[3] = UInt8(protocolID & 0xFF)
+        }
+        if let length {
+            let actual = frame.count - 6
+            frame[4] = UInt8(length >> 8)
+            frame[5] = UInt8(length & 0xFF)
+            if Int(length) > actual { frame += [UInt8](repeating: 0, count: min(Int(length) - actual, 256)) }
+        }
     }
 }
 

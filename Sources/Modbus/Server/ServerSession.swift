@@ -67,7 +67,11 @@ final class ServerSession {
         if response.delay > .zero { blockThread(for: response.delay) }
         if response.corruptChecksum { corruptNextReply?() }
         if let wireTime { holdForWire(wireTime, request: request, reply: response.reply, since: arrival) }
-        reply(response.reply, to: request, length: length)
+        if let header = response.header, headerLength == 7, !response.reply.isSilent {
+            replyWithCorruptHeader(response.reply, header: header, to: request, length: length)
+        } else {
+            reply(response.reply, to: request, length: length)
+        }
         // The line stays silent for t3.5 after the reply before the next request may start.
         if let wireTime, !response.reply.isSilent { blockThread(for: wireTime.interFrameSilence) }
         return .served
@@ -93,6 +97,31 @@ final class ServerSession {
         }
         let remaining = arrival + hold - ContinuousClock.now
         if remaining > .zero { blockThread(for: remaining) }
+    }
+
+    /// Lets libmodbus build the TCP reply into a socket pair, corrupts its MBAP header, and sends it.
+    private func replyWithCorruptHeader(
+        _ answer: ModbusServerResponse.Reply,
+        header: MBAPCorruption,
+        to request: ModbusServerRequest,
+        length: Int32
+    ) {
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return }
+        defer {
+            close(pair[0])
+            close(pair[1])
+        }
+        let client = modbus_get_socket(context.raw)
+        modbus_set_socket(context.raw, pair[0])
+        reply(answer, to: request, length: length)
+        modbus_set_socket(context.raw, client)
+        var frame = [UInt8](repeating: 0, count: 512)
+        let count = recv(pair[1], &frame, frame.count, Int32(MSG_DONTWAIT))
+        guard count >= 7 else { return }
+        frame.removeSubrange(count...)
+        header.apply(to: &frame)
+        _ = frame.withUnsafeBytes { send(client, $0.baseAddress, frame.count, Int32(MSG_NOSIGNAL)) }
     }
 
     private func decode() -> ModbusServerRequest {
