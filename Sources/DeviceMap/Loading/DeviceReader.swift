@@ -116,7 +116,7 @@ struct DeviceReader {
         for (key, value) in reader.entries("points") ?? [] {
             guard let pointID = key.scalar?.string else { continue }
             guard map.point(pointID) != nil else {
-                var message = "the map \(map.path) has no point '\(pointID)'"
+                var message = "the map \(map.path) has no point \(MappingReader.quoted(pointID))"
                 if let suggestion = nearest(to: pointID, in: map.points.map(\.id)) {
                     message += "; did you mean '\(suggestion)'?"
                 }

@@ -323,6 +323,16 @@ struct PointReader {
                 continue
             }
             if let label = value.scalar?.string {
+                let position = document.position(of: value)
+                guard
+                    MappingReader.checkedText(
+                        label,
+                        key: "state \(raw)",
+                        context: reader.context,
+                        at: position,
+                        log: log
+                    ) != nil
+                else { continue }
                 states[raw] = PointState(label: label)
                 continue
             }
