@@ -42,6 +42,11 @@ struct RefusedConfigTests {
         #expect(!text.contains("s3cr3t-pw"), "\(text)")
         #expect(text.contains("https://gateway:****@park.example/api"), "\(text)")
         #expect(text.contains("token_env"))
+        let endpoint = FixtureExpectation.folder.appendingPathComponent("refused-sites/endpoint-credentials.yaml")
+        let endpointIssues = try BrokenConfigTests.issues { () throws(ConfigErrors) in
+            _ = try SiteConfigLoader.load(path: endpoint.path)
+        }
+        #expect(!ConfigErrors(endpointIssues).description.contains("plc-pw"))
     }
 
     /// Item 11: a 1 MB device id is refused with its line, and the message does not repeat it.

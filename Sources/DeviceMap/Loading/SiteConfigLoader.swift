@@ -126,6 +126,13 @@ public enum SiteConfigLoader {
                 continue
             }
             guard let url = reader.string("endpoint", required: true) else { continue }
+            if UplinkURL.secret(in: url) != nil {
+                top.log.error(
+                    "endpoint of \(name): a Modbus endpoint has no user name or password ('…@'); write tcp://HOST:PORT",
+                    at: reader.position(of: "endpoint")
+                )
+                continue
+            }
             let endpoint: ModbusEndpoint
             do throws(ModbusError) {
                 endpoint = try ModbusEndpoint(url: url)
