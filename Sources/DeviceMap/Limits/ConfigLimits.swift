@@ -35,7 +35,7 @@ public enum ConfigLimits {
     /// Any other text value (names, descriptions, notes, paths, URLs).
     static let textLength = 4096
     /// Nodes an alias may add to a file, all aliases together.
-    static let aliasExpansion = 10_000
+    static let aliasExpansion = 100_000
     /// Nesting of mappings and lists.
     static let nesting = 64
     /// The largest configuration file read.
