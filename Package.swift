@@ -244,7 +244,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DeviceMapTests",
-            dependencies: ["DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "TestSupport"],
+            dependencies: [
+                "DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

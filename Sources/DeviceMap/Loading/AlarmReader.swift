@@ -14,8 +14,8 @@ enum AlarmReader {
             high: reader.double("h"),
             highHigh: reader.double("hh"),
             deadband: reader.double("deadband"),
-            onDelay: reader.duration("on_delay"),
-            offDelay: reader.duration("off_delay")
+            onDelay: reader.duration("on_delay", in: ConfigLimits.alarmDelay),
+            offDelay: reader.duration("off_delay", in: ConfigLimits.alarmDelay)
         )
         if reader.has("level1") || reader.has("level2") {
             if reader.has("h") || reader.has("hh") {

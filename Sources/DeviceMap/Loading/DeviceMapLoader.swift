@@ -109,7 +109,7 @@ public enum DeviceMapLoader {
                 defaults.byteOrder = order
             } else {
                 reader.log.error(
-                    "byte_order '\(name)' is not a byte order for multi-register values; allowed: ABCD, BADC, CDAB, DCBA (or the 64-bit ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA)",
+                    "byte_order \(MappingReader.quoted(name)) is not a byte order for multi-register values; allowed: ABCD, BADC, CDAB, DCBA (or the 64-bit ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA)",
                     at: reader.position(of: "byte_order")
                 )
             }
@@ -117,10 +117,10 @@ public enum DeviceMapLoader {
         defaults.maxRegisters = reader.int("max_registers", in: 1...125) ?? defaults.maxRegisters
         defaults.maxBits = reader.int("max_bits", in: 1...2000) ?? defaults.maxBits
         defaults.maxGap = reader.int("max_gap", in: 0...124) ?? defaults.maxGap
-        defaults.requestPause = reader.duration("request_pause") ?? defaults.requestPause
-        defaults.connectPause = reader.duration("connect_pause") ?? defaults.connectPause
+        defaults.requestPause = reader.duration("request_pause", in: ConfigLimits.devicePause) ?? defaults.requestPause
+        defaults.connectPause = reader.duration("connect_pause", in: ConfigLimits.devicePause) ?? defaults.connectPause
         defaults.singleRegister = reader.bool("single_register") ?? defaults.singleRegister
-        defaults.turnaround = reader.duration("turnaround") ?? defaults.turnaround
+        defaults.turnaround = reader.duration("turnaround", in: ConfigLimits.devicePause) ?? defaults.turnaround
         return defaults
     }
 
@@ -160,7 +160,10 @@ enum TableName {
     static func read(_ reader: MappingReader, key: String, required: Bool = false) -> ModbusTable? {
         guard let name = reader.string(key, required: required) else { return nil }
         guard let table = ModbusTable(name: name) else {
-            reader.log.error("unknown table '\(name)'; allowed: \(allowed)", at: reader.position(of: key))
+            reader.log.error(
+                "unknown table \(MappingReader.quoted(name)); allowed: \(allowed)",
+                at: reader.position(of: key)
+            )
             return nil
         }
         return table

@@ -16,7 +16,7 @@ struct DeviceReader {
         var unitsOnLink: [String: [UInt8: (id: String, line: Int)]] = [:]
         var indicators: [String: (device: String, point: String, line: Int)] = [:]
         for node in top.sequence("devices", required: true) ?? [] {
-            let name = (node.mapping?["id"]?.scalar?.string).map { "device '\($0)'" } ?? "a device"
+            let name = (node.mapping?["id"]?.scalar?.string).map { "device \(MappingReader.quoted($0))" } ?? "a device"
             guard
                 let reader = MappingReader(
                     node,
@@ -61,7 +61,7 @@ struct DeviceReader {
     }
 
     private func read(_ reader: MappingReader, maps: inout MapCache) -> DeviceConfig? {
-        let id = reader.string("id", required: true)
+        let id = reader.id()
         let linkID = reader.string("link", required: true)
         let link = linkID.flatMap { id in links.first { $0.config.id == id } }
         if let linkID, link == nil {
@@ -103,7 +103,7 @@ struct DeviceReader {
         guard let name = reader.string(key) else { return nil }
         guard scanClasses[name] != nil else {
             log.error(
-                "unknown scan class '\(name)'; defined: \(scanClasses.keys.sorted().joined(separator: ", "))",
+                "unknown scan class \(MappingReader.quoted(name)); defined: \(scanClasses.keys.sorted().joined(separator: ", "))",
                 at: reader.position(of: key)
             )
             return nil
@@ -116,7 +116,7 @@ struct DeviceReader {
         for (key, value) in reader.entries("points") ?? [] {
             guard let pointID = key.scalar?.string else { continue }
             guard map.point(pointID) != nil else {
-                var message = "the map \(map.path) has no point '\(pointID)'"
+                var message = "the map \(map.path) has no point \(MappingReader.quoted(pointID))"
                 if let suggestion = nearest(to: pointID, in: map.points.map(\.id)) {
                     message += "; did you mean '\(suggestion)'?"
                 }
@@ -138,7 +138,7 @@ struct DeviceReader {
                 scanClass: readScanClass(point, key: "scan"),
                 enabled: point.bool("enabled"),
                 reportDeadband: point.double("report_deadband"),
-                frozenAfter: point.duration("frozen_after")
+                frozenAfter: point.duration("frozen_after", in: ConfigLimits.frozenAfter)
             )
         }
         return overrides

@@ -33,7 +33,10 @@ struct PointChecks {
                 )
             }
             for target in point.qualifies ?? [] where !ids.contains(target) {
-                log.error("point '\(point.id)' qualifies '\(target)', which is not a point of this map", at: position)
+                log.error(
+                    "point '\(point.id)' qualifies \(MappingReader.quoted(target)), which is not a point of this map",
+                    at: position
+                )
             }
         }
         checkOverlaps()

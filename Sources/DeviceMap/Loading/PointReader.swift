@@ -23,14 +23,12 @@ struct PointReader {
 
     /// The point, or one point per channel for a point with a stride; empty when it is unusable.
     func read() -> [PointDefinition] {
-        let idNode: String = (node.mapping?["id"]?.scalar?.string).map { "point '\($0)'" } ?? "a point"
+        let idNode: String =
+            (node.mapping?["id"]?.scalar?.string).map { "point \(MappingReader.quoted($0))" } ?? "a point"
         guard let reader = MappingReader(node, context: idNode, allowed: Self.keys, document: document, log: log) else {
             return []
         }
-        let id = reader.string("id", required: true)
-        if let id, !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
-            log.error("point id '\(id)' may hold only letters, digits, '_', '-' and '.'", at: reader.position(of: "id"))
-        }
+        let id = reader.id()
         let (table, address) = readAddress(reader)
         let type = readType(reader, table: table)
         let order = readOrder(reader, type: type)
@@ -81,7 +79,7 @@ struct PointReader {
             qualifies: qualifies,
             alarms: alarms,
             reportDeadband: readDeadband(reader),
-            frozenAfter: reader.duration("frozen_after"),
+            frozenAfter: reader.duration("frozen_after", in: ConfigLimits.frozenAfter),
             channel: nil,
             line: reader.position.line
         )
@@ -136,7 +134,7 @@ struct PointReader {
                     address = plcAddress
                 } else {
                     log.error(
-                        "plc_address '\(text)' is not a 1-based Modicon address: write 40001–465536 (holding), 30001… (input), 10001… (discrete) or \"00001\"… (coil, quoted)",
+                        "plc_address \(MappingReader.quoted(text)) is not a 1-based Modicon address: write 40001–465536 (holding), 30001… (input), 10001… (discrete) or \"00001\"… (coil, quoted)",
                         at: reader.position(of: "plc_address")
                     )
                 }
@@ -172,7 +170,10 @@ struct PointReader {
         default:
             type = DataType(name: name)
             if type == nil {
-                log.error("unknown type '\(name)'; allowed: \(Self.typeNames)", at: reader.position(of: "type"))
+                log.error(
+                    "unknown type \(MappingReader.quoted(name)); allowed: \(Self.typeNames)",
+                    at: reader.position(of: "type")
+                )
             }
         }
         if name != "bit", reader.has("bit") {
@@ -200,7 +201,7 @@ struct PointReader {
         guard bounds.count == 2, bounds[0] <= bounds[1], (0...15).contains(bounds[0]), (0...15).contains(bounds[1])
         else {
             log.error(
-                "'bits' is a range LO-HI of bit numbers 0–15, such as 0-3, not '\(text)'",
+                "'bits' is a range LO-HI of bit numbers 0–15, such as 0-3, not \(MappingReader.quoted(text))",
                 at: reader.position(of: "bits")
             )
             return nil
@@ -212,7 +213,7 @@ struct PointReader {
         guard let name = reader.string("order") else { return type.map(defaultOrder) }
         guard let order = ByteOrder(name: name), let width = ByteOrder.width(ofName: name) else {
             log.error(
-                "unknown order '\(name)'; allowed: AB, BA (16-bit), ABCD, BADC, CDAB, DCBA (32-bit), ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA (64-bit)",
+                "unknown order \(MappingReader.quoted(name)); allowed: AB, BA (16-bit), ABCD, BADC, CDAB, DCBA (32-bit), ABCDEFGH, BADCFEHG, GHEFCDAB, HGFEDCBA (64-bit)",
                 at: reader.position(of: "order")
             )
             return nil
@@ -255,7 +256,7 @@ struct PointReader {
     private func readUnit(_ reader: MappingReader) -> String? {
         guard let text = reader.string("unit") else { return nil }
         guard let unit = EngineeringUnit.canonical(text) else {
-            var message = "unknown unit '\(text)'"
+            var message = "unknown unit \(MappingReader.quoted(text))"
             if let suggestion = nearest(to: text, in: EngineeringUnit.all) {
                 message += "; did you mean '\(suggestion)'?"
             }
@@ -279,7 +280,7 @@ struct PointReader {
         }
         guard let category = PointCategory(rawValue: text) else {
             log.error(
-                "unknown category '\(text)'; allowed: \(PointCategory.allCases.map(\.rawValue).joined(separator: ", "))",
+                "unknown category \(MappingReader.quoted(text)); allowed: \(PointCategory.allCases.map(\.rawValue).joined(separator: ", "))",
                 at: reader.position(of: "category")
             )
             return nil
@@ -294,7 +295,10 @@ struct PointReader {
         if let name = reader.string("status") {
             role = StatusRole(rawValue: name)
             if role == nil {
-                log.error("unknown status '\(name)'; allowed: \(Self.roleNames)", at: reader.position(of: "status"))
+                log.error(
+                    "unknown status \(MappingReader.quoted(name)); allowed: \(Self.roleNames)",
+                    at: reader.position(of: "status")
+                )
             } else if let type, !Self.isFlag(type) {
                 log.error(
                     "'status' marks a flag (type bool or bit); for a \(type) value use 'states' to name its values",
@@ -311,14 +315,24 @@ struct PointReader {
         }
         var states: [Int: PointState] = [:]
         for (key, value) in entries {
-            guard let raw = key.int else {
+            guard let raw = YAMLNumber.int(key) else {
                 log.error(
-                    "state values are whole numbers, not '\(key.scalar?.string ?? key.kindName)'",
+                    "state values are whole numbers, not \(key.kindName)",
                     at: document.position(of: key)
                 )
                 continue
             }
             if let label = value.scalar?.string {
+                let position = document.position(of: value)
+                guard
+                    MappingReader.checkedText(
+                        label,
+                        key: "state \(raw)",
+                        context: reader.context,
+                        at: position,
+                        log: log
+                    ) != nil
+                else { continue }
                 states[raw] = PointState(label: label)
                 continue
             }
@@ -336,7 +350,10 @@ struct PointReader {
             if let name = state.string("status") {
                 stateRole = StatusRole(rawValue: name)
                 if stateRole == nil {
-                    log.error("unknown status '\(name)'; allowed: \(Self.roleNames)", at: state.position(of: "status"))
+                    log.error(
+                        "unknown status \(MappingReader.quoted(name)); allowed: \(Self.roleNames)",
+                        at: state.position(of: "status")
+                    )
                 }
             }
             states[raw] = PointState(label: label, status: stateRole)
@@ -351,6 +368,13 @@ struct PointReader {
         var valid = true
         let scale = reader.double("scale")
         let offset = reader.double("offset")
+        if let scale, abs(scale) < ConfigLimits.smallestScale {
+            log.error(
+                "'scale' in \(reader.context) must not be 0 (nor smaller than 1e-12): every reading would be \(offset ?? 0), whatever the device sends",
+                at: reader.position(of: "scale")
+            )
+            valid = false
+        }
         if let rangeReader = reader.mapping("range", context: "range", allowed: ["raw", "engineering"]) {
             if scale != nil || offset != nil {
                 log.error("write either 'scale'/'offset' or 'range', not both", at: reader.keyPosition(of: "range"))
@@ -362,15 +386,18 @@ struct PointReader {
                 if raw.0 == raw.1 {
                     log.error("the raw range needs two different ends", at: rangeReader.position(of: "raw"))
                     valid = false
-                } else {
-                    conversion.scaling = .linear(
-                        raw: min(raw.0, raw.1)...max(raw.0, raw.1),
-                        engineering: engineering.0...engineering.1
+                } else if engineering.0 == engineering.1 {
+                    log.error(
+                        "the engineering range needs two different ends: with equal ends every reading would be \(engineering.0)",
+                        at: rangeReader.position(of: "engineering")
                     )
-                    if raw.0 > raw.1 || engineering.0 > engineering.1 {
-                        log.error("write both ranges low end first, as [low, high]", at: rangeReader.position)
-                        valid = false
-                    }
+                    valid = false
+                } else if raw.0 > raw.1 || engineering.0 > engineering.1 {
+                    // Checked before building the ranges: a ClosedRange with its ends swapped traps.
+                    log.error("write both ranges low end first, as [low, high]", at: rangeReader.position)
+                    valid = false
+                } else {
+                    conversion.scaling = .linear(raw: raw.0...raw.1, engineering: engineering.0...engineering.1)
                 }
             } else {
                 valid = false
@@ -400,10 +427,19 @@ struct PointReader {
                 valid = false
             }
         }
+        let rawBits = type.map { min($0.registerCount, 4) * 16 } ?? 64
         for (key, value) in reader.entries("sentinels") ?? [] {
-            guard let raw = key.int, raw >= 0 else {
+            guard let raw = YAMLNumber.int(key), raw >= 0 else {
                 log.error(
-                    "sentinel keys are raw register values such as 0xFFFF, not '\(key.scalar?.string ?? key.kindName)'",
+                    "sentinel keys are raw register values such as 0xFFFF, not \(key.kindName)",
+                    at: document.position(of: key)
+                )
+                valid = false
+                continue
+            }
+            if rawBits < 64, raw >> rawBits != 0 {
+                log.error(
+                    "sentinel \(raw) (0x\(String(raw, radix: 16, uppercase: true))) does not fit the \(rawBits)-bit raw value of \(reader.context): the largest is 0x\(String((1 << rawBits) - 1, radix: 16, uppercase: true))",
                     at: document.position(of: key)
                 )
                 valid = false
@@ -430,7 +466,10 @@ struct PointReader {
     private func pair(_ reader: MappingReader, _ key: String) -> (Double, Double)? {
         guard let value = pairNode(reader, key) else {
             if reader.has(key) {
-                log.error("'\(key)' is [low, high], two numbers", at: reader.position(of: key))
+                log.error(
+                    "'\(key)' is [low, high], two finite numbers from -1e15 to 1e15",
+                    at: reader.position(of: key)
+                )
             } else {
                 log.error("range needs '\(key)': [low, high]", at: reader.position)
             }
@@ -441,7 +480,9 @@ struct PointReader {
 
     private func pairNode(_ reader: MappingReader, _ key: String) -> (Double, Double)? {
         guard case .sequence(let items)? = reader.node(key), items.count == 2 else { return nil }
-        let numbers = items.compactMap { $0.float ?? $0.int.map(Double.init) }
+        let numbers = items.compactMap(YAMLNumber.double).filter {
+            $0.isFinite && abs($0) <= ConfigLimits.largestNumber
+        }
         guard numbers.count == 2 else { return nil }
         return (numbers[0], numbers[1])
     }

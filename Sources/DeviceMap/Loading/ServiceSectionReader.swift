@@ -14,7 +14,7 @@ enum ServiceSectionReader {
     static func uplinks(_ top: MappingReader, directory: String) -> [UplinkConfig] {
         var uplinks: [UplinkConfig] = []
         for node in top.sequence("uplinks") ?? [] {
-            let name = (node.mapping?["id"]?.scalar?.string).map { "uplink '\($0)'" } ?? "an uplink"
+            let name = (node.mapping?["id"]?.scalar?.string).map { "uplink \(MappingReader.quoted($0))" } ?? "an uplink"
             guard
                 let reader = MappingReader(
                     node,
@@ -23,12 +23,13 @@ enum ServiceSectionReader {
                     document: top.document,
                     log: top.log
                 ),
-                let id = reader.string("id", required: true),
+                let id = reader.id(),
                 let url = reader.string("url", required: true)
             else { continue }
-            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                top.log.error("the url of \(name) must start with http:// or https://", at: reader.position(of: "url"))
+            if let problem = UplinkURL.problem(url) {
+                top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
             }
+            let environment = ["token_env", "hmac_secret_env"].map { key in environmentName(reader, key: key) }
             if let suffix = ["/batches", "/heartbeats"].first(where: { url.hasSuffix($0) || url.hasSuffix($0 + "/") }) {
                 top.log.warning(
                     "the url of \(name) ends in \(suffix): it is the platform's base URL, to which chemgate adds "
@@ -60,21 +61,39 @@ enum ServiceSectionReader {
                 UplinkConfig(
                     id: id,
                     url: url,
-                    tokenEnvironment: reader.string("token_env"),
-                    hmacSecretEnvironment: reader.string("hmac_secret_env"),
+                    tokenEnvironment: environment[0],
+                    hmacSecretEnvironment: environment[1],
                     batchRecords: reader.int("batch_records", in: 1...100_000) ?? 500,
                     batchBytes: reader.int("batch_bytes", in: 1024...64_000_000) ?? 1_000_000,
-                    batchDelay: reader.duration("batch_delay") ?? .seconds(1),
-                    heartbeat: reader.duration("heartbeat") ?? .seconds(30),
+                    batchDelay: reader.duration("batch_delay", in: ConfigLimits.batchDelay) ?? .seconds(1),
+                    heartbeat: reader.duration("heartbeat", in: ConfigLimits.heartbeat) ?? .seconds(30),
                     gzip: reader.bool("gzip") ?? true,
                     caFile: tlsFiles[0],
                     clientCertificate: tlsFiles[1],
                     clientKey: tlsFiles[2],
-                    timeout: reader.duration("timeout") ?? .seconds(10)
+                    timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10)
                 )
             )
         }
         return uplinks
+    }
+
+    /// The name of an environment variable: letters, digits and '_', not starting with a digit.
+    static func environmentName(_ reader: MappingReader, key: String) -> String? {
+        guard let name = reader.string(key) else { return nil }
+        let valid =
+            name.utf8.count <= 128 && name.first?.isNumber == false
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+            }
+        guard valid else {
+            reader.log.error(
+                "'\(key)' in \(reader.context) is the name of an environment variable (letters, digits and '_', such as PARK_TOKEN), not \(MappingReader.quoted(name))",
+                at: reader.position(of: key)
+            )
+            return nil
+        }
+        return name
     }
 
     /// A TLS file of an uplink, resolved against the site file's directory; an error when it does not exist.
@@ -97,9 +116,11 @@ enum ServiceSectionReader {
         guard let reader = top.mapping("polling", context: "polling", allowed: pollingKeys) else { return polling }
         polling.retries = reader.int("retries", in: 0...5) ?? polling.retries
         polling.demoteAfter = reader.int("demote_after", in: 1...100) ?? polling.demoteAfter
-        polling.probeInterval = reader.duration("probe_interval") ?? polling.probeInterval
+        polling.probeInterval =
+            reader.duration("probe_interval", in: ConfigLimits.probeInterval) ?? polling.probeInterval
         polling.staleAfterPeriods = reader.int("stale_after_periods", in: 2...100) ?? polling.staleAfterPeriods
-        polling.snapshotInterval = reader.duration("snapshot_interval") ?? polling.snapshotInterval
+        polling.snapshotInterval =
+            reader.duration("snapshot_interval", in: ConfigLimits.snapshotInterval) ?? polling.snapshotInterval
         if polling.snapshotInterval < .seconds(1) {
             reader.log.error("snapshot_interval must be at least 1s", at: reader.position(of: "snapshot_interval"))
         }
@@ -110,7 +131,7 @@ enum ServiceSectionReader {
         var storage = StorageConfig()
         guard let reader = top.mapping("storage", context: "storage", allowed: storageKeys) else { return storage }
         storage.path = reader.string("path") ?? storage.path
-        if let retention = reader.duration("retention") {
+        if let retention = reader.duration("retention", in: ConfigLimits.retention) {
             if retention < .seconds(30 * 86400) {
                 reader.log.warning(
                     "retention \(DurationText.format(retention)) is under the 30 days major hazard sources must keep (Order No. 40)",
@@ -120,11 +141,12 @@ enum ServiceSectionReader {
             storage.retention = retention
         }
         if let text = reader.string("max_size") {
-            if let bytes = ByteSizeText.parse(text) {
+            let range = ConfigLimits.maxSize
+            if let bytes = ByteSizeText.parse(text, in: range) {
                 storage.maxBytes = bytes
             } else {
                 reader.log.error(
-                    "max_size is a size such as 500MB or 2GB, not '\(text)'",
+                    "max_size is a size from 1MB to 100TB, such as 500MB or 2GB, not \(MappingReader.quoted(text))",
                     at: reader.position(of: "max_size")
                 )
             }
@@ -168,13 +190,21 @@ enum ServiceSectionReader {
 
 /// Sizes such as `500MB`, `2GB`, `1024` (bytes).
 enum ByteSizeText {
-    static func parse(_ text: String) -> Int? {
+    /// - Returns: the size in bytes, or nil when it is not a size or lies outside `range`
+    ///   (checked before converting, so `99999999999999TB` and `infGB` cannot trap).
+    static func parse(_ text: String, in range: ClosedRange<Int>) -> Int? {
         let units: [(String, Double)] = [("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
         let upper = text.trimmingSpaces.uppercased()
-        for (suffix, factor) in units where upper.hasSuffix(suffix) {
-            guard let value = Double(String(upper.dropLast(suffix.count)).trimmingSpaces), value > 0 else { return nil }
-            return Int(value * factor)
+        let number: Double?
+        if let unit = units.first(where: { upper.hasSuffix($0.0) }) {
+            let digits = String(upper.dropLast(unit.0.count)).trimmingSpaces
+            let plain = digits.unicodeScalars.allSatisfy { "0123456789.".unicodeScalars.contains($0) }
+            number = plain ? Double(digits).map { $0 * unit.1 } : nil
+        } else {
+            number = upper.allSatisfy(\.isASCII) ? Double(upper) : nil
         }
-        return Int(upper).flatMap { $0 > 0 ? $0 : nil }
+        guard let number, number.isFinite, number >= Double(range.lowerBound), number <= Double(range.upperBound)
+        else { return nil }
+        return Int(number.rounded())
     }
 }

@@ -86,9 +86,16 @@ public enum SiteConfigLoader {
 
     private static func readGateway(_ top: MappingReader) -> GatewayIdentity? {
         guard let reader = top.mapping("gateway", context: "gateway", allowed: gatewayKeys, required: true),
-            let id = reader.string("id", required: true),
+            let id = reader.id(),
             let enterprise = reader.string("enterprise", required: true)
         else { return nil }
+        if enterprise.utf8.count > 64 || enterprise.contains(where: \.isWhitespace) {
+            reader.log.error(
+                "'enterprise' in gateway is the platform's enterprise code: at most 64 characters without spaces",
+                at: reader.position(of: "enterprise")
+            )
+            return nil
+        }
         return GatewayIdentity(id: id, enterprise: enterprise, name: reader.string("name"))
     }
 
@@ -100,7 +107,7 @@ public enum SiteConfigLoader {
     private static func readLinks(_ top: MappingReader) -> [ReadLink] {
         var links: [ReadLink] = []
         for node in top.sequence("links", required: true) ?? [] {
-            let name = (node.mapping?["id"]?.scalar?.string).map { "link '\($0)'" } ?? "a link"
+            let name = (node.mapping?["id"]?.scalar?.string).map { "link \(MappingReader.quoted($0))" } ?? "a link"
             guard
                 let reader = MappingReader(
                     node,
@@ -109,7 +116,7 @@ public enum SiteConfigLoader {
                     document: top.document,
                     log: top.log
                 ),
-                let id = reader.string("id", required: true)
+                let id = reader.id()
             else { continue }
             if let existing = links.first(where: { $0.config.id == id }) {
                 top.log.error(
@@ -119,6 +126,13 @@ public enum SiteConfigLoader {
                 continue
             }
             guard let url = reader.string("endpoint", required: true) else { continue }
+            if UplinkURL.secret(in: url) != nil {
+                top.log.error(
+                    "endpoint of \(name): a Modbus endpoint has no user name or password ('…@'); write tcp://HOST:PORT",
+                    at: reader.position(of: "endpoint")
+                )
+                continue
+            }
             let endpoint: ModbusEndpoint
             do throws(ModbusError) {
                 endpoint = try ModbusEndpoint(url: url)
@@ -127,13 +141,11 @@ public enum SiteConfigLoader {
                 continue
             }
             var options = ModbusLinkOptions()
-            options.responseTimeout = reader.duration("timeout") ?? options.responseTimeout
-            options.byteTimeout = reader.duration("byte_timeout") ?? options.byteTimeout
+            options.responseTimeout =
+                reader.duration("timeout", in: ConfigLimits.linkTimeout) ?? options.responseTimeout
+            options.byteTimeout = reader.duration("byte_timeout", in: ConfigLimits.byteTimeout) ?? options.byteTimeout
             options.reconnectAfterTimeouts =
                 reader.int("reconnect_after_timeouts", in: 0...1000) ?? options.reconnectAfterTimeouts
-            if options.responseTimeout < .milliseconds(10) {
-                top.log.error("timeout of \(name) must be at least 10ms", at: reader.position(of: "timeout"))
-            }
             links.append(
                 ReadLink(
                     config: LinkConfig(
@@ -153,20 +165,28 @@ public enum SiteConfigLoader {
         guard let entries = top.entries("scan_classes") else { return defaultScanClasses }
         var classes: [String: Duration] = [:]
         for (key, value) in entries {
-            guard let name = key.scalar?.string, let text = value.scalar?.string, let period = DurationText.parse(text),
-                period > .zero
-            else {
+            guard let name = key.scalar?.string, ConfigLimits.isSafeID(name) else {
                 top.log.error(
-                    "each scan class is 'name: period', such as 'fast: 1s', not '\(value.scalar?.string ?? value.kindName)'",
+                    "a scan class name must be 1 to 64 of the letters A–Z and a–z, the digits 0–9, '-', '_' and '.', not \(key.kindName)",
+                    at: top.document.position(of: key)
+                )
+                continue
+            }
+            let range = ConfigLimits.scanPeriod
+            guard let text = value.scalar?.string, let period = DurationText.parse(text) else {
+                top.log.error(
+                    "scan class '\(name)': the period is a duration with its unit, such as 'fast: 1s', from "
+                        + "\(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), not \(value.kindName)",
                     at: top.document.position(of: value)
                 )
                 continue
             }
-            if period < .milliseconds(10) {
+            guard range.contains(period) else {
                 top.log.error(
-                    "scan class '\(name)': a period under 10ms is not a Modbus poll rate",
+                    "scan class '\(name)': the period must be from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), not \(MappingReader.quoted(text.trimmingSpaces))",
                     at: top.document.position(of: value)
                 )
+                continue
             }
             classes[name] = period
         }

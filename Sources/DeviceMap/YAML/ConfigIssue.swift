@@ -41,9 +41,26 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
         let number = String(line)
         let gutter = String(repeating: " ", count: max(5 - number.count, 1))
         let blank = String(repeating: " ", count: gutter.count + number.count)
-        let caretOffset = sourceLine.unicodeScalars.prefix(max(column - 1, 0)).map { $0 == "\t" ? "\t" : " " }.joined()
-        text += "\n\(gutter)\(number) | \(sourceLine)\n\(blank) | \(caretOffset)^"
+        let (shown, caretColumn) = Self.window(of: sourceLine, around: column)
+        let caretOffset = shown.unicodeScalars.prefix(max(caretColumn - 1, 0)).map { $0 == "\t" ? "\t" : " " }.joined()
+        text += "\n\(gutter)\(number) | \(shown)\n\(blank) | \(caretOffset)^"
         return text
+    }
+
+    /// At most about 160 characters of a long line, around the column, so a 1 MB line is not repeated.
+    static func window(of line: String, around column: Int) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > 160 else { return (line, column) }
+        let start = min(max(column - 1 - 60, 0), scalars.count)
+        let end = min(start + 160, scalars.count)
+        var shown = String(String.UnicodeScalarView(scalars[start..<end]))
+        var caret = column - start
+        if start > 0 {
+            shown = "…" + shown
+            caret += 1
+        }
+        if end < scalars.count { shown += "…" }
+        return (shown, caret)
     }
 }
 

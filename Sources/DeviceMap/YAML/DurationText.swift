@@ -1,12 +1,16 @@
 /// Durations as field engineers write them: `250ms`, `1s`, `1.5s`, `5m`, `1h`, `30d`.
 enum DurationText {
+    /// - Returns: nil unless the text is a non-negative number with a unit, at most about 100 years.
     static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingSpaces
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count)
             guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-            return .milliseconds(Int64((value * seconds * 1000).rounded()))
+            // Bounded before converting, so that `1e300d` is refused instead of trapping in Int64(_:).
+            let milliseconds = (value * seconds * 1000).rounded()
+            guard milliseconds <= ConfigLimits.longestDuration / .milliseconds(1) else { return nil }
+            return .milliseconds(Int64(milliseconds))
         }
         return nil
     }

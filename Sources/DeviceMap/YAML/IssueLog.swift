@@ -1,19 +1,38 @@
+import Foundation
+
 /// Collects the issues of one loading pass, so every error is reported at once.
 ///
 /// A reference type on purpose: every reader of one load shares it. Used by one thread at a time.
 final class IssueLog {
     private(set) var issues: [ConfigIssue] = []
+    /// Text never to be shown in a quoted line (a password written in a URL), each ending in `@`.
+    private var secrets: [String] = []
 
     var hasErrors: Bool { issues.contains { $0.severity == .error } }
 
-    func add(_ issue: ConfigIssue) { issues.append(issue) }
+    func add(_ issue: ConfigIssue) { issues.append(redacted(issue)) }
 
     func error(_ message: String, at position: SourcePosition) {
-        issues.append(position.issue(.error, message))
+        add(position.issue(.error, message))
     }
 
     func warning(_ message: String, at position: SourcePosition) {
-        issues.append(position.issue(.warning, message))
+        add(position.issue(.warning, message))
+    }
+
+    /// Hides `secret@` in the quoted lines of every issue, reported or to come, as `****@`.
+    func redact(_ secret: String) {
+        secrets.append(secret + "@")
+        issues = issues.map(redacted)
+    }
+
+    private func redacted(_ issue: ConfigIssue) -> ConfigIssue {
+        var issue = issue
+        for secret in secrets {
+            issue.sourceLine = issue.sourceLine.replacingOccurrences(of: secret, with: "****@")
+            issue.message = issue.message.replacingOccurrences(of: secret, with: "****@")
+        }
+        return issue
     }
 }
 

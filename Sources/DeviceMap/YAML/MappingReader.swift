@@ -31,6 +31,10 @@ struct MappingReader {
                 log.error("keys in \(context) must be plain words", at: document.position(of: key))
                 continue
             }
+            guard name.utf8.count <= 64, ConfigLimits.controlCharacter(in: name) == nil else {
+                log.error("unknown key \(MappingReader.quoted(name)) in \(context)", at: document.position(of: key))
+                continue
+            }
             guard allowed.contains(name) else {
                 var message = "unknown key '\(name)' in \(context)"
                 if let suggestion = nearest(to: name, in: allowed) { message += "; did you mean '\(suggestion)'?" }
@@ -67,20 +71,74 @@ struct MappingReader {
         return entry.value
     }
 
+    /// Text of at most ``ConfigLimits/textLength`` characters, without control characters other
+    /// than tab and line feed.
     func string(_ key: String, required: Bool = false) -> String? {
         guard let value = node(key, required: required) else { return nil }
         guard case .scalar(let scalar) = value, !scalar.string.isEmpty else {
             log.error("'\(key)' in \(context) must be text", at: document.position(of: value))
             return nil
         }
-        return scalar.string
+        guard
+            let text = Self.checkedText(
+                scalar.string,
+                key: key,
+                context: context,
+                at: document.position(of: value),
+                log: log
+            )
+        else { return nil }
+        return text
+    }
+
+    /// Reports text that is too long or holds control characters; nil after reporting.
+    static func checkedText(
+        _ text: String,
+        key: String,
+        context: String,
+        at position: SourcePosition,
+        log: IssueLog
+    ) -> String? {
+        if text.utf8.count > ConfigLimits.textLength {
+            log.error(
+                "'\(key)' in \(context) is \(text.utf8.count) bytes long; at most \(ConfigLimits.textLength) are allowed",
+                at: position
+            )
+            return nil
+        }
+        if let control = ConfigLimits.controlCharacter(in: text) {
+            let code = "U+" + String(control.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            log.error("'\(key)' in \(context) holds the control character \(code): remove it", at: position)
+            return nil
+        }
+        return text
+    }
+
+    /// An id: 1–64 of `A–Z a–z 0–9 - _ .` (``ConfigLimits/isSafeID(_:)``).
+    func id(_ key: String = "id", required: Bool = true) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        guard ConfigLimits.isSafeID(text) else {
+            log.error(
+                "'\(key)' in \(context) must be 1 to 64 of the letters A–Z and a–z, the digits 0–9, '-', '_' and '.', not \(MappingReader.quoted(text))",
+                at: position(of: key)
+            )
+            return nil
+        }
+        return text
+    }
+
+    /// `'text'`, shortened to 40 characters, for messages about text that may be long or odd.
+    static func quoted(_ text: String) -> String {
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        let escaped = shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+        return "'\(escaped)'"
     }
 
     func int(_ key: String, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let value = node(key, required: required) else { return nil }
-        guard let number = value.int else {
+        guard let number = YAMLNumber.int(value) else {
             log.error(
-                "'\(key)' in \(context) must be a whole number, not '\(value.scalar?.string ?? value.kindName)'",
+                "'\(key)' in \(context) must be a whole number, not \(value.kindName)",
                 at: document.position(of: value)
             )
             return nil
@@ -95,11 +153,19 @@ struct MappingReader {
         return number
     }
 
+    /// A finite number of magnitude at most ``ConfigLimits/largestNumber`` (1e15).
     func double(_ key: String, required: Bool = false) -> Double? {
         guard let value = node(key, required: required) else { return nil }
-        guard let number = value.float ?? value.int.map(Double.init), number.isFinite else {
+        guard let number = YAMLNumber.double(value), number.isFinite else {
             log.error(
-                "'\(key)' in \(context) must be a number, not '\(value.scalar?.string ?? value.kindName)'",
+                "'\(key)' in \(context) must be a finite number, not \(value.kindName)",
+                at: document.position(of: value)
+            )
+            return nil
+        }
+        guard abs(number) <= ConfigLimits.largestNumber else {
+            log.error(
+                "'\(key)' in \(context) must be from -1e15 to 1e15, not \(number)",
                 at: document.position(of: value)
             )
             return nil
@@ -111,7 +177,7 @@ struct MappingReader {
         guard let value = node(key) else { return nil }
         guard let flag = value.bool else {
             log.error(
-                "'\(key)' in \(context) must be true or false, not '\(value.scalar?.string ?? value.kindName)'",
+                "'\(key)' in \(context) must be true or false, not \(value.kindName)",
                 at: document.position(of: value)
             )
             return nil
@@ -120,11 +186,21 @@ struct MappingReader {
     }
 
     /// A duration written with its unit: `250ms`, `1s`, `1.5s`, `5m`, `1h`, `30d`.
-    func duration(_ key: String, required: Bool = false) -> Duration? {
+    /// - Parameter range: the allowed durations; one outside is reported with the range and returns nil.
+    func duration(_ key: String, required: Bool = false, in range: ClosedRange<Duration>) -> Duration? {
         guard let value = node(key, required: required) else { return nil }
         guard let text = value.scalar?.string, let duration = DurationText.parse(text) else {
             log.error(
-                "'\(key)' in \(context) must be a duration with its unit, such as 250ms, 1s, 5m, 1h or 30d, not '\(value.scalar?.string ?? value.kindName)'",
+                "'\(key)' in \(context) must be a duration with its unit, such as 250ms, 1s, 5m, 1h or 30d, "
+                    + "from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), "
+                    + "not \(value.kindName)",
+                at: document.position(of: value)
+            )
+            return nil
+        }
+        guard range.contains(duration) else {
+            log.error(
+                "'\(key)' in \(context) must be from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), not \(MappingReader.quoted(text.trimmingSpaces))",
                 at: document.position(of: value)
             )
             return nil
@@ -168,7 +244,7 @@ extension Node {
         switch self {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .scalar(let scalar): "'\(scalar.string)'"
+        case .scalar(let scalar): MappingReader.quoted(scalar.string)
         case .alias: "an alias"
         }
     }
@@ -195,4 +271,10 @@ private func editDistance(_ a: String, _ b: String) -> Int {
         previous = current
     }
     return previous[b.count]
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(width - count, 0)) + self
+    }
 }

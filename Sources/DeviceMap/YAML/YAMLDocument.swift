@@ -23,6 +23,19 @@ struct YAMLDocument {
             )
             return nil
         }
+        guard data.count <= ConfigLimits.fileBytes else {
+            log.add(
+                ConfigIssue(
+                    .error,
+                    file: name,
+                    line: 1,
+                    column: 1,
+                    message:
+                        "the file is \(data.count) bytes long; a configuration file may have at most \(ConfigLimits.fileBytes)"
+                )
+            )
+            return nil
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             log.add(ConfigIssue(.error, file: name, line: 0, column: 0, message: "the file is not UTF-8 text"))
             return nil
@@ -33,6 +46,12 @@ struct YAMLDocument {
     /// Parses YAML text.
     static func parse(_ text: String, name: String, log: IssueLog) -> YAMLDocument? {
         let source = SourceFile(name: name, text: text)
+        // A password written in any URL of the file is hidden from every message about it.
+        for secret in UplinkURL.secrets(in: text) { log.redact(secret) }
+        if let problem = YAMLPreflight.problem(in: text) {
+            log.error(problem.message, at: SourcePosition(file: source, line: problem.line, column: problem.column))
+            return nil
+        }
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 log.error("the file is empty", at: source.start)
