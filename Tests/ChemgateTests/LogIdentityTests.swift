@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Outbox
+import TestSupport
+import Testing
+
+/// The log's identity (issue #12, item 3): a log deleted under a running gateway is noticed, and the
+/// new log of the next start is told apart from a replay of the old one by the platform.
+@Suite("The log's identity: a deleted log is detected and its successor accepted")
+struct LogIdentityTests {
+    static let simulatorDevice = "[ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]"
+
+    /// What `GET /status` of the running gateway says.
+    static func status(port: Int) async throws -> [String: Any] {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/status"),
+            timeout: .seconds(5)
+        )
+        let body = try await response.body.collect(upTo: 1 << 22)
+        return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+    }
+
+    @Test func aLogDeletedWhileRunningIsDetectedAndTheNextLogIsAccepted() async throws {
+        try await withTCPSimulator(units: [1]) { (endpoint, _, _) async throws in
+            let rig = try await GatewayRig.start(endpoint: "\(endpoint)", devices: Self.simulatorDevice)
+            let first = try rig.run()
+            var deadline = ContinuousClock.now + .seconds(15)
+            while try await rig.counts().records < 30, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let before = try await rig.counts()
+            #expect(before.records >= 30)
+            let firstID = try DurableLog(path: rig.logPath).logID
+            #expect(!firstID.isEmpty)
+
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: rig.logPath + suffix) }
+            // Detected while running: an error line, the status unhealthy and naming the file.
+            _ = try await first.waitForLine(containing: "was deleted while the gateway runs", timeout: .seconds(5))
+            var status: [String: Any] = [:]
+            deadline = ContinuousClock.now + .seconds(5)
+            repeat {
+                status = try await Self.status(port: rig.statusPort)
+                if status["healthy"] as? Bool == false { break }
+                try await Task.sleep(for: .milliseconds(100))
+            } while ContinuousClock.now < deadline
+            #expect(status["healthy"] as? Bool == false)
+            let problems = (status["problems"] as? [String] ?? []).joined(separator: "\n")
+            #expect(problems.contains("\(rig.logPath) was deleted"), "\(problems)")
+            first.signal(SIGTERM)
+            #expect(try await first.waitForExit(timeout: .seconds(20)) == 0, "\(first.text)")
+
+            // The next start makes a new log with a new id; its sequence starts again at 1.
+            let second = try rig.run()
+            defer { second.signal(SIGKILL) }
+            deadline = ContinuousClock.now + .seconds(15)
+            while try await rig.counts().records < before.records + 30, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let after = try await rig.counts()
+            second.signal(SIGTERM)
+            #expect(try await second.waitForExit(timeout: .seconds(20)) == 0, "\(second.text)")
+            let log = try DurableLog(path: rig.logPath)
+            #expect(log.logID != firstID, "a new log has a new id")
+            #expect(try await log.records(in: 1...1).count == 1, "the new log starts at 1 again")
+            #expect(after.records >= before.records + 30, "the platform accepts the new log's batches")
+            #expect(try await log.deadLetters(destination: "park").isEmpty, "nothing refused as a replay (409)")
+            #expect(!second.text.contains("HTTP 409"), "\(second.text)")
+            #expect(after.gaps == 0, "each log's sequence is complete at the platform")
+        }
+    }
+}
