@@ -67,8 +67,12 @@ final class DeliveryWriter: Sendable {
                 ring.finish()
             }
             group.addTask {
-                for await _ in doorbell { await self.storeQueued() }
-                await self.storeQueued()
+                // Detached: a store must not be cut short when polling is cancelled (GRDB gives up a
+                // write whose task is cancelled); the doorbell ends once the deliveries do.
+                await Task.detached {
+                    for await _ in doorbell { await self.storeQueued() }
+                    await self.storeQueued()
+                }.value
             }
         }
         let lost = lost.load(ordering: .relaxed)
