@@ -12,6 +12,8 @@ public struct GatewayEvent: Sendable, Hashable {
         /// The durable log was deleted or replaced under the running gateway, or a corrupted log was
         /// moved aside and a new one started (with a new log id).
         case logReplaced = "log_replaced"
+        /// The durable log stores again after refusing (a full disk); what was read meanwhile waited in memory.
+        case storageRecovered = "storage_recovered"
     }
 
     public var kind: Kind

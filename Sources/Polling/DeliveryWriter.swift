@@ -30,7 +30,18 @@ final class DeliveryWriter: Sendable {
     /// Deliveries received and not yet stored, oldest first.
     private let queue = Mutex<[PointProcessor.Delivery]>([])
 
-    init(sink: any ReadingSink, statistics: PollingStatistics, backlog: StorageBacklog, logger: Logger) {
+    /// Called once a store succeeds after failures, with what happened in words (the poller records a
+    /// `storage_recovered` event with it).
+    let onRecovered: @Sendable (String) async -> Void
+
+    init(
+        sink: any ReadingSink,
+        statistics: PollingStatistics,
+        backlog: StorageBacklog,
+        logger: Logger,
+        onRecovered: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.onRecovered = onRecovered
         self.sink = sink
         self.statistics = statistics
         self.backlog = backlog
@@ -106,16 +117,23 @@ final class DeliveryWriter: Sendable {
     private func store(_ count: Int, _ operation: () async throws -> Void) async {
         var delay = Duration.milliseconds(100)
         var attempts = 0
+        var firstFailure: ContinuousClock.Instant?
         while true {
             do {
                 try await operation()
                 if attempts > 0 {
                     statistics.recordSinkRecovered()
                     logger.notice("stored after \(attempts) failed attempts", metadata: ["records": "\(count)"])
+                    let since = ContinuousClock.now - (firstFailure ?? .now)
+                    await onRecovered(
+                        "the log stores again after refusing \(attempts) times for \(since.readableDescription); "
+                            + "the readings and events read meanwhile waited in memory: none lost"
+                    )
                 }
                 return
             } catch {
                 attempts += 1
+                firstFailure = firstFailure ?? .now
                 statistics.recordSinkFailure()
                 if attempts == 1 {
                     logger.error(

@@ -53,6 +53,20 @@ public final class ReceiverStore: Sendable {
                 return BatchOutcome(accepted: 0, duplicate: true)
             }
             let log = Stream(gateway: batch.gateway, logID: batch.logID ?? "")
+            let isNewLog =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM batches WHERE gateway = ? AND log_id = ?",
+                    arguments: [log.gateway, log.logID]
+                ) == 0
+            let previousLogs =
+                isNewLog
+                ? try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT log_id FROM batches WHERE gateway = ? AND log_id != ? GROUP BY log_id ORDER BY MIN(rowid)",
+                    arguments: [log.gateway, log.logID]
+                ) : []
             let newEvents = try batch.events.filter { try !Self.alreadyStored(event: $0, of: log, db) }
             let newRecords = try batch.records.filter { try !Self.alreadyStored(record: $0, of: log, db) }
             let accepted = newEvents.count + newRecords.count
@@ -72,7 +86,9 @@ public final class ReceiverStore: Sendable {
             )
             for event in newEvents { try Self.insert(event, of: log, batchID: batch.batchID, db) }
             for record in newRecords { try Self.insert(record, of: log, batchID: batch.batchID, db) }
-            return BatchOutcome(accepted: accepted, duplicate: false, alreadyReceived: alreadyReceived)
+            var outcome = BatchOutcome(accepted: accepted, duplicate: false, alreadyReceived: alreadyReceived)
+            outcome.previousLogs = previousLogs
+            return outcome
         }
     }
 

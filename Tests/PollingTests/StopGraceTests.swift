@@ -51,3 +51,51 @@ struct StopGraceTests {
         }
     }
 }
+
+/// When the log stores again after refusing, an event says so (and for how long it refused).
+@Suite("Storage recovered: an event")
+struct StorageRecoveredTests {
+    actor RefusingThenStoring: ReadingSink {
+        struct Refused: Error {}
+        var refusals: Int
+        let collected = CollectingSink()
+
+        init(refusals: Int) { self.refusals = refusals }
+
+        func store(_ readings: [Reading]) async throws { try await store(events: [], readings: readings) }
+
+        func store(_ events: [GatewayEvent]) async throws { try await store(events: events, readings: []) }
+
+        func store(events: [GatewayEvent], readings: [Reading]) async throws {
+            if refusals > 0 {
+                refusals -= 1
+                throw Refused()
+            }
+            try await collected.store(events)
+            try await collected.store(readings)
+        }
+    }
+
+    @Test func aRecoveredLogIsAnnouncedByAnEvent() async throws {
+        try await withTCPSimulator(units: [1]) { (endpoint, _, _) async throws in
+            let site = try PollingFixture.site(
+                """
+                links: [ { id: plc, endpoint: "\(endpoint)" } ]
+                scan_classes: { fast: 100ms }
+                default_scan: fast
+                devices: [ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]
+                """
+            )
+            let sink = RefusingThenStoring(refusals: 3)
+            let service = PollingService(site: site, plan: try SitePlan.make(site), sink: sink, logger: quietLogger)
+            let task = Task { try await service.run() }
+            defer { task.cancel() }
+            try await sink.collected.wait(for: "the storage_recovered event") { sink in
+                await sink.events.contains { $0.kind == .storageRecovered }
+            }
+            let event = try #require(await sink.collected.events.first { $0.kind == .storageRecovered })
+            #expect(event.reason.contains("the log stores again after refusing 3 times"), "\(event.reason)")
+            #expect(event.sequence > 0, "numbered like every other event")
+        }
+    }
+}
