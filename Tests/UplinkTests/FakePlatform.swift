@@ -52,6 +52,11 @@ final class FakePlatform: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: reply.body))
             )
         }
+        // A GET (a 301 or 302 followed by a client that turns the POST into a GET) is recorded too.
+        router.get("**") { request, _ -> Response in
+            state.paths.withLock { $0.append("GET " + request.uri.path) }
+            return Response(status: .notFound)
+        }
         let application = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
@@ -66,7 +71,7 @@ final class FakePlatform: Sendable {
         }
     }
 
-    /// The paths of the requests received so far, in order.
+    /// The paths of the POST requests received so far, in order (`GET /path` for a GET).
     var paths: [String] { state.paths.withLock { $0 } }
 
     func set(_ reply: Reply) { state.reply.withLock { $0 = reply } }
