@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatewayCore
 import NIOCore
 import Outbox
 import TestSupport
@@ -70,6 +71,56 @@ struct LogIdentityTests {
                 rig.receive.text.contains("gateway GW-RIG sends from a new log"),
                 "the platform stand-in reports the new log: \(rig.receive.text.suffix(1500))"
             )
+        }
+    }
+
+    @Test func aCorruptedLogAtStartIsMovedAsideAndTheGatewayDelivers() async throws {
+        try await withTCPSimulator(units: [1]) { (endpoint, _, _) async throws in
+            let rig = try await GatewayRig.start(endpoint: "\(endpoint)", devices: Self.simulatorDevice)
+            // A log with a page overwritten, as a failing disk leaves it.
+            do {
+                let log = try DurableLog(path: rig.logPath, options: LogOptions(synchronous: .normal))
+                try await log.append(
+                    (0..<5000).map { index in
+                        Reading(
+                            gateway: "GW-RIG",
+                            device: "old-\(index % 40)",
+                            point: "gas",
+                            value: .number(Double(index)),
+                            quality: .good,
+                            timestamp: Timestamp(milliseconds: 1_795_392_000_000 + Int64(index))
+                        )
+                    }
+                )
+                try log.close()
+                let handle = try #require(FileHandle(forUpdatingAtPath: rig.logPath))
+                try handle.seek(toOffset: 5 * 4096)
+                try handle.write(contentsOf: Data(repeating: 0xA5, count: 512))
+                try handle.close()
+            }
+            let run = try rig.run()
+            defer { run.signal(SIGKILL) }
+            let line = try await run.waitForLine(containing: "was corrupted (SQLite: ", timeout: .seconds(10))
+            #expect(line.contains("moved aside to \(rig.logPath).corrupt-"), "\(line)")
+            #expect(line.contains("a new log was started; restore from backup or inspect with sqlite3"), "\(line)")
+            let deadline = ContinuousClock.now + .seconds(15)
+            while try await rig.counts().records < 30, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            run.signal(SIGTERM)
+            #expect(try await run.waitForExit(timeout: .seconds(20)) == 0, "\(run.text.suffix(2000))")
+            #expect(try await rig.counts().records >= 30, "the new log stores and delivers")
+            #expect(try await rig.counts().events >= 1, "the log_replaced event reached the platform")
+            let log = try DurableLog(path: rig.logPath)
+            #expect(try await log.deadLetters(destination: "park").isEmpty)
+            guard case .event(let event)? = try await log.records(in: 1...1).first?.payload else {
+                Issue.record("the new log does not start with an event")
+                return
+            }
+            #expect(event.kind == .logReplaced && event.gateway == "GW-RIG")
+            let aside = try FileManager.default.contentsOfDirectory(atPath: rig.directory.path)
+                .filter { $0.hasPrefix("log.sqlite.corrupt-") }
+            #expect(!aside.isEmpty, "the damaged file is kept")
         }
     }
 }
