@@ -9,6 +9,11 @@ public struct GatewayEvent: Sendable, Hashable {
         case deviceRecovered = "device_recovered"
         case linkDown = "link_down"
         case linkUp = "link_up"
+        /// The durable log was deleted or replaced under the running gateway, or a corrupted log was
+        /// moved aside and a new one started (with a new log id).
+        case logReplaced = "log_replaced"
+        /// The durable log stores again after refusing (a full disk); what was read meanwhile waited in memory.
+        case storageRecovered = "storage_recovered"
     }
 
     public var kind: Kind

@@ -6,21 +6,21 @@ public struct Batch: Sendable, Hashable {
     public var records: [Record]
     /// The sequence numbers the batch contains, ascending.
     public var sequences: [Int64]
-    /// `<destination>-<first>-<last>-<count>-<hash>`: the same destination and sequence numbers always
-    /// give the same id (the hash is FNV-1a 64 of both), so the platform can drop a retried batch it
-    /// already has.
+    /// `<destination>-<first>-<last>-<count>-<hash>`: the same destination, log and sequence numbers
+    /// always give the same id (the hash is FNV-1a 64 of the three), so the platform can drop a retried
+    /// batch it already has; a new log's batches (the same numbers again) get other ids.
     public var batchID: String
 
-    /// Makes a batch of `records` for `destination` and derives its id.
-    public init(destination: String, records: [Record]) {
+    /// Makes a batch of `records` for `destination` from the log `logID` and derives its id.
+    public init(destination: String, records: [Record], logID: String = "") {
         self.destination = destination
         self.records = records
         self.sequences = records.map(\.sequence).sorted()
-        self.batchID = Self.id(destination: destination, sequences: sequences)
+        self.batchID = Self.id(destination: destination, sequences: sequences, logID: logID)
     }
 
-    /// The id of a batch holding `sequences` (ascending) for `destination`.
-    public static func id(destination: String, sequences: [Int64]) -> String {
+    /// The id of a batch holding `sequences` (ascending) for `destination` from the log `logID`.
+    public static func id(destination: String, sequences: [Int64], logID: String = "") -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
@@ -28,6 +28,10 @@ public struct Batch: Sendable, Hashable {
         }
         for byte in destination.utf8 { mix(byte) }
         mix(0)
+        if !logID.isEmpty {
+            for byte in logID.utf8 { mix(byte) }
+            mix(0)
+        }
         for sequence in sequences {
             var value = UInt64(bitPattern: sequence)
             for _ in 0..<8 {

@@ -94,7 +94,7 @@ extension DurableLog {
             }
             return filler.records
         }
-        return records.isEmpty ? nil : Batch(destination: destination, records: records)
+        return records.isEmpty ? nil : Batch(destination: destination, records: records, logID: logID)
     }
 
     /// Marks exactly the batch's sequence numbers acknowledged by `destination`, and by no other

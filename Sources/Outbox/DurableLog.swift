@@ -1,5 +1,7 @@
+import Foundation
 import GRDB
 public import GatewayCore
+import Synchronization
 
 /// The gateway's durable log in SQLite: the local history (kept for ``LogOptions/retention``) and the
 /// store-and-forward queue of every upstream destination.
@@ -18,9 +20,62 @@ public final class DurableLog: ReadingSink {
     let pool: DatabasePool
     /// The options the log was opened with.
     public let options: LogOptions
+    /// The file the log was opened at.
+    public let path: String
+    /// The log's identity: random, created with the log and stored in it, carried in every batch and
+    /// heartbeat (`log_id`). A new log (deleted, replaced, moved aside) has a new one, so the platform
+    /// can tell its sequence numbers, which start again at 1, from a replay of the old log's.
+    public let logID: String
+    /// Whether the log existed, was created, or replaced a corrupted file.
+    public let start: LogStart
+    /// The file's device and inode when it was opened.
+    let identity: FileIdentity?
+    /// What ``checkFile()`` found wrong with the file, once it found it.
+    let fileState = Mutex<String?>(nil)
 
     /// Opens (or creates) the log at `path`, migrates its schema and registers `options.destinations`.
+    ///
+    /// Before anything is written, the file at `path` is checked: a file that is not a chemgate log
+    /// (another program's SQLite database, any other file) is refused with ``LogOpeningError`` and left
+    /// unchanged; a chemgate log that SQLite finds damaged (`PRAGMA quick_check`) is moved aside to
+    /// `<path>.corrupt-<UTC time>` (with its `-wal` and `-shm`) and a new log is started when
+    /// ``LogOptions/replaceCorrupt`` is set (``start`` says so, and a `log_replaced` event is its
+    /// first entry); otherwise it is refused, unchanged.
     public init(path: String, options: LogOptions = LogOptions()) throws {
+        var start = LogStart.existing
+        switch LogFile.inspect(path: path) {
+        case .absent:
+            start = .created
+        case .chemgate:
+            break
+        case .foreign(let reason):
+            throw LogOpeningError(
+                description: "\(path) is not a chemgate log: \(reason). It was not modified; set storage.path to "
+                    + "a new file (or the right log), or move that file away"
+            )
+        case .corrupt(let problem) where !options.replaceCorrupt:
+            throw LogOpeningError(
+                description: "the log \(path) is corrupted (SQLite: \(problem)); `chemgate run` moves it aside and "
+                    + "starts a new log; restore from backup or inspect with sqlite3 \(path)"
+            )
+        case .corrupt(let problem):
+            let aside: String
+            do {
+                aside = try LogFile.moveAside(path: path)
+            } catch {
+                throw LogOpeningError(
+                    description: "the log \(path) is corrupted (SQLite: \(problem)) and cannot be moved aside "
+                        + "(\(error)); move it away by hand (with its -wal and -shm) to start a new log, or restore "
+                        + "it from a backup"
+                )
+            }
+            start = .replacedCorrupt(
+                "the log \(path) was corrupted (SQLite: \(problem)); moved aside to \(aside); a new log was "
+                    + "started; restore from backup or inspect with sqlite3 \(aside)"
+            )
+        }
+        self.start = start
+        self.path = path
         var configuration = Configuration()
         configuration.label = "Outbox"
         configuration.busyMode = .timeout(5)
@@ -37,12 +92,23 @@ public final class DurableLog: ReadingSink {
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
         }
         try Schema.migrator.migrate(pool)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA application_id = \(LogFile.applicationID)")
+        }
         let now = Timestamp.now().milliseconds
-        try pool.write { db in
+        logID = try pool.write { db in
             for destination in options.destinations {
                 try Self.register(destination, now: now, db)
             }
+            if case .replacedCorrupt(let text) = start {
+                _ = try Self.insert(
+                    [GatewayEvent(kind: .logReplaced, gateway: options.gateway, timestamp: .now(), reason: text)],
+                    db
+                )
+            }
+            return try String.fetchOne(db, sql: "SELECT id FROM log_identity") ?? ""
         }
+        identity = LogFile.identity(path: path)
     }
 
     /// Closes the database connections. The log cannot be used afterwards.

@@ -26,13 +26,22 @@ public struct LogOptions: Sendable, Hashable {
     /// ``DurableLog/acknowledge(_:destination:)`` or ``DurableLog/deadLetter(_:destination:reason:)``
     /// names it, until ``DurableLog/forget(destination:)``.
     public var destinations: [String]
+    /// The gateway's id, for the events the log records about itself (`log_replaced`).
+    public var gateway: String
+    /// What to do with a corrupted log: move it aside and start a new one (`chemgate run`), or refuse
+    /// to open it, unchanged (the default: `history`, `dead-letters`, tools).
+    public var replaceCorrupt: Bool
 
     public init(
         retention: Duration = .seconds(30 * 24 * 3600),
         maxBytes: Int = 2 << 30,
         synchronous: Synchronous = .full,
-        destinations: [String] = []
+        destinations: [String] = [],
+        gateway: String = "chemgate",
+        replaceCorrupt: Bool = false
     ) {
+        self.replaceCorrupt = replaceCorrupt
+        self.gateway = gateway
         self.retention = retention
         self.maxBytes = maxBytes
         self.synchronous = synchronous

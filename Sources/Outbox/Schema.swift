@@ -1,6 +1,7 @@
 import GRDB
+import GatewayCore
 
-/// The log's tables, created by a `DatabaseMigrator` (migration `v1`).
+/// The log's tables, created by a `DatabaseMigrator` (migrations `v1`, `v2`).
 ///
 /// ## SCHEMA
 ///
@@ -39,6 +40,10 @@ import GRDB
 ///
 /// `active_alarm`: the points (`point = ''` for a whole device) with an alarm raised and not cleared,
 /// kept by the event appends to mark `record.in_alarm`.
+///
+/// `log_identity` (`v2`): one row, the log's random `id` (``DurableLog/logID``) and when it was made. A
+/// log from before `v2` gets its id when it is migrated. The file's `PRAGMA application_id` is "CHGL"
+/// (``LogFile/applicationID``), so that a file that is not a log is recognised before anything writes.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -113,6 +118,15 @@ enum Schema {
                         PRIMARY KEY (device, point)
                     ) WITHOUT ROWID;
                     """
+            )
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE log_identity (id TEXT NOT NULL, created INTEGER NOT NULL);
+                    INSERT INTO log_identity (id, created) VALUES (lower(hex(randomblob(16))), ?);
+                    """,
+                arguments: [Timestamp.now().milliseconds]
             )
         }
         return migrator

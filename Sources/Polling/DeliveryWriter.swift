@@ -9,27 +9,60 @@ import Synchronization
 ///
 /// A store that fails (a full disk, a log locked by another process) is retried, 100 ms doubling to
 /// 5 s, until it succeeds: readings wait in memory rather than being lost, and what arrives behind
-/// them waits too, so the order is kept. Only when the gateway is stopping does it give up on a store
-/// after three attempts, counting and logging what is lost.
+/// them waits too, so the order is kept (and polling waits for room, ``StorageBacklog``). A failing
+/// store never ends the writer, let alone the process. Only when the gateway is stopping does it
+/// give up, after retrying for ``stopGrace``: then it logs, at error level, exactly how many readings
+/// and events are lost (the only loss there is: the gateway was asked to stop and the log cannot store).
 final class DeliveryWriter: Sendable {
+    /// How long stores are still retried once polling has stopped.
+    static let stopGrace = Duration.seconds(10)
+
     let sink: any ReadingSink
     let statistics: PollingStatistics
     let backlog: StorageBacklog
     let logger: Logger
     /// Set once polling has stopped: the writer then drains what is queued without waiting forever.
     private let stopping = Atomic<Bool>(false)
+    /// When ``stop()`` was called (ContinuousClock, nanoseconds since `origin`), for the grace time.
+    private let stoppedAt = Mutex<ContinuousClock.Instant?>(nil)
+    /// Readings and events given up at stop.
+    private let lost = Atomic<Int>(0)
     /// Deliveries received and not yet stored, oldest first.
     private let queue = Mutex<[PointProcessor.Delivery]>([])
 
-    init(sink: any ReadingSink, statistics: PollingStatistics, backlog: StorageBacklog, logger: Logger) {
+    /// Called once a store succeeds after failures, with what happened in words (the poller records a
+    /// `storage_recovered` event with it).
+    let onRecovered: @Sendable (String) async -> Void
+
+    init(
+        sink: any ReadingSink,
+        statistics: PollingStatistics,
+        backlog: StorageBacklog,
+        logger: Logger,
+        onRecovered: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.onRecovered = onRecovered
         self.sink = sink
         self.statistics = statistics
         self.backlog = backlog
         self.logger = logger
     }
 
-    /// Polling has stopped: give up on a store that still fails after three attempts.
-    func stop() { stopping.store(true, ordering: .relaxed) }
+    /// Polling has stopped: give up on a store that still fails ``stopGrace`` from now.
+    func stop() {
+        stoppedAt.withLock { $0 = $0 ?? .now }
+        stopping.store(true, ordering: .relaxed)
+    }
+
+    /// Whether a stopping writer has retried for its grace time.
+    private var graceOver: Bool {
+        guard stopping.load(ordering: .relaxed) || Task.isCancelled else { return false }
+        let since = stoppedAt.withLock { instant in
+            if instant == nil { instant = .now }
+            return instant!
+        }
+        return ContinuousClock.now - since >= Self.stopGrace
+    }
 
     /// Stores every delivery of `deliveries`; returns once the stream has finished and all is stored.
     func run(_ deliveries: AsyncStream<PointProcessor.Delivery>) async {
@@ -45,9 +78,23 @@ final class DeliveryWriter: Sendable {
                 ring.finish()
             }
             group.addTask {
-                for await _ in doorbell { await self.storeQueued() }
-                await self.storeQueued()
+                // Detached: a store must not be cut short when polling is cancelled (GRDB gives up a
+                // write whose task is cancelled); the doorbell ends once the deliveries do.
+                await Task.detached {
+                    for await _ in doorbell { await self.storeQueued() }
+                    await self.storeQueued()
+                }.value
             }
+        }
+        let lost = lost.load(ordering: .relaxed)
+        if lost > 0 {
+            logger.error(
+                """
+                stopped with \(lost) readings and events lost: the log could not store them for \(Self.stopGrace) \
+                after polling stopped (check storage.path: disk space, permissions, the file system)
+                """,
+                metadata: ["lost": "\(lost)"]
+            )
         }
     }
 
@@ -70,16 +117,23 @@ final class DeliveryWriter: Sendable {
     private func store(_ count: Int, _ operation: () async throws -> Void) async {
         var delay = Duration.milliseconds(100)
         var attempts = 0
+        var firstFailure: ContinuousClock.Instant?
         while true {
             do {
                 try await operation()
                 if attempts > 0 {
                     statistics.recordSinkRecovered()
                     logger.notice("stored after \(attempts) failed attempts", metadata: ["records": "\(count)"])
+                    let since = ContinuousClock.now - (firstFailure ?? .now)
+                    await onRecovered(
+                        "the log stores again after refusing \(attempts) times for \(since.readableDescription); "
+                            + "the readings and events read meanwhile waited in memory: none lost"
+                    )
                 }
                 return
             } catch {
                 attempts += 1
+                firstFailure = firstFailure ?? .now
                 statistics.recordSinkFailure()
                 if attempts == 1 {
                     logger.error(
@@ -87,15 +141,20 @@ final class DeliveryWriter: Sendable {
                         metadata: ["records": "\(count)", "error": "\(error)"]
                     )
                 }
-                if (stopping.load(ordering: .relaxed) || Task.isCancelled) && attempts >= 3 {
+                if graceOver {
                     statistics.recordSinkLoss(count)
-                    logger.critical(
-                        "gave up storing readings and events while stopping: they are lost",
+                    lost.add(count, ordering: .relaxed)
+                    logger.error(
+                        "the gateway is stopping and the log still cannot store: \(count) readings and events lost",
                         metadata: ["records": "\(count)", "error": "\(error)"]
                     )
                     return
                 }
-                try? await Task.sleep(for: delay)
+                // Stopping: retry more often, within the grace time. The pause is not cut short by
+                // cancellation (a cancelled sleep would turn the retries into a busy loop).
+                let pause =
+                    stopping.load(ordering: .relaxed) || Task.isCancelled ? min(delay, .milliseconds(500)) : delay
+                await Task.detached { try? await Task.sleep(for: pause) }.value
                 delay = min(delay * 2, .seconds(5))
             }
         }

@@ -71,7 +71,9 @@ public struct PollingService: Service {
         let pollers = self.pollers
         let origin = self.origin
         let processor = self.processor
-        let writer = DeliveryWriter(sink: sink, statistics: statistics, backlog: backlog, logger: logger)
+        let writer = DeliveryWriter(sink: sink, statistics: statistics, backlog: backlog, logger: logger) { reason in
+            await processor.record(.storageRecovered, reason: reason)
+        }
         let logger = self.logger
         logger.info("polling", metadata: ["links": "\(pollers.count)"])
         await withDiscardingTaskGroup { group in

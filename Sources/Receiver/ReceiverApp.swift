@@ -122,6 +122,15 @@ public struct ReceiverApp: Sendable {
             logger.error("storing a batch failed", metadata: ["batch_id": "\(batch.batchID)", "error": "\(error)"])
             return JSONReply.error(.internalServerError, "the receiver could not store the batch")
         }
+        if !outcome.previousLogs.isEmpty {
+            logger.notice(
+                "gateway \(batch.gateway) sends from a new log: its sequence numbers start again under this log_id",
+                metadata: [
+                    "gateway": "\(batch.gateway)", "log_id": "\(batch.logID ?? "")",
+                    "previous_logs": "\(outcome.previousLogs.joined(separator: ","))",
+                ]
+            )
+        }
         logger.info(
             outcome.duplicate ? "duplicate batch" : "batch stored",
             metadata: [

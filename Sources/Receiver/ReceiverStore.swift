@@ -52,25 +52,43 @@ public final class ReceiverStore: Sendable {
                 )
                 return BatchOutcome(accepted: 0, duplicate: true)
             }
-            let newEvents = try batch.events.filter { try !Self.alreadyStored(event: $0, of: batch.gateway, db) }
-            let newRecords = try batch.records.filter { try !Self.alreadyStored(record: $0, of: batch.gateway, db) }
+            let log = Stream(gateway: batch.gateway, logID: batch.logID ?? "")
+            let isNewLog =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM batches WHERE gateway = ? AND log_id = ?",
+                    arguments: [log.gateway, log.logID]
+                ) == 0
+            let previousLogs =
+                isNewLog
+                ? try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT log_id FROM batches WHERE gateway = ? AND log_id != ? GROUP BY log_id ORDER BY MIN(rowid)",
+                    arguments: [log.gateway, log.logID]
+                ) : []
+            let newEvents = try batch.events.filter { try !Self.alreadyStored(event: $0, of: log, db) }
+            let newRecords = try batch.records.filter { try !Self.alreadyStored(record: $0, of: log, db) }
             let accepted = newEvents.count + newRecords.count
             let alreadyReceived = batch.events.count + batch.records.count - accepted
             try db.execute(
                 sql: """
                     INSERT INTO batches (batch_id, gateway, enterprise, received_at, sent_at, first_seq, last_seq,
-                      event_count, record_count, accepted, already_received, compressed, body_bytes, content_digest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      event_count, record_count, accepted, already_received, compressed, body_bytes, content_digest,
+                      log_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     batch.batchID, batch.gateway, batch.enterprise, receivedAt.milliseconds, batch.sentAt.milliseconds,
                     Int64(batch.firstSeq), Int64(batch.lastSeq), batch.events.count, batch.records.count, accepted,
-                    alreadyReceived, compressed, bodyBytes, digest,
+                    alreadyReceived, compressed, bodyBytes, digest, log.logID,
                 ]
             )
-            for event in newEvents { try Self.insert(event, gateway: batch.gateway, batchID: batch.batchID, db) }
-            for record in newRecords { try Self.insert(record, gateway: batch.gateway, batchID: batch.batchID, db) }
-            return BatchOutcome(accepted: accepted, duplicate: false, alreadyReceived: alreadyReceived)
+            for event in newEvents { try Self.insert(event, of: log, batchID: batch.batchID, db) }
+            for record in newRecords { try Self.insert(record, of: log, batchID: batch.batchID, db) }
+            var outcome = BatchOutcome(accepted: accepted, duplicate: false, alreadyReceived: alreadyReceived)
+            outcome.previousLogs = previousLogs
+            return outcome
         }
     }
 
@@ -107,30 +125,40 @@ public final class ReceiverStore: Sendable {
             let gaps = try Row.fetchAll(
                 db,
                 sql: """
-                    WITH received AS (SELECT gateway, seq FROM records UNION SELECT gateway, seq FROM events),
-                    bounds AS (SELECT gateway, MIN(first_seq) AS low, MAX(last_seq) AS high FROM batches GROUP BY gateway),
+                    WITH received AS (
+                      SELECT gateway, log_id, seq FROM records UNION SELECT gateway, log_id, seq FROM events
+                    ),
+                    bounds AS (
+                      SELECT gateway, log_id, MIN(first_seq) AS low, MAX(last_seq) AS high FROM batches
+                      GROUP BY gateway, log_id
+                    ),
                     between_received AS (
-                      SELECT gateway, LAG(seq) OVER (PARTITION BY gateway ORDER BY seq) + 1 AS from_seq, seq - 1 AS to_seq
+                      SELECT gateway, log_id, LAG(seq) OVER (PARTITION BY gateway, log_id ORDER BY seq) + 1 AS from_seq,
+                        seq - 1 AS to_seq
                       FROM received
                     ),
                     edges AS (
-                      SELECT b.gateway, b.low AS from_seq, MIN(r.seq) - 1 AS to_seq
-                      FROM bounds b JOIN received r ON r.gateway = b.gateway GROUP BY b.gateway, b.low
+                      SELECT b.gateway, b.log_id, b.low AS from_seq, MIN(r.seq) - 1 AS to_seq
+                      FROM bounds b JOIN received r ON r.gateway = b.gateway AND r.log_id = b.log_id
+                      GROUP BY b.gateway, b.log_id, b.low
                       UNION ALL
-                      SELECT b.gateway, MAX(r.seq) + 1 AS from_seq, b.high AS to_seq
-                      FROM bounds b JOIN received r ON r.gateway = b.gateway GROUP BY b.gateway, b.high
+                      SELECT b.gateway, b.log_id, MAX(r.seq) + 1 AS from_seq, b.high AS to_seq
+                      FROM bounds b JOIN received r ON r.gateway = b.gateway AND r.log_id = b.log_id
+                      GROUP BY b.gateway, b.log_id, b.high
                     )
-                    SELECT gateway, from_seq, to_seq FROM between_received WHERE from_seq IS NOT NULL AND from_seq <= to_seq
+                    SELECT gateway, log_id, from_seq, to_seq FROM between_received
+                    WHERE from_seq IS NOT NULL AND from_seq <= to_seq
                     UNION ALL
-                    SELECT gateway, from_seq, to_seq FROM edges WHERE from_seq <= to_seq
-                    ORDER BY gateway, from_seq
+                    SELECT gateway, log_id, from_seq, to_seq FROM edges WHERE from_seq <= to_seq
+                    ORDER BY gateway, log_id, from_seq
                     """
             )
             .map { row in
                 SequenceGap(
                     gateway: row["gateway"],
                     from: UInt64(row["from_seq"] as Int64),
-                    to: UInt64(row["to_seq"] as Int64)
+                    to: UInt64(row["to_seq"] as Int64),
+                    logID: row["log_id"]
                 )
             }
             return ReceiverCounts(
@@ -147,7 +175,7 @@ public final class ReceiverStore: Sendable {
                     """
                     SELECT COUNT(*) FROM (
                       SELECT seq, MAX(seq) OVER (
-                        PARTITION BY gateway, device, point, backfill ORDER BY rowid
+                        PARTITION BY gateway, log_id, device, point, backfill ORDER BY rowid
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
                       FROM records
                     ) WHERE seq < earlier
@@ -313,6 +341,66 @@ public final class ReceiverStore: Sendable {
                     """
             )
         }
+        // Sequence numbers are per gateway and log (`log_id`): rebuilt tables with the log in their key.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE batches ADD COLUMN log_id TEXT NOT NULL DEFAULT '';
+                    CREATE TABLE records_v2 (
+                      gateway TEXT NOT NULL,
+                      log_id TEXT NOT NULL DEFAULT '',
+                      seq INTEGER NOT NULL,
+                      batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+                      device TEXT NOT NULL,
+                      point TEXT NOT NULL,
+                      indicator TEXT,
+                      value TEXT,
+                      unit TEXT,
+                      quality TEXT NOT NULL,
+                      reason TEXT,
+                      ts INTEGER NOT NULL,
+                      report TEXT NOT NULL,
+                      backfill BOOLEAN NOT NULL,
+                      content TEXT NOT NULL,
+                      PRIMARY KEY (gateway, log_id, seq)
+                    );
+                    INSERT INTO records_v2 (gateway, seq, batch_id, device, point, indicator, value, unit, quality,
+                      reason, ts, report, backfill, content)
+                    SELECT gateway, seq, batch_id, device, point, indicator, value, unit, quality, reason, ts, report,
+                      backfill, content
+                    FROM records ORDER BY rowid;
+                    DROP TABLE records;
+                    ALTER TABLE records_v2 RENAME TO records;
+                    CREATE INDEX records_by_point ON records (gateway, device, point, ts, seq);
+                    CREATE TABLE events_v2 (
+                      gateway TEXT NOT NULL,
+                      log_id TEXT NOT NULL DEFAULT '',
+                      seq INTEGER NOT NULL,
+                      batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+                      event TEXT NOT NULL,
+                      device TEXT,
+                      point TEXT,
+                      link TEXT,
+                      indicator TEXT,
+                      level TEXT,
+                      value TEXT,
+                      limit_value REAL,
+                      unit TEXT,
+                      ts INTEGER NOT NULL,
+                      reason TEXT NOT NULL,
+                      content TEXT NOT NULL,
+                      PRIMARY KEY (gateway, log_id, seq)
+                    );
+                    INSERT INTO events_v2 (gateway, seq, batch_id, event, device, point, link, indicator, level, value,
+                      limit_value, unit, ts, reason, content)
+                    SELECT gateway, seq, batch_id, event, device, point, link, indicator, level, value, limit_value,
+                      unit, ts, reason, content
+                    FROM events ORDER BY rowid;
+                    DROP TABLE events;
+                    ALTER TABLE events_v2 RENAME TO events;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -323,77 +411,90 @@ public final class ReceiverStore: Sendable {
         return UplinkSignature.hex(Array(SHA256.hash(data: normalized.encode())))
     }
 
-    /// Whether `seq` of `gateway` is stored; throws a conflict when it is, but as something else.
-    private static func alreadyStored(event: BatchEvent, of gateway: String, _ db: Database) throws -> Bool {
-        guard let stored = try storedItem(gateway: gateway, seq: event.sequence, db) else { return false }
+    /// One sequence: a gateway's log. A new log (another `log_id`) starts its sequence again, so the
+    /// receiver keys sequence numbers by gateway and log id (it is itself one destination).
+    struct Stream {
+        var gateway: String
+        var logID: String
+
+        /// `gateway G` or `gateway G, log L`, for messages.
+        var description: String { logID.isEmpty ? "gateway \(gateway)" : "gateway \(gateway), log \(logID)" }
+    }
+
+    /// Whether `seq` of `log` is stored; throws a conflict when it is, but as something else.
+    private static func alreadyStored(event: BatchEvent, of log: Stream, _ db: Database) throws -> Bool {
+        guard let stored = try storedItem(log, seq: event.sequence, db) else { return false }
         guard stored.table == "events", try decodeEvent(stored.content) == event else {
-            throw conflict(gateway: gateway, seq: event.sequence, batchID: stored.batchID)
+            throw conflict(log, seq: event.sequence, batchID: stored.batchID)
         }
         return true
     }
 
-    private static func alreadyStored(record: BatchRecord, of gateway: String, _ db: Database) throws -> Bool {
-        guard let stored = try storedItem(gateway: gateway, seq: record.sequence, db) else { return false }
+    private static func alreadyStored(record: BatchRecord, of log: Stream, _ db: Database) throws -> Bool {
+        guard let stored = try storedItem(log, seq: record.sequence, db) else { return false }
         var storedRecord = try decodeRecord(stored.content)
         // A re-sent record may be flagged as backfill the second time; it is still the same reading.
         storedRecord.backfill = record.backfill
         guard stored.table == "records", storedRecord == record else {
-            throw conflict(gateway: gateway, seq: record.sequence, batchID: stored.batchID)
+            throw conflict(log, seq: record.sequence, batchID: stored.batchID)
         }
         return true
     }
 
-    private static func conflict(gateway: String, seq: UInt64, batchID: String) -> ReceiverStoreError {
-        .conflict("seq \(seq) of gateway \(gateway) was received before, in batch \(batchID), with different content")
+    private static func conflict(_ log: Stream, seq: UInt64, batchID: String) -> ReceiverStoreError {
+        .conflict("seq \(seq) of \(log.description) was received before, in batch \(batchID), with different content")
     }
 
     private static func storedItem(
-        gateway: String,
+        _ log: Stream,
         seq: UInt64,
         _ db: Database
     ) throws -> (table: String, batchID: String, content: String)? {
         let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT 'records' AS source, batch_id, content FROM records WHERE gateway = ?1 AND seq = ?2
+                    SELECT 'records' AS source, batch_id, content FROM records
+                    WHERE gateway = ?1 AND log_id = ?3 AND seq = ?2
                     UNION ALL
-                    SELECT 'events' AS source, batch_id, content FROM events WHERE gateway = ?1 AND seq = ?2
+                    SELECT 'events' AS source, batch_id, content FROM events
+                    WHERE gateway = ?1 AND log_id = ?3 AND seq = ?2
                     """
             ),
-            arguments: [gateway, Int64(seq)]
+            arguments: [log.gateway, Int64(seq), log.logID]
         )
         return row.map { ($0["source"], $0["batch_id"], $0["content"]) }
     }
 
-    private static func insert(_ event: BatchEvent, gateway: String, batchID: String, _ db: Database) throws {
+    private static func insert(_ event: BatchEvent, of log: Stream, batchID: String, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (gateway, seq, batch_id, event, device, point, link, indicator, level, value,
-                  limit_value, unit, ts, reason, content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  limit_value, unit, ts, reason, content, log_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                gateway, Int64(event.sequence), batchID, event.kind.rawValue, event.device, event.point, event.link,
+                log.gateway, Int64(event.sequence), batchID, event.kind.rawValue, event.device, event.point, event.link,
                 event.indicator, event.level?.rawValue, valueJSON(event.value), event.limit, event.unit,
                 event.timestamp.milliseconds, event.reason, String(decoding: PayloadJSON.encode(event), as: UTF8.self),
+                log.logID,
             ]
         )
     }
 
-    private static func insert(_ record: BatchRecord, gateway: String, batchID: String, _ db: Database) throws {
+    private static func insert(_ record: BatchRecord, of log: Stream, batchID: String, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO records (gateway, seq, batch_id, device, point, indicator, value, unit, quality, reason,
-                  ts, report, backfill, content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  ts, report, backfill, content, log_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                gateway, Int64(record.sequence), batchID, record.device, record.point, record.indicator,
+                log.gateway, Int64(record.sequence), batchID, record.device, record.point, record.indicator,
                 valueJSON(record.value), record.unit, record.quality.level.rawValue, record.quality.reason?.description,
                 record.timestamp.milliseconds, record.report.rawValue, record.backfill,
-                String(decoding: PayloadJSON.encode(record), as: UTF8.self),
+                String(decoding: PayloadJSON.encode(record), as: UTF8.self), log.logID,
             ]
         )
     }

@@ -12,7 +12,12 @@ public import UplinkPayload
 /// Drains the durable log to one platform: alarm and state events first, then live readings, then
 /// backlog (the log's lanes), in batches with a stable id, at least once.
 ///
-/// - 2xx: the batch is acknowledged for this destination.
+/// - 200 with the platform's counts covering the batch (`{"accepted": N, "already_received": K}`, or
+///   `"duplicate": true`): the batch is acknowledged for this destination. Any other 2xx, a 200 with
+///   another body (an HTML page, nothing) or with counts short of the batch: retried with backoff
+///   (``PlatformReply``).
+/// - 3xx: never followed (the batch is not sent where it was not configured to go); retried with
+///   backoff, the status naming the new location.
 /// - 429 and 503: waits for `Retry-After` (or the backoff) and sends again.
 /// - 401 and 403: the credentials are wrong, not the batch: logged as errors and retried with
 ///   backoff, so nothing is dead-lettered while a token is fixed.
@@ -84,7 +89,7 @@ public struct UplinkForwarder: Service {
     public init(
         settings: Settings,
         log: DurableLog,
-        client: HTTPClient = .shared,
+        client: HTTPClient = UplinkHTTPClient.shared,
         logger: Logger,
         heartbeat: @escaping @Sendable () async -> HeartbeatPayload?
     ) {
@@ -135,7 +140,9 @@ public struct UplinkForwarder: Service {
             }
             switch await post(batch) {
             case .accepted:
-                try await log.acknowledge(batch, destination: settings.id)
+                guard await storeOutcome({ try await log.acknowledge(batch, destination: settings.id) }) else {
+                    continue
+                }
                 if let pending = try? await log.pending(for: settings.id) { depthGauge.record(pending.records) }
                 backoff.succeeded()
                 statistics.record {
@@ -151,7 +158,8 @@ public struct UplinkForwarder: Service {
                     "batch refused; moved to the dead-letter table",
                     metadata: ["uplink": "\(settings.id)", "batch": "\(batch.batchID)", "reason": "\(reason)"]
                 )
-                try await log.deadLetter(batch, destination: settings.id, reason: reason)
+                guard await storeOutcome({ try await log.deadLetter(batch, destination: settings.id, reason: reason) })
+                else { continue }
                 statistics.record {
                     $0.deadLettered += batch.records.count; $0.lastError = reason
                 }
@@ -171,17 +179,32 @@ public struct UplinkForwarder: Service {
         }
     }
 
-    enum Outcome {
-        case accepted
-        case retryAfter(Duration, String)
-        case deadLetter(String)
-        case failed(String)
+    /// Writes an acknowledgement or a dead letter to the log. A log that cannot store it (a full disk)
+    /// must not end the uplink, let alone the gateway: the batch stays pending and is sent again later
+    /// (the platform answers `duplicate`). False when it failed (after a pause).
+    private func storeOutcome(_ write: () async throws -> Void) async -> Bool {
+        do {
+            try await write()
+            return true
+        } catch {
+            if Task.isCancelled { return false }
+            logger.error(
+                "cannot record the platform's answer in the log; the batch stays pending and is sent again",
+                metadata: ["uplink": "\(settings.id)", "error": "\(error)"]
+            )
+            statistics.record { $0.lastError = "cannot record the answer in the log: \(error)" }
+            try? await Task.sleep(for: max(settings.batchDelay, .seconds(1)))
+            return false
+        }
     }
+
+    typealias Outcome = PlatformReply.Outcome
 
     func post(_ batch: Batch) async -> Outcome {
         let payload = BatchPayload(
             gateway: settings.gateway,
             enterprise: settings.enterprise,
+            logID: log.logID,
             batchID: batch.batchID,
             sentAt: .now(),
             events: batch.records.compactMap { record in
@@ -200,44 +223,34 @@ public struct UplinkForwarder: Service {
         var request = HTTPClientRequest(url: settings.url + "/batches")
         request.method = .POST
         request.headers.add(name: "Idempotency-Key", value: batch.batchID)
-        let response = await send(request: &request, body: payload.encodedBytes())
-        switch response {
+        switch await send(request: &request, body: payload.encodedBytes()) {
         case .failure(let failure):
             return .failed(failure.description)
-        case .success(let (status, headers, text)):
-            switch status {
-            case 200..<300:
-                return .accepted
-            case 429, 503:
-                let seconds = headers.first(name: "Retry-After").flatMap(Int.init) ?? 5
-                return .retryAfter(.seconds(max(1, min(seconds, 3600))), "HTTP \(status): retry after \(seconds) s")
-            case 401, 403:
-                return .failed(
-                    "HTTP \(status): the platform refused the credentials (\(text)); check token_env / hmac_secret_env"
-                )
-            case 400..<500:
-                return .deadLetter("HTTP \(status): \(text)")
-            default:
-                return .failed("HTTP \(status): \(text)")
-            }
+        case .success(let reply):
+            return reply.batchOutcome(entries: batch.records.count)
         }
     }
 
     private func send(heartbeat payload: HeartbeatPayload) async {
         var request = HTTPClientRequest(url: settings.url + "/heartbeats")
         request.method = .POST
-        if case .failure(let failure) = await send(request: &request, body: Array(payload.encode())) {
-            if Task.isCancelled { return }
-            logger.warning("heartbeat failed", metadata: ["uplink": "\(settings.id)", "reason": "\(failure)"])
-        } else {
-            statistics.record { $0.heartbeats += 1 }
+        let failure: String
+        switch await send(request: &request, body: Array(payload.encode())) {
+        case .failure(let error):
+            failure = error.description
+        case .success(let reply):
+            guard let text = reply.heartbeatFailure else {
+                statistics.record { $0.heartbeats += 1 }
+                return
+            }
+            failure = text
         }
+        if Task.isCancelled { return }
+        logger.warning("heartbeat failed", metadata: ["uplink": "\(settings.id)", "reason": "\(failure)"])
     }
 
     /// Sends a body with the configured encoding and credentials (the secret never reaches the log).
-    private func send(request: inout HTTPClientRequest, body: [UInt8]) async -> Result<
-        (Int, HTTPHeaders, String), SendFailure
-    > {
+    private func send(request: inout HTTPClientRequest, body: [UInt8]) async -> Result<PlatformReply, SendFailure> {
         var bytes = body
         request.tlsConfiguration = settings.tls
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -257,8 +270,17 @@ public struct UplinkForwarder: Service {
                 request,
                 timeout: .nanoseconds(Int64(settings.timeout / .nanoseconds(1)))
             )
-            let text = String(buffer: try await response.body.collect(upTo: 64 * 1024))
-            return .success((Int(response.status.code), response.headers, String(text.prefix(300))))
+            // Read up to the limit and ignore the rest: a large answer is still an answer.
+            var reply = PlatformReply(status: Int(response.status.code), headers: response.headers, body: [])
+            for try await chunk in response.body {
+                let room = PlatformReply.bodyLimit - reply.body.count
+                reply.body += chunk.readableBytesView.prefix(room)
+                if chunk.readableBytes > room {
+                    reply.truncated = true
+                    break
+                }
+            }
+            return .success(reply)
         } catch {
             return .failure(SendFailure(description: SendFailureText.describe(error, timeout: settings.timeout)))
         }

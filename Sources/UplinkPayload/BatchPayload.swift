@@ -15,6 +15,9 @@ public struct BatchPayload: Codable, Sendable, Hashable {
     public var gateway: String
     /// The enterprise's unified social credit code (统一社会信用代码).
     public var enterprise: String
+    /// The identity of the gateway's durable log the sequence numbers belong to (`log_id`): a new
+    /// log has a new one and starts its sequence again. Nil for gateways that do not send it.
+    public var logID: String?
     /// Unique per batch and stable across its retries; sent again as `Idempotency-Key`.
     public var batchID: String
     /// The start of the sequence range the batch covers (at most its lowest `seq`).
@@ -32,6 +35,7 @@ public struct BatchPayload: Codable, Sendable, Hashable {
     public init(
         gateway: String,
         enterprise: String,
+        logID: String? = nil,
         batchID: String,
         firstSeq: UInt64,
         lastSeq: UInt64,
@@ -41,6 +45,7 @@ public struct BatchPayload: Codable, Sendable, Hashable {
     ) {
         self.gateway = gateway
         self.enterprise = enterprise
+        self.logID = logID
         self.batchID = batchID
         self.firstSeq = firstSeq
         self.lastSeq = lastSeq
@@ -54,6 +59,7 @@ public struct BatchPayload: Codable, Sendable, Hashable {
     public init(
         gateway: String,
         enterprise: String,
+        logID: String? = nil,
         batchID: String,
         sentAt: Timestamp,
         events: [BatchEvent] = [],
@@ -63,6 +69,7 @@ public struct BatchPayload: Codable, Sendable, Hashable {
         self.init(
             gateway: gateway,
             enterprise: enterprise,
+            logID: logID,
             batchID: batchID,
             firstSeq: sequences.min() ?? 0,
             lastSeq: sequences.max() ?? 0,
@@ -105,8 +112,12 @@ public struct BatchPayload: Codable, Sendable, Hashable {
         return isAlphanumeric(bytes[0]) && bytes.allSatisfy { isAlphanumeric($0) || punctuation.contains($0) }
     }
 
+    /// Whether `text` can be a `log_id`: like a batch id, at most 64 characters.
+    public static func isValidLogID(_ text: String) -> Bool { text.utf8.count <= 64 && isValidBatchID(text) }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, gateway, enterprise
+        case logID = "log_id"
         case batchID = "batch_id"
         case firstSeq = "first_seq"
         case lastSeq = "last_seq"
@@ -127,6 +138,14 @@ public struct BatchPayload: Codable, Sendable, Hashable {
         }
         gateway = try container.decodeName(forKey: .gateway)
         enterprise = try container.decodeName(forKey: .enterprise)
+        logID = try container.decodeIfPresent(String.self, forKey: .logID)
+        if let logID, !Self.isValidLogID(logID) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .logID,
+                in: container,
+                debugDescription: "must be 1-64 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit"
+            )
+        }
         batchID = try container.decode(String.self, forKey: .batchID)
         guard Self.isValidBatchID(batchID) else {
             throw DecodingError.dataCorruptedError(
@@ -177,6 +196,7 @@ public struct BatchPayload: Codable, Sendable, Hashable {
         try container.encode(Self.schema, forKey: .schema)
         try container.encode(gateway, forKey: .gateway)
         try container.encode(enterprise, forKey: .enterprise)
+        try container.encodeIfPresent(logID, forKey: .logID)
         try container.encode(batchID, forKey: .batchID)
         try container.encode(firstSeq, forKey: .firstSeq)
         try container.encode(lastSeq, forKey: .lastSeq)

@@ -11,6 +11,8 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
     public var gateway: String
     /// The enterprise's unified social credit code.
     public var enterprise: String
+    /// The identity of the gateway's durable log (`log_id`, as in its batches); nil when absent.
+    public var logID: String?
     /// When the heartbeat was made.
     public var time: Timestamp
     /// Seconds since the gateway process started; written as `uptime_s`.
@@ -28,6 +30,7 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
     public init(
         gateway: String,
         enterprise: String,
+        logID: String? = nil,
         time: Timestamp,
         uptimeSeconds: UInt64,
         configHash: String,
@@ -37,6 +40,7 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
     ) {
         self.gateway = gateway
         self.enterprise = enterprise
+        self.logID = logID
         self.time = time
         self.uptimeSeconds = uptimeSeconds
         self.configHash = configHash
@@ -56,6 +60,7 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, gateway, enterprise, time
+        case logID = "log_id"
         case uptimeSeconds = "uptime_s"
         case configHash = "config_hash"
         case devices, outbox, clock
@@ -74,6 +79,14 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
         }
         gateway = try container.decodeName(forKey: .gateway)
         enterprise = try container.decodeName(forKey: .enterprise)
+        logID = try container.decodeIfPresent(String.self, forKey: .logID)
+        if let logID, !BatchPayload.isValidLogID(logID) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .logID,
+                in: container,
+                debugDescription: "must be 1-64 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit"
+            )
+        }
         time = try container.decodeTimestamp(forKey: .time)
         uptimeSeconds = try container.decodeCount(forKey: .uptimeSeconds)
         configHash = try container.decode(String.self, forKey: .configHash)
@@ -100,6 +113,7 @@ public struct HeartbeatPayload: Codable, Sendable, Hashable {
         try container.encode(Self.schema, forKey: .schema)
         try container.encode(gateway, forKey: .gateway)
         try container.encode(enterprise, forKey: .enterprise)
+        try container.encodeIfPresent(logID, forKey: .logID)
         try container.encodeTimestamp(time, forKey: .time)
         try container.encode(uptimeSeconds, forKey: .uptimeSeconds)
         try container.encode(configHash, forKey: .configHash)

@@ -149,6 +149,11 @@ extension BatchPayload {
         writer.key("last_seq")
         writer.unsigned(lastSeq)
         writer.raw(",")
+        if let logID {
+            writer.key("log_id")
+            writer.string(logID)
+            writer.raw(",")
+        }
         writer.key("records")
         writer.raw("[")
         for (index, record) in records.enumerated() {

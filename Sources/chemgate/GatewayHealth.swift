@@ -68,6 +68,7 @@ struct GatewayHealth: HealthReporting {
             drops: (try? await log.dropCounts()) ?? [:],
             deadLetters: deadLetterTotal
         )
+        if let problem = log.fileProblem { snapshot.problems.append(problem) }
         snapshot.healthy = snapshot.problems.isEmpty
         return snapshot
     }

@@ -18,6 +18,12 @@ enum LocalLog {
             Console.error("error: no log at \(site.storage.path) (storage.path of \(config))")
             throw ExitCode(1)
         }
-        return (site, try DurableLog(path: site.storage.path))
+        do {
+            return (site, try DurableLog(path: site.storage.path))
+        } catch {
+            // A corrupted log or a file that is not a log: refused unchanged, with what to do.
+            Console.error("error: cannot open the log \(site.storage.path) (storage.path of \(config)): \(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -77,9 +77,12 @@ struct RunCommand: AsyncParsableCommand {
                     options: LogOptions(
                         retention: site.storage.retention,
                         maxBytes: site.storage.maxBytes,
-                        destinations: site.uplinks.map(\.id)
+                        destinations: site.uplinks.map(\.id),
+                        gateway: site.gateway.id,
+                        replaceCorrupt: true
                     )
                 )
+                if case .replacedCorrupt(let text) = log.start { logger.error("\(text)") }
                 durableLog = log
                 sink = log
             } catch {

@@ -62,6 +62,7 @@ enum RunServices {
         return HeartbeatPayload(
             gateway: site.gateway.id,
             enterprise: site.gateway.enterprise,
+            logID: log.logID,
             time: .now(),
             uptimeSeconds: UInt64(max(0, snapshot.gateway.uptimeSeconds)),
             configHash: snapshot.gateway.configHash,
@@ -99,23 +100,29 @@ enum RunServices {
     }
 }
 
-/// Applies retention and the size cap to the durable log every minute.
+/// Applies retention and the size cap to the durable log every minute, and checks every second that
+/// the log's file is still there (not deleted or replaced under the gateway).
 struct LogLimitsService: Service {
     let log: DurableLog
     let logger: Logger
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            var second = 0
             while !Task.isCancelled {
-                do {
-                    let report = try await log.enforceLimits()
-                    logger.debug("log limits applied", metadata: ["report": "\(report)"])
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
+                if let problem = await log.checkFile() { logger.error("\(problem)") }
+                if second % 60 == 0 {
+                    do {
+                        let report = try await log.enforceLimits()
+                        logger.debug("log limits applied", metadata: ["report": "\(report)"])
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
+                    }
                 }
-                try await Task.sleep(for: .seconds(60))
+                second += 1
+                try await Task.sleep(for: .seconds(1))
             }
         }
     }
