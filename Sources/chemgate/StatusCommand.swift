@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import NIOCore
 import NIOHTTP1
+import StatusServer
 
 /// `chemgate status`: a running gateway's health as terminal tables.
 struct StatusCommand: AsyncParsableCommand {
@@ -48,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
             Console.error("error: cannot read \(url)/status: \(error)")
             throw ExitCode(2)
         }
-        Console.out(StatusReport(snapshot: snapshot).text)
+        Console.out(StatusReport(snapshot: snapshot.redactingCredentials()).text)
         if !snapshot.healthy { throw ExitCode(1) }
     }
 }
