@@ -11,7 +11,7 @@ struct OpenFileLimitTests {
             let run = try ChildProcess(
                 "/bin/bash",
                 [
-                    "-c", "ulimit -Hn 4096 && ulimit -Sn 1024 && exec \"$0\" run --config \"$1\" --output jsonl",
+                    "-c", "ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"$0\" run --config \"$1\" --output jsonl",
                     try Tools.chemgate(), site.config,
                 ]
             )

@@ -20,21 +20,25 @@ struct StartupOrderTests {
             )
             defer { squatter.stop() }
             let port = squatter.endpoint.port
-            let site = try RunSite(endpoint: "\(endpoint)", statusPort: port)
-            let run = try site.run(output: "log", logLevel: "info")
-            let status = try await run.waitForExit()
-            try await Task.sleep(for: .milliseconds(50))
-            let output = run.text
-            #expect(status == 1, "\(output)")
-            let message =
-                "error: the status endpoint cannot listen on 127.0.0.1:\(port) (status.listen): the address is in use"
-            #expect(output.contains(message), "\(output)")
-            let firstError = output.split(separator: "\n").first { $0.contains("error") }
-            #expect(firstError.map(String.init)?.hasPrefix(message) == true, "the port is the first error: \(output)")
-            #expect(!output.contains("lost"), "\(output)")
-            #expect(!output.contains("ServiceGroupError"), "\(output)")
-            let log = try DurableLog(path: site.logPath)
-            #expect(try await log.records(in: 1...Int64.max).isEmpty, "nothing was polled")
+            // Three starts: whether a poll slips in before the bind fails is a race in a gateway
+            // that does not order its start.
+            for _ in 0..<3 {
+                let site = try RunSite(endpoint: "\(endpoint)", statusPort: port)
+                let run = try site.run(output: "log", logLevel: "info")
+                let status = try await run.waitForExit()
+                try await Task.sleep(for: .milliseconds(50))
+                let output = run.text
+                #expect(status == 1, "\(output)")
+                let message =
+                    "error: the status endpoint cannot listen on 127.0.0.1:\(port) (status.listen): the address is in use"
+                #expect(output.contains(message), "\(output)")
+                let firstError = output.split(separator: "\n").first { $0.contains("error") }
+                #expect(firstError.map(String.init)?.hasPrefix(message) == true, "the port is the first error: \(output)")
+                #expect(!output.contains("lost"), "\(output)")
+                #expect(!output.contains("ServiceGroupError"), "\(output)")
+                let log = try DurableLog(path: site.logPath)
+                #expect(try await log.records(in: 1...Int64.max).isEmpty, "nothing was polled")
+            }
         }
     }
 
