@@ -133,7 +133,9 @@ struct RunCommand: AsyncParsableCommand {
                 registry: registry,
                 logger: logger,
                 onListening: { port in
-                    logger.notice("status endpoint listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+                    logger.notice(
+                        "status endpoint listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                    )
                     started.open()
                 }
             )

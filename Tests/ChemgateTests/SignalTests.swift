@@ -16,7 +16,8 @@ struct SignalTests {
 
             run.signal(SIGHUP)
             try await run.waitForLine(
-                containing: "SIGHUP received: configuration reload is not available yet; the running configuration stays"
+                containing:
+                    "SIGHUP received: configuration reload is not available yet; the running configuration stays"
             )
             try await run.waitForReadings(after: run.readingLines)
             #expect(run.isRunning, "SIGHUP is never fatal")

@@ -33,7 +33,10 @@ struct StartupOrderTests {
                     "error: the status endpoint cannot listen on 127.0.0.1:\(port) (status.listen): the address is in use"
                 #expect(output.contains(message), "\(output)")
                 let firstError = output.split(separator: "\n").first { $0.contains("error") }
-                #expect(firstError.map(String.init)?.hasPrefix(message) == true, "the port is the first error: \(output)")
+                #expect(
+                    firstError.map(String.init)?.hasPrefix(message) == true,
+                    "the port is the first error: \(output)"
+                )
                 #expect(!output.contains("lost"), "\(output)")
                 #expect(!output.contains("ServiceGroupError"), "\(output)")
                 let log = try DurableLog(path: site.logPath)
