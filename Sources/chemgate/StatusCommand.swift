@@ -49,14 +49,16 @@ struct StatusCommand: AsyncParsableCommand {
             Console.error("error: cannot read \(url)/status: \(error)")
             throw ExitCode(2)
         }
-        Console.out(StatusReport(snapshot: snapshot.redactingCredentials()).text)
+        Console.out(StatusReport(snapshot: snapshot).text)
         if !snapshot.healthy { throw ExitCode(1) }
     }
 }
 
-/// What `chemgate status` prints.
+/// What `chemgate status` prints: without credentials, whatever the gateway sent.
 struct StatusReport {
     let snapshot: HealthSnapshot
+
+    init(snapshot: HealthSnapshot) { self.snapshot = snapshot.redactingCredentials() }
 
     var text: String {
         let gateway = snapshot.gateway
