@@ -131,6 +131,7 @@ struct RunCommand: AsyncParsableCommand {
                 token: try statusToken(site.status),
                 reporter: reporter,
                 registry: registry,
+                limits: statusLimits(openFiles: openFiles.after),
                 logger: logger,
                 onListening: { port in
                     logger.notice(
@@ -171,6 +172,16 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: chemgate run stopped: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The status endpoint's limits: at most a quarter of the open-file limit for its connections
+    /// (128 above 512 files), so that a flood leaves descriptors for the links, the log and the uplinks.
+    private func statusLimits(openFiles: UInt64) -> StatusServerLimits {
+        var limits = StatusServerLimits.standard
+        if openFiles > 0 {
+            limits.maxConnections = max(8, min(limits.maxConnections, Int(clamping: openFiles / 4)))
+        }
+        return limits
     }
 
     /// The status token from the environment variable the site names (or the file), never logged.
