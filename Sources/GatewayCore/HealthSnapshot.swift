@@ -231,6 +231,7 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
     /// One platform the gateway forwards to.
     public struct Uplink: Sendable, Codable, Hashable {
         public var id: String
+        /// The platform's URL, without credentials (``Redaction``).
         public var url: String
         /// `ok`, `retrying` (the last attempt failed) or `idle` (nothing sent yet).
         public var state: String
@@ -254,12 +255,12 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
             deadLetters: Int
         ) {
             self.id = id
-            self.url = url
+            self.url = Redaction.userinfo(in: url)
             self.state = state
             self.lastAcknowledgement = lastAcknowledgement
             self.lag = lag
             self.oldestUnacknowledgedAgeSeconds = oldestUnacknowledgedAgeSeconds
-            self.lastError = lastError
+            self.lastError = lastError.map(Redaction.userinfo(in:))
             self.acknowledged = acknowledged
             self.deadLetters = deadLetters
         }

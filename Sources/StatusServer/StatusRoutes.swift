@@ -26,7 +26,7 @@ public enum StatusRoutes {
                 : Response.text("not ready: \(reasons.joined(separator: "; "))\n", status: .serviceUnavailable)
         }
         router.get("/status") { _, _ -> Response in
-            try Response.json(await reporter.snapshot())
+            try Response.json(await reporter.snapshot().redactingCredentials())
         }
         router.get("/metrics") { _, _ -> Response in
             Response(
@@ -37,7 +37,7 @@ public enum StatusRoutes {
         }
         router.get("/") { request, _ -> Response in
             let language = StatusPage.Language(request: request)
-            let html = StatusPage(snapshot: await reporter.snapshot(), language: language).html
+            let html = StatusPage(snapshot: await reporter.snapshot().redactingCredentials(), language: language).html
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8"],

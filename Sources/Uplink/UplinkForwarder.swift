@@ -293,5 +293,5 @@ public struct UplinkForwarder: Service {
 
 extension UplinkForwarder: CustomStringConvertible {
     /// Short and without credentials, for the service group's logs and errors.
-    public var description: String { "uplink \(settings.id) (\(settings.url))" }
+    public var description: String { "uplink \(settings.id) (\(Redaction.userinfo(in: settings.url)))" }
 }

@@ -41,7 +41,7 @@ struct GatewayHealth: HealthReporting {
                 : values.lastAcknowledgement != nil ? "ok" : pending.records > 0 ? "sending" : "idle"
             if let error = values.lastError, pending.records > 0 {
                 snapshot.problems.append(
-                    "uplink \(id) is not delivering (\(pending.records) records waiting): \(error)"
+                    "uplink \(id) is not delivering (\(pending.records) records waiting): \(Redaction.userinfo(in: error))"
                 )
             }
             if deadLetters > 0 {

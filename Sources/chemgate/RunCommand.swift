@@ -5,7 +5,6 @@ import Foundation
 import GatewayCore
 import Logging
 import Metrics
-import NIOCore
 import Outbox
 import Polling
 import Prometheus
@@ -21,14 +20,20 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Poll every device of a site, evaluate alarms at the edge and deliver readings and events.",
         discussion: """
             The configuration is validated first, exactly as 'chemgate check' does; nothing is polled \
-            when it has errors. Each link is polled in its own task on a fixed schedule per scan class; \
-            SIGINT or SIGTERM stops polling cleanly.
+            when it has errors. Everything that can fail at start (the log, TLS files, tokens, the \
+            status port) is opened before the first poll. Each link is polled in its own task on a fixed \
+            schedule per scan class.
+
+            Signals: SIGTERM, SIGINT and SIGQUIT stop the gateway cleanly; SIGHUP is reserved for \
+            configuration reload (not available yet: it is logged and the gateway goes on); SIGUSR1 \
+            logs a one-line status summary.
 
             --output jsonl writes every reading and event to standard output as one JSON object per \
             line (readings report by exception, plus a full snapshot every polling.snapshot_interval); \
             logs go to standard error.
 
-            Exit codes: 0 stopped by a signal, 1 configuration errors, 64 usage error.
+            Exit codes: 0 stopped by a signal, 1 configuration errors or a failed start (the reason is \
+            printed), 64 usage error.
             """
     )
 
@@ -52,6 +57,16 @@ struct RunCommand: AsyncParsableCommand {
         // (BENCHMARKS.md), no measurable CPU. MALLOC_ARENA_MAX in the environment overrides it.
         _ = chemgate_cap_malloc_arenas(2)
         let logger = logging.bootstrap(label: "chemgate.run")
+        // First: from here on SIGHUP and SIGUSR1 no longer end the process (their default action).
+        let signals = await SignalResponder.trap()
+        let openFiles = OpenFileLimit.raise()
+        if openFiles.failure != nil {
+            logger.warning("\(openFiles)")
+        } else if openFiles.after != openFiles.before {
+            logger.notice("\(openFiles)")
+        } else {
+            logger.info("\(openFiles)")
+        }
         let site: SiteConfig
         let plan: SitePlan
         do throws(ConfigErrors) {
@@ -106,43 +121,70 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: forwarders)
+        // The services that read devices and send readings start only once the status port is
+        // bound: a start that fails has read nothing, so it has lost nothing.
+        let started = StartGate()
         let status: StatusServer
         do {
+            let host = site.status.host
             status = try StatusServer(
-                host: site.status.host,
+                host: host,
                 port: site.status.port,
                 token: try statusToken(site.status),
-                reporter: GatewayHealth(polling: health, log: durableLog, forwarders: forwarders),
+                reporter: reporter,
                 registry: registry,
-                logger: logger
+                limits: statusLimits(openFiles: openFiles.after),
+                logger: logger,
+                onListening: { port in
+                    logger.notice(
+                        "status endpoint listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                    )
+                    started.open()
+                }
             )
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
+        let responder = SignalResponder(signals: signals, logger: logger) {
+            StatusSummary.line(await reporter.snapshot())
+        }
         // Shutdown runs in reverse: the status endpoint first, the poller (which writes out what it
         // read), then the uplinks and the log's housekeeping.
-        var services: [any Service] = []
-        if let durableLog { services.append(LogLimitsService(log: durableLog, logger: logger)) }
-        services += forwarders as [any Service]
-        services += [poller, status]
+        var gated: [any Service] = []
+        if let durableLog { gated.append(LogLimitsService(log: durableLog, logger: logger)) }
+        gated += forwarders as [any Service]
+        gated.append(poller)
+        let services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                gracefulShutdownSignals: [.sigterm, .sigint, .sigquit],
                 logger: logger
             )
         )
         do {
             try await group.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            // The status endpoint is the only listener of `run`.
-            Console.error(
-                "error: the status endpoint cannot listen on \(site.status.host):\(site.status.port) (status.listen): "
-                    + "the address is in use; is another chemgate running? (ss -ltnp 'sport = :\(site.status.port)')"
-            )
+        } catch let failure as StatusServer.Failure {
+            started.abandon()
+            Console.error("error: \(failure)")
+            throw ExitCode(1)
+        } catch {
+            started.abandon()
+            Console.error("error: chemgate run stopped: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The status endpoint's limits: at most a quarter of the open-file limit for its connections
+    /// (128 above 512 files), so that a flood leaves descriptors for the links, the log and the uplinks.
+    private func statusLimits(openFiles: UInt64) -> StatusServerLimits {
+        var limits = StatusServerLimits.standard
+        if openFiles > 0 {
+            limits.maxConnections = max(8, min(limits.maxConnections, Int(clamping: openFiles / 4)))
+        }
+        return limits
     }
 
     /// The status token from the environment variable the site names (or the file), never logged.

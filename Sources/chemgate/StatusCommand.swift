@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import NIOCore
 import NIOHTTP1
+import StatusServer
 
 /// `chemgate status`: a running gateway's health as terminal tables.
 struct StatusCommand: AsyncParsableCommand {
@@ -53,9 +54,11 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-/// What `chemgate status` prints.
+/// What `chemgate status` prints: without credentials, whatever the gateway sent.
 struct StatusReport {
     let snapshot: HealthSnapshot
+
+    init(snapshot: HealthSnapshot) { self.snapshot = snapshot.redactingCredentials() }
 
     var text: String {
         let gateway = snapshot.gateway

@@ -1,0 +1,23 @@
+public import GatewayCore
+
+extension HealthSnapshot {
+    /// The snapshot as it may be shown: every URL and every message without credentials
+    /// (`user:password@` becomes `***@`), whatever produced it.
+    public func redactingCredentials() -> HealthSnapshot {
+        var copy = self
+        copy.problems = problems.map(Redaction.userinfo(in:))
+        copy.warnings = warnings.map(Redaction.userinfo(in:))
+        copy.links = links.map { link in
+            var link = link
+            link.endpoint = Redaction.userinfo(in: link.endpoint)
+            return link
+        }
+        copy.uplinks = uplinks.map { uplink in
+            var uplink = uplink
+            uplink.url = Redaction.userinfo(in: uplink.url)
+            uplink.lastError = uplink.lastError.map(Redaction.userinfo(in:))
+            return uplink
+        }
+        return copy
+    }
+}
