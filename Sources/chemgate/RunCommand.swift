@@ -125,6 +125,7 @@ struct RunCommand: AsyncParsableCommand {
         // The services that read devices and send readings start only once the status port is
         // bound: a start that fails has read nothing, so it has lost nothing.
         let started = StartGate()
+        let systemd = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let status: StatusServer
         do {
             let host = site.status.host
@@ -141,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
                         "status endpoint listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
                     )
                     started.open()
+                    systemd?.send("READY=1\nSTATUS=polling \(site.devices.count) devices on \(site.links.count) links")
                 }
             )
         } catch {
@@ -156,7 +158,17 @@ struct RunCommand: AsyncParsableCommand {
         if let durableLog { gated.append(LogLimitsService(log: durableLog, logger: logger)) }
         gated += forwarders as [any Service]
         gated.append(poller)
-        let services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
+        var services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
+        if let systemd {
+            // Last, so that a stop tells systemd first (STOPPING=1).
+            let slowest = site.scanClasses.values.max() ?? .seconds(1)
+            services.append(
+                SystemdWatchdog(
+                    notifier: systemd,
+                    progress: ScanProgress(statistics: poller.statistics, slowestScan: slowest)
+                )
+            )
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },

@@ -2,27 +2,29 @@ import Polling
 import ServiceLifecycle
 import Synchronization
 
-/// Pings systemd's watchdog (`WATCHDOG=1`) only while the gateway does its job: the links' scan
-/// loops keep turning (each turn polls, or counts an overrun while storing is behind). A gateway
-/// whose pollers hang stops pinging, and systemd restarts it after `WatchdogSec`
-/// (`Restart=always`): a hung gateway must not look alive.
+/// systemd's side of `chemgate run` (`Type=notify`): pings the watchdog (`WATCHDOG=1`) only while
+/// the gateway does its job — the links' scan loops keep turning (each turn polls, or counts an
+/// overrun while storing is behind) — and says `STOPPING=1` when a stop begins. A gateway whose
+/// pollers hang stops pinging, and systemd restarts it after `WatchdogSec` (`Restart=always`): a
+/// hung gateway must not look alive. `READY=1` is sent by `run` once the status port is bound.
 struct SystemdWatchdog: Service {
     let notifier: SystemdNotifier
-    let interval: Duration
     let progress: ScanProgress
 
     func run() async throws {
+        let interval = notifier.watchdogInterval
         try? await cancelWhenGracefulShutdown {
             while true {
-                try await Task.sleep(for: interval)
-                if progress.isAlive() { notifier.send("WATCHDOG=1") }
+                try await Task.sleep(for: interval ?? .seconds(3600))
+                if interval != nil, progress.isAlive() { notifier.send("WATCHDOG=1") }
             }
         }
+        notifier.send("STOPPING=1")
     }
 }
 
 extension SystemdWatchdog: CustomStringConvertible {
-    var description: String { "systemd watchdog" }
+    var description: String { "systemd notifications" }
 }
 
 /// Whether the scan loops turned recently: the count of cycles and overruns of every scan class

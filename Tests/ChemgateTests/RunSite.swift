@@ -28,10 +28,15 @@ struct RunSite {
     }
 
     /// `chemgate run` on the site; `output` jsonl writes readings to standard output.
-    func run(output: String = "jsonl", logLevel: String = "notice") throws -> ChildProcess {
+    func run(
+        output: String = "jsonl",
+        logLevel: String = "notice",
+        environment: [String: String] = [:]
+    ) throws -> ChildProcess {
         try ChildProcess(
             try Tools.chemgate(),
-            ["run", "--config", config, "--output", output, "--log-level", logLevel]
+            ["run", "--config", config, "--output", output, "--log-level", logLevel],
+            environment: environment
         )
     }
 

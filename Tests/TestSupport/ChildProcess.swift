@@ -7,11 +7,15 @@ public final class ChildProcess: Sendable {
     private let process: Process
     private let output = OutputBuffer()
 
-    /// Starts `executable` (a path, or a name looked up in PATH) with `arguments`.
-    public init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable` (a path, or a name looked up in PATH) with `arguments`, and with
+    /// `environment` added to this process's environment.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Tools.path(of: executable))
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
