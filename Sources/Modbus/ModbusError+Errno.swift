@@ -32,6 +32,13 @@ extension ModbusError.Kind {
         case EINPROGRESS where connecting: self = .connectTimeout(timeout)
         case ECONNREFUSED: self = .connectionRefused
         case ECONNRESET, EPIPE, EBADF, ENOTCONN: self = .connectionReset
+        case EMFILE, ENFILE:
+            // The gateway's own limit, not the device's fault: a link failure, so that no device is
+            // demoted for it and the link backs off and reconnects once descriptors are free again.
+            self = .cannotOpen(
+                "the gateway has no file descriptor left (\(failure.text)): raise its open-file limit "
+                    + "(LimitNOFILE, ulimit -n) or look for what holds so many connections"
+            )
         case ENOENT, EACCES, EBUSY, ENODEV, ENXIO, ENOTTY, EHOSTUNREACH, ENETUNREACH:
             self = .cannotOpen(failure.text)
         default: self = .system(code, failure.text)

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import NIOHTTP1
 
 /// What the platform answered to a batch or a heartbeat, and what the uplink does with it.
@@ -83,7 +84,10 @@ struct PlatformReply {
     }
 
     private var redirectText: String {
-        let location = headers.first(name: "Location").map { "'\($0)'" } ?? "another address (no Location header)"
+        // A Location may carry credentials (user:password@): never into a log or the status.
+        let location =
+            headers.first(name: "Location").map { "'\(Redaction.userinfo(in: $0))'" }
+            ?? "another address (no Location header)"
         return "HTTP \(status): the platform redirects to \(location); redirects are not followed, "
             + "set the uplink url to the final address"
     }

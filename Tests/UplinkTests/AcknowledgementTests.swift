@@ -150,6 +150,25 @@ struct AcknowledgementTests {
         }
     }
 
+    @Test func aRedirectsCredentialsNeverReachTheStatus() async throws {
+        let directory = try Tools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let platform = try await FakePlatform(
+            .init(308, headers: [("Location", "https://operator:s3cret-pw@platform.example/batches")])
+        )
+        defer { platform.stop() }
+        let (_, forwarder) = try await Self.forwarder(to: platform.url, in: directory)
+        let task = Task { try await forwarder.run() }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while forwarder.statistics.values.lastError == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let error = try #require(forwarder.statistics.values.lastError)
+        #expect(error.contains("redirects to 'https://***@platform.example/batches'"), "\(error)")
+        #expect(!error.contains("s3cret-pw"), "\(error)")
+    }
+
     /// Acceptances (4 kinds), including one whose body is far beyond the 1 MiB that is read.
     @Test(
         "an explicit acceptance acknowledges",
