@@ -127,10 +127,16 @@ enum ServiceSectionReader {
         return polling
     }
 
-    static func storage(_ top: MappingReader) -> StorageConfig {
+    /// - Parameter directory: the site file's directory; a relative `path` resolves from it, as every
+    ///   other path of the site file does (not from the working directory of whoever runs chemgate).
+    static func storage(_ top: MappingReader, directory: String) -> StorageConfig {
         var storage = StorageConfig()
-        guard let reader = top.mapping("storage", context: "storage", allowed: storageKeys) else { return storage }
-        storage.path = reader.string("path") ?? storage.path
+        func resolved(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
+        guard let reader = top.mapping("storage", context: "storage", allowed: storageKeys) else {
+            storage.path = resolved(storage.path)
+            return storage
+        }
+        storage.path = resolved(reader.string("path") ?? storage.path)
         if let retention = reader.duration("retention", in: ConfigLimits.retention) {
             if retention < .seconds(30 * 86400) {
                 reader.log.warning(

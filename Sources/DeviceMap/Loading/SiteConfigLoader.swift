@@ -66,7 +66,7 @@ public enum SiteConfigLoader {
             defaultScan: defaultScan
         ).read(maps: &maps)
         let uplinks = ServiceSectionReader.uplinks(top, directory: directory)
-        let storage = ServiceSectionReader.storage(top)
+        let storage = ServiceSectionReader.storage(top, directory: directory)
         let status = ServiceSectionReader.status(top)
         let polling = ServiceSectionReader.polling(top)
         guard let gateway else { return nil }
