@@ -39,7 +39,10 @@ struct PlatformReply {
                 )
             }
             if counts.duplicate == true { return .accepted }
-            guard let accepted = counts.accepted, accepted + (counts.alreadyReceived ?? 0) == entries else {
+            // Compared without adding: counts near Int.max from a faulty platform must not trap.
+            guard let accepted = counts.accepted, accepted <= entries,
+                (counts.alreadyReceived ?? 0) == entries - accepted
+            else {
                 return .failed(
                     "HTTP 200 whose counts do not cover the batch of \(entries) entries (accepted "
                         + "\(counts.accepted.map(String.init) ?? "missing"), already_received "

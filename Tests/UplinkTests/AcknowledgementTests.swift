@@ -59,6 +59,11 @@ struct AcknowledgementTests {
             says: "HTTP 200 without an acknowledgement"
         ),
         Case(
+            name: "200 with counts near Int.max",
+            reply: { _ in .init(200, body: #"{"accepted": 9223372036854775807, "already_received": 1}"#) },
+            says: "HTTP 200 whose counts do not cover the batch"
+        ),
+        Case(
             name: "200 with a 2 MiB HTML page",
             reply: { _ in .init(200, body: "<html>" + String(repeating: "x", count: 2 << 20)) },
             says: "HTTP 200 without an acknowledgement"
