@@ -140,6 +140,16 @@ public enum SiteConfigLoader {
                 top.log.error("endpoint of \(name): \(error.reason)", at: reader.position(of: "endpoint"))
                 continue
             }
+            if case .rtu(let port) = endpoint,
+                let other = links.first(where: { Self.sameSerialDevice($0.config.endpoint, port.path) })
+            {
+                top.log.error(
+                    "endpoint of \(name): \(port.path) is already the serial device of link '\(other.config.id)' "
+                        + "(line \(other.line)); one RS-485 line is one link: put every device of that line on it",
+                    at: reader.position(of: "endpoint")
+                )
+                continue
+            }
             var options = ModbusLinkOptions()
             options.responseTimeout =
                 reader.duration("timeout", in: ConfigLimits.linkTimeout) ?? options.responseTimeout
@@ -159,6 +169,16 @@ public enum SiteConfigLoader {
             )
         }
         return links
+    }
+
+    /// Whether `endpoint` opens the serial device at `path`: the same path, or two names of one
+    /// device (`/dev/serial/by-id/…` and `/dev/ttyUSB0` resolve to the same file).
+    private static func sameSerialDevice(_ endpoint: ModbusEndpoint, _ path: String) -> Bool {
+        guard case .rtu(let port) = endpoint else { return false }
+        if port.path == path { return true }
+        let resolved = URL(fileURLWithPath: port.path).resolvingSymlinksInPath().path
+        return FileManager.default.fileExists(atPath: resolved)
+            && resolved == URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
     private static func readScanClasses(_ top: MappingReader) -> [String: Duration] {
