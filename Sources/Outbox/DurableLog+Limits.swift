@@ -9,12 +9,14 @@ extension DurableLog {
     /// registered destination has acknowledged them (a dead letter is not an acknowledgement). The others
     /// are kept, and counted in ``LimitReport/keptPastRetention`` as a warning figure.
     ///
-    /// Size cap: while `page_count × page_size` exceeds ``LogOptions/maxBytes``, deletes in chunks, oldest
+    /// Size cap: while `page_count × page_size` exceeds the cap in force (``LogOptions/maxBytes`` less
+    /// ``walLimit``, so that database and WAL together stay within it; less still while free space is
+    /// low, see ``watchSpace(now:)``), deletes in chunks, oldest
     /// first, (a) rows every destination has acknowledged, then (b) readings some destination has not
     /// acknowledged, except readings taken while their point was in alarm. Events are never dropped. After
     /// each chunk, `PRAGMA incremental_vacuum` hands the freed pages back (the database is created with
-    /// `auto_vacuum = INCREMENTAL`), so the measured size falls; no full `VACUUM`, which would rewrite the
-    /// whole file and need as much free space again. Finally the WAL is checkpointed and truncated.
+    /// `auto_vacuum = INCREMENTAL`), so the measured size falls, and the WAL is checkpointed and truncated;
+    /// no full `VACUUM`, which would rewrite the whole file and need as much free space again.
     ///
     /// Every deleted row is counted by ``DropReason`` in the persisted `dropped` table. Each chunk is its
     /// own transaction, so appends are not held up for the whole pass.
