@@ -327,9 +327,11 @@ let package = Package(
             dependencies: [
                 "chemgate",
                 "Decoding",
+                "DeviceMap",
                 "GatewayCore",
                 "Modbus",
                 "Outbox",
+                "Polling",
                 "Simulator",
                 "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

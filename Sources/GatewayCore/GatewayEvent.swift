@@ -14,6 +14,11 @@ public struct GatewayEvent: Sendable, Hashable {
         case logReplaced = "log_replaced"
         /// The durable log stores again after refusing (a full disk); what was read meanwhile waited in memory.
         case storageRecovered = "storage_recovered"
+        /// Free space on the log's file system fell below `storage.min_free`: the log's size cap is
+        /// tightened (acknowledged rows first, never events) until there is room again.
+        case diskLow = "disk_low"
+        /// Free space on the log's file system is back above `storage.min_free` (with a margin).
+        case diskOK = "disk_ok"
     }
 
     public var kind: Kind

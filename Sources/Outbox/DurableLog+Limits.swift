@@ -1,5 +1,6 @@
 import GRDB
 public import GatewayCore
+import Synchronization
 
 extension DurableLog {
     /// Applies the retention and the size cap, and returns what it did.
@@ -8,12 +9,14 @@ extension DurableLog {
     /// registered destination has acknowledged them (a dead letter is not an acknowledgement). The others
     /// are kept, and counted in ``LimitReport/keptPastRetention`` as a warning figure.
     ///
-    /// Size cap: while `page_count × page_size` exceeds ``LogOptions/maxBytes``, deletes in chunks, oldest
+    /// Size cap: while `page_count × page_size` exceeds the cap in force (``LogOptions/maxBytes`` less
+    /// ``walLimit``, so that database and WAL together stay within it; less still while free space is
+    /// low, see ``watchSpace(now:)``), deletes in chunks, oldest
     /// first, (a) rows every destination has acknowledged, then (b) readings some destination has not
     /// acknowledged, except readings taken while their point was in alarm. Events are never dropped. After
     /// each chunk, `PRAGMA incremental_vacuum` hands the freed pages back (the database is created with
-    /// `auto_vacuum = INCREMENTAL`), so the measured size falls; no full `VACUUM`, which would rewrite the
-    /// whole file and need as much free space again. Finally the WAL is checkpointed and truncated.
+    /// `auto_vacuum = INCREMENTAL`), so the measured size falls, and the WAL is checkpointed and truncated;
+    /// no full `VACUUM`, which would rewrite the whole file and need as much free space again.
     ///
     /// Every deleted row is counted by ``DropReason`` in the persisted `dropped` table. Each chunk is its
     /// own transaction, so appends are not held up for the whole pass.
@@ -40,14 +43,32 @@ extension DurableLog {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE timestamp < ?", arguments: [cutoff]) ?? 0
         }
 
+        let capped = try await applySizeCap(space.withLock { $0.cap })
+        report.droppedAcknowledged = capped.droppedAcknowledged
+        report.droppedUnacknowledged = capped.droppedUnacknowledged
+        report.overCap = capped.overCap
+        if report.droppedForRetention > 0 && capped.droppedAcknowledged + capped.droppedUnacknowledged == 0 {
+            try await compactCursors()
+        }
+        report.bytesOnDisk = try await bytesOnDisk
+        return report
+    }
+
+    /// The size cap alone (see ``enforceLimits(now:)``) with the cap `cap` on the database (its WAL is
+    /// checkpointed and truncated first and after each chunk): ``databaseCap(_:)`` of the configured cap,
+    /// or the tighter one ``watchSpace()`` sets while the disk is low.
+    /// - Parameter lowDisk: deletes in chunks of at most 500 rows, so that the WAL the deletes write fits
+    ///   in what is left of a nearly full disk.
+    func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
+        var report = LimitReport()
         try await checkpoint()
         var size = try await bytesOnDisk
-        while size > options.maxBytes {
+        while size > cap {
             let rows = try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
             }
             let perRow = max(1, size / max(1, rows))
-            let limit = min(50_000, max(64, (size - options.maxBytes) / perRow + 1))
+            let limit = min(lowDisk ? 500 : 50_000, max(64, (size - cap) / perRow + 1))
             let acknowledged = try await pool.write { db in
                 try db.execute(
                     sql: """
@@ -80,21 +101,34 @@ extension DurableLog {
             try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA incremental_vacuum")
             }
+            // Keeps the WAL, which the deletes fill, from taking the room they free (on a nearly full disk).
+            try await checkpoint()
             size = try await bytesOnDisk
         }
 
-        if report.droppedForRetention + report.droppedAcknowledged + report.droppedUnacknowledged > 0 {
-            try await pool.write { db in
-                for destination in try String.fetchAll(db, sql: "SELECT name FROM destination") {
-                    for lane in Lane.allCases {
-                        try Cursor.compact(destination: destination, lane: lane, db)
-                    }
-                }
-            }
-            try await checkpoint()
+        if report.droppedAcknowledged + report.droppedUnacknowledged > 0 {
+            try await compactCursors()
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
+    }
+
+    /// What the database may hold under a cap `cap` on the database and its WAL together: the cap less
+    /// what the WAL may take (``walLimit``), at least half the cap.
+    func databaseCap(_ cap: Int) -> Int {
+        max(cap / 2, cap - walLimit)
+    }
+
+    /// Folds the cursors' ranges after rows were deleted, then checkpoints and truncates the WAL.
+    private func compactCursors() async throws {
+        try await pool.write { db in
+            for destination in try String.fetchAll(db, sql: "SELECT name FROM destination") {
+                for lane in Lane.allCases {
+                    try Cursor.compact(destination: destination, lane: lane, db)
+                }
+            }
+        }
+        try await checkpoint()
     }
 
     /// Rows deleted so far, by ``DropReason`` raw value (every reason present, zero when none), persisted
@@ -132,7 +166,7 @@ extension DurableLog {
 
     /// Checkpoints the WAL into the database file and truncates it. Skipped, not failed, while a reader
     /// still needs the WAL (SQLITE_BUSY): the next pass does it.
-    private func checkpoint() async throws {
+    func checkpoint() async throws {
         try await pool.writeWithoutTransaction { db in
             do {
                 _ = try db.checkpoint(.truncate)

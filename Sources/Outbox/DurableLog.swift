@@ -32,6 +32,17 @@ public final class DurableLog: ReadingSink {
     let identity: FileIdentity?
     /// What ``checkFile()`` found wrong with the file, once it found it.
     let fileState = Mutex<String?>(nil)
+    /// The free-space state and the size cap in force (``watchSpace()``).
+    let space: Mutex<SpaceState>
+    /// The most the WAL may take before it is checkpointed (`wal_autocheckpoint`) and what it is cut
+    /// back to afterwards (`journal_size_limit`): an eighth of the size cap, from 256 KiB to 1 MiB.
+    public let walLimit: Int
+    /// Yields when an append takes the database over the size cap in force; ``capExceeded``.
+    let capContinuation: AsyncStream<Void>.Continuation
+    /// Yields (at most one pending element) each time an append takes the database over the size cap in
+    /// force, so that the cap is enforced at once (``watchSpace()``), not at the next periodic pass.
+    /// One consumer: `chemgate run`'s log-limits service.
+    public let capExceeded: AsyncStream<Void>
 
     /// Opens (or creates) the log at `path`, migrates its schema and registers `options.destinations`.
     ///
@@ -88,8 +99,17 @@ public final class DurableLog: ReadingSink {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.options = options
+        let walLimit = min(1 << 20, max(256 << 10, options.maxBytes / 8))
+        self.walLimit = walLimit
+        space = Mutex(SpaceState(cap: max(options.maxBytes / 2, options.maxBytes - walLimit)))
+        (capExceeded, capContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
+            // The WAL is checkpointed once it holds walLimit bytes of pages and cut back to walLimit when
+            // it restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives back.
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(16, walLimit / max(512, pageSize)))")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(walLimit)")
         }
         try Schema.migrator.migrate(pool)
         try pool.writeWithoutTransaction { db in
@@ -123,7 +143,10 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
-        return try await pool.write { db in try Self.insert(readings, db) }
+        return try await pool.write { db in
+            defer { checkCap(db) }
+            return try Self.insert(readings, db)
+        }
     }
 
     /// Appends events in one transaction and returns the sequence numbers they were given, once the commit
@@ -133,7 +156,10 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
-        return try await pool.write { db in try Self.insert(events, db) }
+        return try await pool.write { db in
+            defer { checkCap(db) }
+            return try Self.insert(events, db)
+        }
     }
 
     /// Appends events, then readings, in one transaction (one fsync): the poller's group commit of
@@ -141,6 +167,7 @@ public final class DurableLog: ReadingSink {
     public func append(events: [GatewayEvent], readings: [Reading]) async throws {
         guard !events.isEmpty || !readings.isEmpty else { return }
         try await pool.write { db in
+            defer { checkCap(db) }
             _ = try Self.insert(events, db)
             _ = try Self.insert(readings, db)
         }
@@ -205,8 +232,8 @@ public final class DurableLog: ReadingSink {
     }
 
     /// The size of the database, `page_count × page_size`: what ``LogOptions/maxBytes`` caps. The WAL adds
-    /// up to GRDB's automatic checkpoint threshold (about 4 MB) between ``enforceLimits(now:)`` calls,
-    /// which truncate it.
+    /// up to about ``walLimit`` (it is checkpointed at that size and truncated by ``enforceLimits(now:)``
+    /// and ``watchSpace()``).
     public var bytesOnDisk: Int {
         get async throws {
             try await pool.read { db in try Self.databaseBytes(db) }
@@ -214,6 +241,12 @@ public final class DurableLog: ReadingSink {
     }
 
     // MARK: - Helpers
+
+    /// Signals ``capExceeded`` when the database is over the cap in force (two cheap pragmas).
+    private func checkCap(_ db: Database) {
+        guard let bytes = try? Self.databaseBytes(db), bytes > space.withLock({ $0.cap }) else { return }
+        capContinuation.yield()
+    }
 
     struct AlarmKey: Hashable {
         var device: String

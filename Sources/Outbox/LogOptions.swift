@@ -15,9 +15,14 @@ public struct LogOptions: Sendable, Hashable {
     /// has not acknowledged are kept past it. Defaults to 30 days (the legal minimum for history at
     /// major hazard sources).
     public var retention: Duration
-    /// The cap on the database size (`page_count × page_size`), enforced by
-    /// ``DurableLog/enforceLimits(now:)``. Defaults to 2 GiB.
+    /// The cap on the log's size (`page_count × page_size`, and the WAL, which is kept to
+    /// ``DurableLog/walLimit``), enforced by ``DurableLog/enforceLimits(now:)`` and, as soon as an
+    /// append exceeds it, by ``DurableLog/watchSpace()``. Defaults to 2 GiB.
     public var maxBytes: Int
+    /// The share of the log's file system (0–0.5) that must stay free: below it the size cap tightens
+    /// (``DurableLog/watchSpace()``), a `disk_low` event is recorded and ``DurableLog/diskProblem`` says
+    /// so. Defaults to 5 %.
+    public var minFree: Double
     /// Defaults to ``Synchronous/full``.
     public var synchronous: Synchronous
     /// Upstream platforms registered when the log opens, so that retention waits for their
@@ -38,8 +43,10 @@ public struct LogOptions: Sendable, Hashable {
         synchronous: Synchronous = .full,
         destinations: [String] = [],
         gateway: String = "chemgate",
-        replaceCorrupt: Bool = false
+        replaceCorrupt: Bool = false,
+        minFree: Double = 0.05
     ) {
+        self.minFree = minFree
         self.replaceCorrupt = replaceCorrupt
         self.gateway = gateway
         self.retention = retention

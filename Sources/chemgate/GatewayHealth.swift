@@ -69,6 +69,7 @@ struct GatewayHealth: HealthReporting {
             deadLetters: deadLetterTotal
         )
         if let problem = log.fileProblem { snapshot.problems.append(problem) }
+        if let problem = log.diskProblem { snapshot.problems.append(problem) }
         snapshot.healthy = snapshot.problems.isEmpty
         return snapshot
     }

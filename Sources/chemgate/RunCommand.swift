@@ -94,7 +94,8 @@ struct RunCommand: AsyncParsableCommand {
                         maxBytes: site.storage.maxBytes,
                         destinations: site.uplinks.map(\.id),
                         gateway: site.gateway.id,
-                        replaceCorrupt: true
+                        replaceCorrupt: true,
+                        minFree: site.storage.minFree
                     )
                 )
                 if case .replacedCorrupt(let text) = log.start { logger.error("\(text)") }

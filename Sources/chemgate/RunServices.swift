@@ -100,30 +100,65 @@ enum RunServices {
     }
 }
 
-/// Applies retention and the size cap to the durable log every minute, and checks every second that
-/// the log's file is still there (not deleted or replaced under the gateway).
+/// Applies retention and the size cap to the durable log every minute; every second, checks that the
+/// log's file is still there (not deleted or replaced under the gateway), watches free space and the
+/// WAL and enforces the size cap (``DurableLog/watchSpace(now:)``); and enforces the cap at once
+/// whenever an append takes the log over it (``DurableLog/capExceeded``).
 struct LogLimitsService: Service {
     let log: DurableLog
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            var second = 0
-            while !Task.isCancelled {
-                if let problem = await log.checkFile() { logger.error("\(problem)") }
-                if second % 60 == 0 {
-                    do {
-                        let report = try await log.enforceLimits()
-                        logger.debug("log limits applied", metadata: ["report": "\(report)"])
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
-                    }
-                }
-                second += 1
-                try await Task.sleep(for: .seconds(1))
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await capWatch() }
+                group.addTask { await ticks() }
+                await group.next()
+                group.cancelAll()
             }
+        }
+    }
+
+    /// Enforces the size cap as soon as an append exceeds it. After a pass that could not get under
+    /// the cap (only events and alarm readings left), waits a second before trying again.
+    private func capWatch() async {
+        for await _ in log.capExceeded {
+            if Task.isCancelled { return }
+            let report = await watch()
+            if report?.overCap == true { try? await Task.sleep(for: .seconds(1)) }
+        }
+    }
+
+    private func ticks() async {
+        var second = 0
+        while !Task.isCancelled {
+            if let problem = await log.checkFile() { logger.error("\(problem)") }
+            let wasLow = log.diskProblem != nil
+            _ = await watch()
+            if let problem = log.diskProblem, !wasLow { logger.error("\(problem)") }
+            if second % 60 == 0 {
+                do {
+                    let report = try await log.enforceLimits()
+                    logger.debug("log limits applied", metadata: ["report": "\(report)"])
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("cannot apply the log's retention and size cap", metadata: ["error": "\(error)"])
+                }
+            }
+            second += 1
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+        }
+    }
+
+    private func watch() async -> LimitReport? {
+        do {
+            return try await log.watchSpace()
+        } catch {
+            if !(error is CancellationError) {
+                logger.error("cannot apply the log's size cap", metadata: ["error": "\(error)"])
+            }
+            return nil
         }
     }
 }

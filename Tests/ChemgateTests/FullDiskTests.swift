@@ -49,8 +49,13 @@ struct FullDiskTests {
             try #require(mount("tmpfs", disk, "tmpfs", 0, "size=4m") == 0, "mount: \(String(cString: strerror(errno)))")
             defer { umount2(disk, Int32(MNT_DETACH)) }
             let logPath = disk + "/log.sqlite"
+            // min_free 0%: the free-space watch (which tightens the cap before the disk fills, see
+            // LogSpaceTests) is off, so that the disk really fills and the refusal path is what is tested.
             let site = try String(contentsOfFile: rig.config, encoding: .utf8)
-                .replacingOccurrences(of: rig.logPath, with: logPath)
+                .replacingOccurrences(
+                    of: "storage: { path: \"\(rig.logPath)\" }",
+                    with: "storage: { path: \"\(logPath)\", min_free: 0% }"
+                )
             try site.write(toFile: rig.config, atomically: true, encoding: .utf8)
 
             let run = try rig.run()

@@ -21,6 +21,8 @@ public enum ConfigLimits {
     // Storage
     static let retention: ClosedRange<Duration> = .seconds(3600) ... .seconds(10 * 366 * 86400)
     static let maxSize: ClosedRange<Int> = 1_000_000...100_000_000_000_000
+    /// `storage.min_free`, in percent of the log's file system.
+    static let minFreePercent: ClosedRange<Double> = 0...50
     // Device maps
     static let devicePause: ClosedRange<Duration> = .zero ... .seconds(10)
     static let alarmDelay: ClosedRange<Duration> = .zero ... .seconds(86400)

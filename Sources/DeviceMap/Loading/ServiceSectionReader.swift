@@ -7,7 +7,7 @@ enum ServiceSectionReader {
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
         "ca_file", "client_cert", "client_key", "timeout",
     ]
-    static let storageKeys = ["path", "retention", "max_size"]
+    static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env"]
 
     /// - Parameter directory: the site file's directory; relative TLS file paths are resolved from it.
@@ -154,6 +154,21 @@ enum ServiceSectionReader {
                 reader.log.error(
                     "max_size is a size from 1MB to 100TB, such as 500MB or 2GB, not \(MappingReader.quoted(text))",
                     at: reader.position(of: "max_size")
+                )
+            }
+        }
+        if let text = reader.string("min_free") {
+            let range = ConfigLimits.minFreePercent
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("%"), let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)),
+                percent.isFinite, range.contains(percent)
+            {
+                storage.minFree = percent / 100
+            } else {
+                reader.log.error(
+                    "min_free is a share of the log's file system from 0% to 50%, such as 5% or 10%, not "
+                        + MappingReader.quoted(text),
+                    at: reader.position(of: "min_free")
                 )
             }
         }

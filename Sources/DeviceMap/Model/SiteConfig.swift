@@ -129,6 +129,9 @@ public struct StorageConfig: Sendable, Hashable {
     public var retention: Duration = .seconds(30 * 86400)
     /// The disk-size cap in bytes.
     public var maxBytes: Int = 2_000_000_000
+    /// The share of the log's file system that must stay free (`min_free`, 0–50 %): below it the size
+    /// cap tightens, a `disk_low` event is raised and the status shows a problem.
+    public var minFree: Double = 0.05
 
     public init() {}
 }

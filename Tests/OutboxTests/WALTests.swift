@@ -1,0 +1,42 @@
+import Foundation
+import GatewayCore
+import Testing
+
+@testable import Outbox
+
+/// Issue #18, item 5: the WAL cannot grow without bound while the uplink is down.
+@Suite struct WALTests {
+    static func fileBytes(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// SQLite's default checkpoints the WAL at 1000 pages (4 MB) and never gives the file back: a 1 MB
+    /// cap came with a 4.4 MB WAL. Now the WAL is checkpointed at an eighth of the cap (256 KiB at the
+    /// least) and cut back to that: 8 MB of appends with nothing acknowledged, the uplink reading a
+    /// batch now and then, never take the -wal file over 1 MB.
+    @Test func theWALStaysSmallWhileNothingIsAcknowledged() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let log = try DurableLog(
+                path: path,
+                options: LogOptions(maxBytes: 1_000_000, synchronous: .normal, destinations: ["park"])
+            )
+            #expect(log.walLimit == 256 << 10)
+            var worst = 0
+            for batch in 0..<80 {
+                try await log.append(
+                    (0..<1000).map { reading(point: "p", at: baseTime.milliseconds + Int64(batch * 1000 + $0)) }
+                )
+                if batch % 10 == 0 {
+                    _ = try await log.nextBatch(for: "park", maxRecords: 500, liveWindow: .seconds(1), now: baseTime)
+                }
+                worst = max(worst, Self.fileBytes(path + "-wal"))
+            }
+            let database = try await log.bytesOnDisk
+            #expect(database > 6_000_000, "only \(database) bytes appended")
+            #expect(worst <= 1_000_000, "the WAL reached \(worst) bytes")
+            try log.close()
+        }
+    }
+}
