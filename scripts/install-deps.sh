@@ -8,11 +8,15 @@
 #         throwaway CA for the uplink's TLS)
 #   apt:  binutils (strip, objcopy, readelf: the package's stripped binary and its debug file),
 #         systemd (systemd-analyze verify checks the service unit)
+#   apt:  libmosquitto-dev (the MQTT uplink), mosquitto and mosquitto-clients (a real broker and
+#         mosquitto_sub for tests and the demo), chromium (headless checks of the status page)
+#   PyPI: prometheus_client (an independent parser of /metrics in tests)
 # Safe to run again: it only installs what is absent. Needs root or sudo for apt.
 set -euo pipefail
 
-APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl binutils systemd)
-PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18")
+APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl binutils systemd
+    libmosquitto-dev mosquitto mosquitto-clients chromium)
+PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18" "prometheus_client>=0.17")
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
@@ -38,6 +42,7 @@ import importlib.metadata as m
 assert m.version("pymodbus").startswith("3.16.")
 assert m.version("pyserial") == "3.5"
 import jsonschema
+import prometheus_client
 PY
 then
     log "pip install ${PIP_PACKAGES[*]}"
