@@ -322,6 +322,14 @@ public protocol HealthReporting: Sendable {
     func snapshot() async -> HealthSnapshot
     /// Switches a device's maintenance mode; false when there is no such device.
     func setMaintenance(_ on: Bool, device: String) async -> Bool
+    /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
+    /// rendering, so a scrape reads what `/status` reads at that moment.
+    func refreshMetrics() async
+}
+
+extension HealthReporting {
+    /// Nothing to refresh: the reporter's metrics are all kept up to date as things happen.
+    public func refreshMetrics() async {}
 }
 
 extension Value: Codable {

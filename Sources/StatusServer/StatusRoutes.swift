@@ -11,9 +11,9 @@ public enum StatusRoutes {
         registry: PrometheusCollectorRegistry,
         token: String?,
         logger: Logger
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: TokenMiddleware(token: token))
+    ) -> Router<StatusRequestContext> {
+        let router = Router(context: StatusRequestContext.self)
+        router.add(middleware: TokenMiddleware(token: token, refusals: RefusalLog(logger: logger)))
         router.get("/healthz") { _, _ in Response.text("ok\n") }
         router.get("/readyz") { _, _ -> Response in
             let snapshot = await reporter.snapshot()
@@ -29,7 +29,8 @@ public enum StatusRoutes {
             try Response.json(await reporter.snapshot().redactingCredentials())
         }
         router.get("/metrics") { _, _ -> Response in
-            Response(
+            await reporter.refreshMetrics()
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
@@ -71,17 +72,19 @@ public enum StatusRoutes {
 /// Asks for the token on every route but `/healthz`, when one is configured.
 struct TokenMiddleware: RouterMiddleware {
     let token: String?
+    let refusals: RefusalLog
 
     func handle(
         _ request: Request,
-        context: BasicRequestContext,
-        next: (Request, BasicRequestContext) async throws -> Response
+        context: StatusRequestContext,
+        next: (Request, StatusRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let token, !token.isEmpty, request.uri.path != "/healthz" else { return try await next(request, context) }
         let header = request.headers[.authorization]
         let query = request.uri.queryParameters.get("token").map { String($0) }
         let presented = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? query
         guard let presented, constantTimeEquals(presented, token) else {
+            refusals.refused(client: context.client, path: request.uri.path, presented: presented != nil)
             return Response(
                 status: .unauthorized,
                 headers: [.wwwAuthenticate: "Bearer realm=\"chemgate\""],

@@ -22,7 +22,7 @@ public struct StatusServer: Service {
         public init(description: String) { self.description = description }
     }
 
-    private let application: Application<RouterResponder<BasicRequestContext>>
+    private let application: Application<RouterResponder<StatusRequestContext>>
     private let host: String
     private let port: Int
     private let listening: ListeningFlag

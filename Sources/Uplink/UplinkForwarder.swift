@@ -1,5 +1,4 @@
 public import AsyncHTTPClient
-import CoreMetrics
 import GatewayCore
 public import Logging
 import NIOCore
@@ -82,8 +81,6 @@ public struct UplinkForwarder: Service {
     private let heartbeat: @Sendable () async -> HeartbeatPayload?
     private let client: HTTPClient
     private let logger: Logger
-    /// `chemgate_outbox_depth{destination}`: records waiting for this platform.
-    private var depthGauge: Gauge { Gauge(label: "chemgate_outbox_depth", dimensions: [("destination", settings.id)]) }
 
     /// - Parameter heartbeat: builds the next heartbeat; nil skips one.
     public init(
@@ -134,7 +131,6 @@ public struct UplinkForwarder: Service {
                 continue
             }
             guard let batch else {
-                depthGauge.record(0)
                 try await Task.sleep(for: min(settings.batchDelay, nextHeartbeat - clock.now))
                 continue
             }
@@ -143,7 +139,6 @@ public struct UplinkForwarder: Service {
                 guard await storeOutcome({ try await log.acknowledge(batch, destination: settings.id) }) else {
                     continue
                 }
-                if let pending = try? await log.pending(for: settings.id) { depthGauge.record(pending.records) }
                 backoff.succeeded()
                 statistics.record {
                     $0.acknowledged += batch.records.count; $0.lastAcknowledgement = .now(); $0.lastError = nil

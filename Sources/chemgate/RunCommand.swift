@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(HelpfulMetricsFactory(registry: registry))
         let sink: any ReadingSink
         var durableLog: DurableLog?
         switch output {
@@ -106,11 +106,25 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let poller = PollingService(site: site, plan: plan, sink: sink, logger: logger)
+        let poller = PollingService(
+            site: site,
+            plan: plan,
+            sink: EventLogSink(base: sink, logger: logger),
+            logger: logger
+        )
+        let configHash = ConfigHash.of(site: site)
+        logger.notice(
+            "chemgate starting",
+            metadata: [
+                "version": "\(Chemgate.version)", "config": "\(config)", "config_hash": "\(configHash)",
+                "gateway": "\(site.gateway.id)", "devices": "\(site.devices.count)", "links": "\(site.links.count)",
+                "uplinks": "\(site.uplinks.count)",
+            ]
+        )
         let health = PollingHealth(
             site: site,
             service: poller,
-            configHash: ConfigHash.of(site: site),
+            configHash: configHash,
             version: Chemgate.version
         )
         var forwarders: [UplinkForwarder] = []
@@ -122,7 +136,12 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        for forwarder in forwarders {
+            LogSecrets.shared.add([forwarder.settings.bearerToken, forwarder.settings.hmacSecret])
+            forwarder.statistics.logTransitions(uplink: forwarder.settings.id, logger: logger)
+        }
         let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: forwarders)
+        let metrics = HealthMetrics(uplinks: forwarders.map { .init(id: $0.settings.id, statistics: $0.statistics) })
         // The services that read devices and send readings start only once the status port is
         // bound: a start that fails has read nothing, so it has lost nothing.
         let started = StartGate()
@@ -130,11 +149,13 @@ struct RunCommand: AsyncParsableCommand {
         let status: StatusServer
         do {
             let host = site.status.host
+            let token = try statusToken(site.status)
+            LogSecrets.shared.add([token])
             status = try StatusServer(
                 host: host,
                 port: site.status.port,
-                token: try statusToken(site.status),
-                reporter: reporter,
+                token: token,
+                reporter: MetricsReporter(base: reporter, metrics: metrics),
                 registry: registry,
                 limits: statusLimits(openFiles: openFiles.after),
                 logger: logger,
@@ -177,8 +198,16 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        let runningSince = ContinuousClock.now
         do {
             try await group.run()
+            logger.notice(
+                "chemgate stopped",
+                metadata: [
+                    "version": "\(Chemgate.version)",
+                    "uptime": "\((ContinuousClock.now - runningSince).readableDescription)",
+                ]
+            )
         } catch let failure as StatusServer.Failure {
             started.abandon()
             Console.error("error: \(failure)")
