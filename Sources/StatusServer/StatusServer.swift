@@ -90,7 +90,10 @@ public struct StatusServer: Service {
     ///   or when the server stops without being asked to (never a bare "service finished").
     public func run() async throws {
         do {
-            try await application.runService()
+            // No signals of its own: the gateway's service group owns SIGTERM and shuts this down in
+            // order. With Hummingbird's default (SIGTERM, SIGINT) the server could stop on the signal
+            // before the group asked it to, and the stop was taken for a failure (exit 1).
+            try await application.runService(gracefulShutdownSignals: [])
         } catch {
             guard listening.isSet else { throw Failure(host: host, port: port, cause: error) }
             throw Failure(host: host, port: port, cause: error, whileServing: true)

@@ -4,7 +4,7 @@ import Logging
 /// Passes readings and events on to the gateway's sink, and logs each alarm raised, cleared or
 /// suppressed once it is stored (an event refused and retried is logged once, when stored). Alarms
 /// are logged at the default level: raised as a warning, cleared and suppressed as notices, each
-/// with `event`, the device, point, level, value, limit and reason. The log handler never holds back
+/// with `event`, the device, point, `alarm_level`, value, limit and reason. The log handler never holds back
 /// a record that carries `event` (``RepeatLimiter``).
 struct EventLogSink: ReadingSink {
     let base: any ReadingSink
@@ -36,7 +36,7 @@ struct EventLogSink: ReadingSink {
             if let device = event.device { metadata["device"] = "\(device)" }
             if let point = event.point { metadata["point"] = "\(point)" }
             if let indicator = event.indicator { metadata["indicator"] = "\(indicator)" }
-            if let alarm = event.level { metadata["level"] = "\(alarm.rawValue)" }
+            if let alarm = event.level { metadata["alarm_level"] = "\(alarm.rawValue)" }
             if let value = event.value { metadata["value"] = "\(Self.text(value))" }
             if let limit = event.limit { metadata["limit"] = "\(limit)" }
             if let unit = event.unit { metadata["unit"] = "\(unit)" }

@@ -52,14 +52,22 @@ struct LogRecord: Sendable {
 
     private var logfmt: String {
         var fields = [("ts", time.description), ("level", level.rawValue), ("logger", label), ("msg", message)]
-        fields += metadata.filter { !["ts", "level", "logger", "msg"].contains($0.key) }
+        fields += fieldMetadata
         return fields.map { "\(Self.logfmtKey($0.0))=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
     }
 
     private var json: String {
         var fields = [("ts", time.description), ("level", level.rawValue), ("logger", label), ("msg", message)]
-        fields += metadata.filter { !["ts", "level", "logger", "msg"].contains($0.key) }
+        fields += fieldMetadata
         return "{" + fields.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+    }
+
+    /// The metadata beside the record's own fields: a key that would clash with `ts`, `level`,
+    /// `logger` or `msg` is written with a leading `_`, so that nothing is lost or overwritten.
+    private var fieldMetadata: [(String, String)] {
+        metadata.map {
+            ["ts", "level", "logger", "msg"].contains($0.key) ? ("_" + $0.key, $0.value) : ($0.key, $0.value)
+        }
     }
 
     /// A metadata value as text: strings as they are, lists and dictionaries in brackets.

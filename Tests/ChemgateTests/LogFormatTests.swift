@@ -61,6 +61,7 @@ struct LogFormatTests {
         #expect(object["reason"] == "say \"hi\"\n\ttab \u{1}ctl")
         #expect(object["location"] == "罐区 A")
         #expect(object["list"] == "[a, b]")
+        #expect(object["_msg"] == "must not replace the message")
     }
 
     @Test func textHasMillisecondsAndQuotedValues() {

@@ -38,8 +38,9 @@ struct MetricsScrapeTests {
             while ContinuousClock.now < deadline {
                 let status = try await StatusFetch.status(port: statusPort)
                 let uplinks = status["uplinks"] as? [[String: Any]] ?? []
-                lag = uplinks.first { $0["id"] as? String == "park" }?["lag"] as? Int ?? 0
-                if lag >= 5 { break }
+                let park = uplinks.first { $0["id"] as? String == "park" }
+                lag = park?["lag"] as? Int ?? 0
+                if lag >= 5, park?["state"] as? String == "retrying" { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(lag >= 5, "no backlog in /status: \(run.text)")
