@@ -4,11 +4,24 @@ import Simulator
 import TestSupport
 import Testing
 
+@testable import chemgate
+
 /// `/metrics` of a real `chemgate run` whose platform is unreachable, parsed by Python's
 /// `prometheus_client` (an independent parser): the backlog that `/status` shows, a `# HELP` for every
 /// family, the state gauges, and every failure series present at zero.
 @Suite("/metrics during an upload outage")
 struct MetricsScrapeTests {
+    @Test func everyFamilyInTheCatalogueIsDocumented() throws {
+        let docs = try String(
+            contentsOf: Tools.repositoryRoot.appendingPathComponent("docs/metrics.md"),
+            encoding: .utf8
+        )
+        for (name, help) in MetricCatalog.help {
+            #expect(docs.contains("`\(name)`"), "docs/metrics.md does not list \(name)")
+            #expect(!help.isEmpty && !help.contains("\n"), "\(name)")
+        }
+    }
+
     @Test func theBacklogAndTheStateAreScrapedAsStatusShowsThem() async throws {
         try await withTCPSimulator(units: [1]) { (endpoint, simulator, _) async throws in
             simulator.set(.holding, unit: 1, address: 0, to: 0)  // 0 %LEL
