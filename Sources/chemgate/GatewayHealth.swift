@@ -68,6 +68,7 @@ struct GatewayHealth: HealthReporting {
             drops: (try? await log.dropCounts()) ?? [:],
             deadLetters: deadLetterTotal
         )
+        snapshot.recentEvents = (try? await log.recentEvents(limit: 50))?.map(HealthSnapshot.Event.init)
         if let problem = log.fileProblem { snapshot.problems.append(problem) }
         if let problem = log.diskProblem { snapshot.problems.append(problem) }
         snapshot.healthy = snapshot.problems.isEmpty
