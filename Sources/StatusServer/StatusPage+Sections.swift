@@ -158,7 +158,7 @@ extension StatusPage {
                     return (
                         point.quality,
                         [
-                            (point.name.map { escape($0) + " " } ?? "") + id(point.point), value(point),
+                            (point.name.map { id($0) + " " } ?? "") + id(point.point), value(point),
                             quality, time.both(point.ts),
                         ]
                     )

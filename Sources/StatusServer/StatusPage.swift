@@ -4,7 +4,8 @@ import GatewayCore
 /// The status page: one self-contained HTML page (no scripts, no CDN, works offline), refreshed every
 /// 5 s. From the top: the badge and the three truths, active alarms by severity, detectors not
 /// protecting, problems, links and uplinks, devices, then points collapsed per device.
-/// Every word comes from ``StatusText``; ids, units and addresses are marked `class="id"`.
+/// Every word comes from ``StatusText``; what comes from the site file or the devices (ids, names,
+/// locations, units, addresses) is marked `class="id"`.
 struct StatusPage {
     let snapshot: HealthSnapshot
     let verdict: SiteVerdict
@@ -74,7 +75,7 @@ struct StatusPage {
         return """
             <header><nav class="lang"><a href="\(link("./", lang: .chinese))">中文</a> · \
             <a class="id" lang="en" href="\(link("./", lang: .english))">English</a></nav>
-            <h1>\(escape(gateway.name ?? gateway.id))</h1>
+            <h1 class="id">\(escape(gateway.name ?? gateway.id))</h1>
             <p class="truths"><span id="badge" class="badge b-\(badge)">\(escape(s("badge.\(badge)")))</span>
             <span class="truth m-\(verdict.monitoring.rawValue)">\(l("monitoring")): \
             \(s("monitoring.\(verdict.monitoring.rawValue)"))</span>
@@ -100,8 +101,8 @@ struct StatusPage {
 
     func deviceName(_ id: String) -> String {
         let device = snapshot.devices.first { $0.id == id }
-        let name = device?.name.map { "\(escape($0)) " } ?? ""
-        let location = device?.location.map { "<br><small>\(escape($0))</small>" } ?? ""
+        let name = device?.name.map { "<span class=\"id\">\(escape($0))</span> " } ?? ""
+        let location = device?.location.map { "<br><small class=\"id\">\(escape($0))</small>" } ?? ""
         return "\(name)<span class=\"id\">\(escape(id))</span>\(location)"
     }
 

@@ -51,8 +51,7 @@ struct StatusPageBrowserTests {
         for path in ["/", "/status", "/metrics"] {
             probe.get(RouterPath(path)) { request, context in try await status.respond(to: request, context: context) }
         }
-        var result: Measurement?
-        try await Application(router: probe).test(.live) { client in
+        return try await Application(router: probe).test(.live) { client in
             let port = try #require(client.port)
             let base = "http://127.0.0.1:\(port)"
             if let directory = ProcessInfo.processInfo.environment["CHEMGATE_SCREENSHOTS"] {
@@ -71,9 +70,8 @@ struct StatusPageBrowserTests {
             let json = String(output[start.upperBound..<end.lowerBound])
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
                 .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-            result = try JSONDecoder().decode(Measurement.self, from: Data(json.utf8))
+            return try JSONDecoder().decode(Measurement.self, from: Data(json.utf8))
         }
-        return try #require(result)
     }
 
     @Test(.timeLimit(.minutes(1)), arguments: [(1280, 800), (360, 740)])

@@ -23,14 +23,12 @@ struct StatusPageTests {
                 logger: quietLogger
             )
         )
-        var body = ""
-        try await app.test(.router) { client in
+        return try await app.test(.router) { client in
             try await client.execute(uri: uri, method: .get, headers: headers) { response in
                 #expect(response.status == .ok)
-                body = String(buffer: response.body)
+                return String(buffer: response.body)
             }
         }
-        return body
     }
 
     @Test func statusCarriesTheVerdict() async throws {
