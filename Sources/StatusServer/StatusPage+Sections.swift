@@ -69,12 +69,15 @@ extension StatusPage {
     }
 
     var uplinksBlock: String {
-        guard let outbox = snapshot.outbox else { return "<p>\(l("no_log"))</p>" }
         let stuck = Set(verdict.problems.filter { $0.code == .uplinkStuck }.compactMap(\.subject))
-        let dropped = outbox.drops.values.reduce(0, +)
-        var html = "<p>\(l("log")): \(l("waiting")) \(outbox.depth) · \(outbox.bytes / 1024) KiB · "
-        html += "\(l("oldest_waiting")) \(ageText(outbox.oldestUnacknowledgedAgeSeconds)) · "
-        html += "\(l("dropped")) \(dropped) · \(l("dead_letters")) \(outbox.deadLetters)</p>"
+        var html = "<p>\(l("no_log"))</p>"
+        if let outbox = snapshot.outbox {
+            let dropped = outbox.drops.values.reduce(0, +)
+            html = "<p>\(l("log")): \(l("waiting")) \(outbox.depth) · \(outbox.bytes / 1024) KiB · "
+            html += "\(l("oldest_waiting")) \(ageText(outbox.oldestUnacknowledgedAgeSeconds)) · "
+            html += "\(l("dropped")) \(dropped) · \(l("dead_letters")) \(outbox.deadLetters)</p>"
+        }
+        guard !snapshot.uplinks.isEmpty else { return html }
         html += table(
             [l("uplink"), l("state"), l("waiting"), l("oldest_waiting"), l("last_ack"), l("last_error")],
             snapshot.uplinks.map { uplink in

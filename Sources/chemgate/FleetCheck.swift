@@ -77,7 +77,9 @@ enum FleetCheck {
             ),
             "",
         ])
-        return (TextTable.render(rows) + errors.map { "error: \($0)" }).joined(separator: "\n")
+        return (TextTable.render(rows).map { String($0.dropFirst(2)) } + errors.map { "error: \($0)" }).joined(
+            separator: "\n"
+        )
     }
 
     static func json(_ results: [Result]) -> String {

@@ -74,7 +74,8 @@ struct StatusReport {
         if let outbox = snapshot.outbox {
             lines += [
                 "",
-                "uplinks: log \(outbox.depth) waiting, oldest \(outbox.oldestUnacknowledgedAgeSeconds.map { String(format: "%.0f s", $0) } ?? "-"), dead letters \(outbox.deadLetters), dropped \(outbox.drops.values.reduce(0, +))",
+                "uplinks:",
+                "  log: \(outbox.depth) waiting, oldest \(outbox.oldestUnacknowledgedAgeSeconds.map { String(format: "%.0f s", $0) } ?? "-"), dead letters \(outbox.deadLetters), dropped \(outbox.drops.values.reduce(0, +))",
             ]
             lines += TextTable.render(
                 [["uplink", "state", "waiting", "acknowledged", "last acknowledgement", "last error"]]

@@ -58,13 +58,12 @@ struct StatusFleetTests {
                 "/usr/bin/python3",
                 [
                     "-c",
-                    "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)",
+                    "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint('port', s.getsockname()[1], flush=True)\ntime.sleep(60)",
                 ]
             )
             defer { silent.signal(SIGKILL) }
-            let silentPort = try await silent.waitForLine(containing: "").trimmingCharacters(
-                in: .whitespacesAndNewlines
-            )
+            let silentPort = try await silent.waitForLine(containing: "port ").dropFirst(5)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             let fleetFile = directory.appendingPathComponent("fleet.txt")
             try """
             # name   url   token variable
