@@ -13,7 +13,7 @@ enum FleetCheck {
             return snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
         }
 
-        var exit: StatusExit { verdict.map { StatusExit($0.badge) } ?? .unknown }
+        var exit: StatusExit { verdict.map { StatusExit($0) } ?? .unknown }
     }
 
     static func run(_ entries: [FleetFile.Entry], probe: GatewayProbe) async -> [Result] {
@@ -47,7 +47,7 @@ enum FleetCheck {
                 let lastAck = snapshot.uplinks.compactMap(\.lastAcknowledgement).min()
                 rows.append([
                     result.entry.name,
-                    "\(StatusExit(verdict.badge).word) \(StatusText.text("badge.\(verdict.badge.rawValue)", .english))",
+                    "\(StatusExit(verdict).word) \(StatusText.text("badge.\(verdict.badge.rawValue)", .english))",
                     verdict.monitoring.rawValue,
                     "\(verdict.alarmsLevel2)/\(verdict.alarmsLevel1)",
                     String(verdict.notProtecting.count),

@@ -73,7 +73,7 @@ struct StatusCommand: AsyncParsableCommand {
             switch result {
             case .success(let snapshot):
                 let verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
-                exit = StatusExit(verdict.badge)
+                exit = StatusExit(verdict)
                 if json {
                     Console.out(StatusJSON.text(snapshot.redactingCredentials()))
                 } else if nagios {

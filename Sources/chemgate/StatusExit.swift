@@ -8,13 +8,17 @@ enum StatusExit: Int32, Comparable {
     case critical = 2
     case unknown = 3
 
-    /// CRITICAL: a level-2 alarm, monitoring lost, a detector in fault or not answering.
-    /// WARNING: a level-1 alarm, monitoring degraded, detectors inhibited or in maintenance, starting.
-    init(_ badge: SiteVerdict.Badge) {
-        switch badge {
-        case .alarm2, .lost, .fault: self = .critical
-        case .alarm1, .degraded, .inhibited, .starting: self = .warning
-        case .ok: self = .ok
+    /// The worst of the three truths, whichever the badge shows. CRITICAL: a level-2 alarm,
+    /// monitoring lost, a detector in fault or not answering. WARNING: a level-1 alarm, monitoring
+    /// degraded or starting, detectors in calibration, maintenance or warm-up.
+    init(_ verdict: SiteVerdict) {
+        let unprotected = verdict.notProtecting.contains { $0.reason == .fault || $0.reason == .notAnswering }
+        if verdict.alarmsLevel2 > 0 || verdict.monitoring == .lost || unprotected {
+            self = .critical
+        } else if verdict.alarmsLevel1 > 0 || verdict.monitoring != .intact || !verdict.notProtecting.isEmpty {
+            self = .warning
+        } else {
+            self = .ok
         }
     }
 

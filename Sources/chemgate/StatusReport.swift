@@ -18,7 +18,7 @@ struct StatusReport {
 
     var text: String {
         let gateway = snapshot.gateway
-        let exit = StatusExit(verdict.badge)
+        let exit = StatusExit(verdict)
         var lines = [
             "\(gateway.id) (\(gateway.name ?? gateway.enterprise)): \(exit.word) \(s("badge.\(verdict.badge.rawValue)")), chemgate \(gateway.version), up \(gateway.uptimeSeconds) s",
             "  monitoring: \(s("monitoring.\(verdict.monitoring.rawValue)"))",
@@ -111,7 +111,7 @@ enum StatusJSON {
 enum NagiosLine {
     static func line(name: String, snapshot: HealthSnapshot) -> String {
         let verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
-        let exit = StatusExit(verdict.badge)
+        let exit = StatusExit(verdict)
         var summary = "\(name): \(StatusText.text("badge.\(verdict.badge.rawValue)", .english))"
         summary += ", monitoring \(verdict.monitoring.rawValue)"
         if let first = verdict.problems.first { summary += "; \(StatusText.sentence(first, .english))" }
