@@ -87,6 +87,8 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var answered: Int
         /// answered / polls, or nil before the first poll.
         public var successRatio: Double?
+        /// answered / polls over the last minutes (`chemgate run`: 5 min), or nil before a poll in that window.
+        public var recentSuccessRatio: Double?
         public init(
             id: String,
             name: String?,

@@ -110,7 +110,8 @@ extension StatusPage {
                     style,
                     [
                         deviceName(device.id), state, time.both(device.lastGoodRead),
-                        device.successRatio.map { String(format: "%.0f %%", $0 * 100) } ?? "-",
+                        (device.recentSuccessRatio ?? device.successRatio).map { String(format: "%.0f %%", $0 * 100) }
+                            ?? "-",
                         id("\(device.link) #\(device.unit)"),
                     ]
                 )

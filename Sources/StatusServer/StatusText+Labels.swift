@@ -50,7 +50,7 @@ extension StatusText {
         "ui.last_ack": ("Last acknowledgement", "最近确认"),
         "ui.last_error": ("Last error", "最近错误"),
         "ui.last_answer": ("Last answer", "最近应答"),
-        "ui.success": ("Success", "成功率"),
+        "ui.success": ("Success (5 min)", "成功率(5 分钟)"),
         "ui.link_unit": ("Link / unit", "链路 / 站号"),
         "ui.point": ("Point", "测点"),
         "ui.quality": ("Quality", "质量"),

@@ -9,6 +9,7 @@ struct GatewayHealth: HealthReporting {
     let polling: PollingHealth
     let log: DurableLog?
     let forwarders: [UplinkForwarder]
+    let recent = RecentSuccess()
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool {
         await polling.setMaintenance(on, device: device)
@@ -16,6 +17,7 @@ struct GatewayHealth: HealthReporting {
 
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
+        recent.annotate(&snapshot.devices)
         guard let log else { return snapshot }
         let now = Timestamp.now()
         func age(_ timestamp: Timestamp?) -> Double? {
