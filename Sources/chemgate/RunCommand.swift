@@ -137,6 +137,7 @@ struct RunCommand: AsyncParsableCommand {
                 reporter: reporter,
                 registry: registry,
                 limits: statusLimits(openFiles: openFiles.after),
+                timeZone: TimeZone(identifier: site.status.timeZone) ?? StatusRoutes.defaultTimeZone,
                 logger: logger,
                 onListening: { port in
                     logger.notice(
