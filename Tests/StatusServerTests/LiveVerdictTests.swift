@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import Hummingbird
 import HummingbirdTesting
+import Polling
 import Simulator
 import StatusServer
 import TestSupport
@@ -45,6 +46,29 @@ struct LiveVerdictTests {
             #expect(!verdict.notProtecting.contains { $0.device == "gd-4" })
             #expect(html.contains("<title>二级报警"))
             #expect(!html.contains("3276.7"), "the faulted detector's sentinel is not a value")
+        }
+    }
+
+    @Test func aSilentLineIsOneProblem() async throws {
+        let fixture = try StatusFixture(
+            units: [1, 2, 3],
+            faults: [1, 2, 3].map { UnitFault(unit: $0, fault: .noReply) }
+        )
+        try await fixture.polling {
+            let deadline = ContinuousClock.now + .seconds(10)
+            var verdict = SiteVerdict(snapshot: await fixture.health.snapshot())
+            while !verdict.problems.contains(where: { $0.code == .lineSilent }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                verdict = SiteVerdict(snapshot: await fixture.health.snapshot())
+            }
+            #expect(
+                verdict.problems.map(\.code).filter { $0 != .clockUnsynchronised } == [.lineSilent],
+                "\(verdict.problems)"
+            )
+            #expect(verdict.problems.first?.subject == "plc")
+            #expect(verdict.problems.first?.count == 3)
+            #expect(verdict.monitoring == .lost)
+            #expect(verdict.notProtecting.count == 3)
         }
     }
 }
