@@ -130,6 +130,49 @@ sed -e "s|^  path: /var/lib/chemgate/chemgate.sqlite|  path: $work/chemgate.sqli
 run_pid=$!
 sleep 8
 kill -0 "$run_pid" 2>/dev/null || fail "chemgate run (log and uplink) stopped early: $(tail -5 "$work/run-log.out")"
+
+# --- status: the three truths of this gateway, then the fleet view of it and a second gateway ---
+say "chemgate status: this gateway's three truths (monitoring, alarms, detectors not protecting)"
+status_out=$("$BIN" status --url "http://127.0.0.1:$status_port") && status_rc=0 || status_rc=$?
+sed -n '1,12p' <<<"$status_out"
+# GD-106 is dead (CRITICAL: a detector not protecting); GD-103 in alarm; GD-104 in calibration.
+[ "$status_rc" = 2 ] || fail "chemgate status exited $status_rc; expected 2 (CRITICAL): $status_out"
+grep -q "gd-106 (not answering)" <<<"$status_out" || fail "chemgate status does not list GD-106 as not protecting"
+grep -q "gd-104 (calibration or inhibit)" <<<"$status_out" || fail "chemgate status does not list GD-104 in calibration"
+grep -q "alarms: level 2 0, level 1 [1-9]" <<<"$status_out" || fail "chemgate status does not count GD-103's alarm"
+say "chemgate status --fleet: this gateway and a second one (the PLC alone), checked in parallel"
+second_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/second.yaml" <<YAML
+gateway: { id: GW-DEMO-PLC, enterprise: 91340100MA2XXXXX0X, name: 罐区A 控制室 PLC 网关 }
+devices_path: $ROOT/Devices
+links: [ { id: plc, endpoint: "$plc", timeout: 300ms } ]
+scan_classes: { normal: 1s }
+default_scan: normal
+status: { listen: "127.0.0.1:$second_port" }
+devices:
+  - { id: plc-tanks, name: 罐区A PLC 储罐参数, link: plc, unit: 1, map: siemens/s7-mb-server-tank-farm }
+YAML
+"$BIN" run --config "$work/second.yaml" --output jsonl >/dev/null 2>"$work/second.log" &
+second_pid=$!
+cat >"$work/fleet.txt" <<FLEET
+# name        status endpoint                      token variable
+tank-farm     http://127.0.0.1:$status_port
+control-room  http://127.0.0.1:$second_port
+FLEET
+for _ in $(seq 50); do
+    "$BIN" status --url "http://127.0.0.1:$second_port" --timeout 1 2>/dev/null | grep -q "devices: 1/1 answering" && break
+    sleep 0.1
+done
+fleet_out=$("$BIN" status --fleet "$work/fleet.txt") && fleet_rc=0 || fleet_rc=$?
+echo "$fleet_out"
+[ "$fleet_rc" = 2 ] || fail "chemgate status --fleet exited $fleet_rc; expected 2 (CRITICAL: GD-106)"
+grep -q "^control-room" <<<"$fleet_out" || fail "the fleet view lacks the second gateway"
+grep -q "^total 2" <<<"$fleet_out" || fail "the fleet view has no totals"
+"$BIN" status --fleet "$work/fleet.txt" --nagios || true
+kill -TERM "$second_pid"
+wait "$second_pid" || fail "the second gateway did not stop cleanly: $(tail -5 "$work/second.log")"
+# --- end of the status part ---
+
 kill -TERM "$run_pid"
 wait "$run_pid" || fail "chemgate run (log and uplink) did not stop cleanly: $(tail -5 "$work/run-log.out")"
 python3 - "$receiver" "$work/receiver.sqlite" <<'PY'

@@ -87,6 +87,8 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var answered: Int
         /// answered / polls, or nil before the first poll.
         public var successRatio: Double?
+        /// answered / polls over the last minutes (`chemgate run`: 5 min), or nil before a poll in that window.
+        public var recentSuccessRatio: Double?
         public init(
             id: String,
             name: String?,
@@ -266,6 +268,33 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         }
     }
 
+    /// An event as the status page lists it (the last 50 of the log).
+    public struct Event: Sendable, Codable, Hashable {
+        /// ``GatewayEvent/Kind``'s raw value: `alarm_raised`, `alarm_cleared`, `device_demoted`, …
+        public var kind: String
+        public var device: String?
+        public var point: String?
+        public var link: String?
+        public var level: String?
+        public var value: Double?
+        public var unit: String?
+        public var ts: String
+        /// Why, in the gateway's (English) words.
+        public var reason: String
+
+        public init(_ event: GatewayEvent) {
+            kind = event.kind.rawValue
+            device = event.device
+            point = event.point
+            link = event.link
+            level = event.level?.rawValue
+            if case .number(let number)? = event.value { value = number }
+            unit = event.unit
+            ts = event.timestamp.description
+            reason = event.reason
+        }
+    }
+
     public var gateway: Gateway
     public var clock: Clock
     public var healthy: Bool
@@ -284,6 +313,11 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
     public var sinkFailures: Int
     /// Whether the log is refusing readings right now (they wait in memory and are retried).
     public var sinkFailing: Bool
+    /// The three truths (``SiteVerdict``), filled in by the status endpoint (``HealthSnapshot/judged()``);
+    /// nil in a snapshot from a gateway that predates them.
+    public var verdict: SiteVerdict?
+    /// The last events of the durable log, newest first; nil without a log.
+    public var recentEvents: [Event]?
 
     public init(
         gateway: Gateway,
@@ -313,6 +347,15 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         self.outbox = outbox
         self.sinkFailures = sinkFailures
         self.sinkFailing = sinkFailing
+    }
+}
+
+extension HealthSnapshot {
+    /// The snapshot with its ``verdict`` filled in by the rules.
+    public func judged(rules: SiteVerdict.Rules = .standard) -> HealthSnapshot {
+        var copy = self
+        copy.verdict = SiteVerdict(snapshot: self, rules: rules)
+        return copy
     }
 }
 

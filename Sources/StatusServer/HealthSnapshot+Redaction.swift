@@ -18,6 +18,17 @@ extension HealthSnapshot {
             uplink.lastError = uplink.lastError.map(Redaction.userinfo(in:))
             return uplink
         }
+        copy.recentEvents = recentEvents?.map { event in
+            var event = event
+            event.reason = Redaction.userinfo(in: event.reason)
+            return event
+        }
+        copy.verdict?.problems =
+            verdict?.problems.map { problem in
+                var problem = problem
+                problem.text = problem.text.map(Redaction.userinfo(in:))
+                return problem
+            } ?? []
         return copy
     }
 }

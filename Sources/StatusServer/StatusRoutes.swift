@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import GatewayCore
 public import Hummingbird
 public import Logging
@@ -6,13 +6,18 @@ public import Prometheus
 
 /// The routes of the status endpoint, usable on their own (tests drive them without a socket).
 public enum StatusRoutes {
+    /// The site's time zone when none is configured (`status.time_zone`): China Standard Time.
+    public static let defaultTimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+
     public static func router(
         reporter: any HealthReporting,
         registry: PrometheusCollectorRegistry,
         token: String?,
+        timeZone: TimeZone = StatusRoutes.defaultTimeZone,
         logger: Logger
     ) -> Router<StatusRequestContext> {
         let router = Router(context: StatusRequestContext.self)
+        let gauges = VerdictGauges(registry: registry)
         router.add(middleware: TokenMiddleware(token: token, refusals: RefusalLog(logger: logger)))
         router.get("/healthz") { _, _ in Response.text("ok\n") }
         router.get("/readyz") { _, _ -> Response in
@@ -26,10 +31,11 @@ public enum StatusRoutes {
                 : Response.text("not ready: \(reasons.joined(separator: "; "))\n", status: .serviceUnavailable)
         }
         router.get("/status") { _, _ -> Response in
-            try Response.json(await reporter.snapshot().redactingCredentials())
+            try Response.json(await reporter.snapshot().redactingCredentials().judged())
         }
         router.get("/metrics") { _, _ -> Response in
             await reporter.refreshMetrics()
+            gauges.update(SiteVerdict(snapshot: await reporter.snapshot()))
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -37,8 +43,13 @@ public enum StatusRoutes {
             )
         }
         router.get("/") { request, _ -> Response in
-            let language = StatusPage.Language(request: request)
-            let html = StatusPage(snapshot: await reporter.snapshot().redactingCredentials(), language: language).html
+            let html = StatusPage(
+                snapshot: await reporter.snapshot().redactingCredentials().judged(),
+                language: StatusLanguage(request: request),
+                token: request.uri.queryParameters.get("token").map { String($0) },
+                now: .now(),
+                timeZone: timeZone
+            ).html
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8"],

@@ -1,3 +1,4 @@
+public import Foundation
 public import GatewayCore
 import Hummingbird
 import HummingbirdCore
@@ -34,6 +35,7 @@ public struct StatusServer: Service {
     ///   - reporter: where the gateway's state comes from.
     ///   - registry: the Prometheus registry `/metrics` renders.
     ///   - limits: connection cap and timeouts.
+    ///   - timeZone: the site's time zone, for the page's times.
     ///   - onListening: called once the port is bound and the server accepts connections.
     /// - Throws: ``ConfigurationError`` for a non-loopback address without a token.
     public init(
@@ -43,6 +45,7 @@ public struct StatusServer: Service {
         reporter: any HealthReporting,
         registry: PrometheusCollectorRegistry,
         limits: StatusServerLimits = .standard,
+        timeZone: TimeZone = StatusRoutes.defaultTimeZone,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) throws {
@@ -56,7 +59,13 @@ public struct StatusServer: Service {
         self.port = port
         let listening = ListeningFlag()
         self.listening = listening
-        let router = StatusRoutes.router(reporter: reporter, registry: registry, token: token, logger: logger)
+        let router = StatusRoutes.router(
+            reporter: reporter,
+            registry: registry,
+            token: token,
+            timeZone: timeZone,
+            logger: logger
+        )
         let bodyTimeout = limits.bodyTimeout
         application = Application(
             router: router,

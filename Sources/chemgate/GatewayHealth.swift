@@ -9,6 +9,7 @@ struct GatewayHealth: HealthReporting {
     let polling: PollingHealth
     let log: DurableLog?
     let forwarders: [UplinkForwarder]
+    let recent = RecentSuccess()
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool {
         await polling.setMaintenance(on, device: device)
@@ -16,6 +17,7 @@ struct GatewayHealth: HealthReporting {
 
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
+        recent.annotate(&snapshot.devices)
         guard let log else { return snapshot }
         let now = Timestamp.now()
         func age(_ timestamp: Timestamp?) -> Double? {
@@ -68,6 +70,7 @@ struct GatewayHealth: HealthReporting {
             drops: (try? await log.dropCounts()) ?? [:],
             deadLetters: deadLetterTotal
         )
+        snapshot.recentEvents = (try? await log.recentEvents(limit: 50))?.map(HealthSnapshot.Event.init)
         if let problem = log.fileProblem { snapshot.problems.append(problem) }
         if let problem = log.diskProblem { snapshot.problems.append(problem) }
         snapshot.healthy = snapshot.problems.isEmpty

@@ -41,7 +41,6 @@ final class HealthMetrics: Sendable {
         )
         recordDevices(snapshot)
         recordLinks(snapshot)
-        recordAlarms(snapshot)
         recordClock(snapshot.clock)
         mirror("chemgate_log_write_failures_total", [], total: snapshot.sinkFailures)
         if let outbox = snapshot.outbox {
@@ -70,12 +69,6 @@ final class HealthMetrics: Sendable {
             mirror("chemgate_link_failures_total", labels, total: link.failures)
             mirror("chemgate_link_reconnects_total", labels, total: link.reconnects)
         }
-    }
-
-    private func recordAlarms(_ snapshot: HealthSnapshot) {
-        var counts = Dictionary(uniqueKeysWithValues: AlarmLevel.allCases.map { ($0.rawValue, 0) })
-        for alarm in snapshot.alarms { counts[alarm.level, default: 0] += 1 }
-        for (level, count) in counts { gauge("chemgate_alarms_active", [("level", level)], Double(count)) }
     }
 
     private func recordClock(_ clock: HealthSnapshot.Clock) {

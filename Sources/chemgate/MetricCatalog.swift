@@ -15,8 +15,6 @@ enum MetricCatalog {
         "chemgate_link_failures_total":
             "Failed Modbus transactions on a link (timeouts, CRC errors, refused connections).",
         "chemgate_link_reconnects_total": "Times a link reconnected.",
-        "chemgate_alarms_active":
-            "Alarms active now, by level (LL, L, H, HH, level1, level2, device_alarm1/2, device_fault).",
         "chemgate_outbox_depth":
             "Records in the durable log not yet acknowledged by this platform (uplink lag in records).",
         "chemgate_outbox_bytes": "Size of the durable log on disk, in bytes.",

@@ -158,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
                 reporter: MetricsReporter(base: reporter, metrics: metrics),
                 registry: registry,
                 limits: statusLimits(openFiles: openFiles.after),
+                timeZone: TimeZone(identifier: site.status.timeZone) ?? StatusRoutes.defaultTimeZone,
                 logger: logger,
                 onListening: { port in
                     logger.notice(

@@ -2,20 +2,22 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GatewayCore
-import NIOCore
-import NIOHTTP1
 import StatusServer
 
-/// `chemgate status`: a running gateway's health as terminal tables.
+/// `chemgate status`: one gateway's or a fleet's three truths, for people, scripts and Nagios.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a running gateway's health: links, devices, alarms, problems.",
+        abstract: "Show running gateways' health: monitoring, alarms, detectors not protecting.",
         discussion: """
-            Reads GET /status of the gateway's status endpoint. Exit codes: 0 healthy, 1 unhealthy \
-            (a link down, a device demoted or failing, readings not stored), 2 the endpoint cannot \
-            be reached or refused the token, 64 usage error. Works in scripts and remote checks:
-              chemgate status --url http://10.0.0.8:8080 --token "$CHEMGATE_STATUS_TOKEN" || alert
+            Reads GET /status of each gateway's status endpoint. Exit codes (Nagios, Icinga, Zabbix): \
+            0 OK (monitoring intact, no alarm, every detector protecting), 1 WARNING (a level-1 alarm, \
+            monitoring degraded, detectors in calibration or maintenance, starting), 2 CRITICAL (a level-2 \
+            alarm, monitoring lost, a detector in fault or not answering), 3 UNKNOWN (the status cannot be \
+            read: unreachable, refused token, timeout), 64 usage error. With --fleet, the worst gateway's.
+              chemgate status --url http://10.0.0.8:8080 --token "$CHEMGATE_STATUS_TOKEN"
+              chemgate status --fleet /etc/chemgate/fleet.txt
+              chemgate status --url http://10.0.0.8:8080 --nagios
             """
     )
 
@@ -25,106 +27,72 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "The access token (or set CHEMGATE_STATUS_TOKEN).")
     var token: String?
 
+    @Option(help: "Give up on a gateway after this many seconds (a refused connection fails at once).")
+    var timeout: Double = 3
+
+    @Option(help: "A file of gateways, one a line: NAME URL [TOKEN_ENV]. Checked in parallel, one line each.")
+    var fleet: String?
+
+    @Flag(help: "Print JSON: the gateway's /status with its verdict (with --fleet, one object per gateway).")
+    var json = false
+
+    @Flag(help: "Print one Nagios plugin line with performance data.")
+    var nagios = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        if json && nagios { throw ValidationError("--json and --nagios exclude each other") }
+    }
+
     func run() async throws {
-        var request = HTTPClientRequest(url: url.hasSuffix("/") ? url + "status" : url + "/status")
-        if let token = token ?? ProcessInfo.processInfo.environment["CHEMGATE_STATUS_TOKEN"] {
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        }
-        let snapshot: HealthSnapshot
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-            guard response.status == .ok else {
-                Console.error(
-                    "error: \(url) answered \(response.status.code) \(String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines))"
-                )
-                throw ExitCode(2)
+        let duration = Duration.milliseconds(Int64(timeout * 1000))
+        let client = GatewayProbe.makeClient(timeout: duration)
+        let probe = GatewayProbe(client: client, timeout: duration)
+        let exit: StatusExit
+        if let fleet {
+            let file: FleetFile
+            do {
+                file = try FleetFile(path: fleet)
+            } catch {
+                try? await client.shutdown()
+                Console.error("error: \(error)")
+                throw ExitCode(64)
             }
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            snapshot = try decoder.decode(HealthSnapshot.self, from: Data(body.readableBytesView))
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            Console.error("error: cannot read \(url)/status: \(error)")
-            throw ExitCode(2)
-        }
-        Console.out(StatusReport(snapshot: snapshot).text)
-        if !snapshot.healthy { throw ExitCode(1) }
-    }
-}
-
-/// What `chemgate status` prints: without credentials, whatever the gateway sent.
-struct StatusReport {
-    let snapshot: HealthSnapshot
-
-    init(snapshot: HealthSnapshot) { self.snapshot = snapshot.redactingCredentials() }
-
-    var text: String {
-        let gateway = snapshot.gateway
-        var lines = [
-            "\(gateway.id) (\(gateway.name ?? gateway.enterprise)): \(snapshot.healthy ? "healthy" : "UNHEALTHY"), up \(gateway.uptimeSeconds) s, chemgate \(gateway.version), config \(gateway.configHash)"
-        ]
-        lines += snapshot.problems.map { "problem: \($0)" }
-        lines += snapshot.warnings.map { "warning: \($0)" }
-        lines += ["", "links:"]
-        lines += TextTable.render(
-            [["link", "state", "requests", "failures", "rtt p50", "rtt p99", "errors"]]
-                + snapshot.links.map { link in
-                    [
-                        link.id, link.state, String(link.transactions), String(link.failures),
-                        milliseconds(link.rttP50Ms),
-                        milliseconds(link.rttP99Ms),
-                        link.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-                    ]
-                }
-        )
-        lines += ["", "devices:"]
-        lines += TextTable.render(
-            [["device", "link", "unit", "state", "answered", "last good read"]]
-                + snapshot.devices.map { device in
-                    [
-                        device.id, device.link, String(device.unit), device.state, "\(device.answered)/\(device.polls)",
-                        device.lastGoodRead ?? "-",
-                    ]
-                }
-        )
-        lines += ["", "alarms:"]
-        if snapshot.alarms.isEmpty {
-            lines.append("  none")
+            let results = await FleetCheck.run(file.entries, probe: probe)
+            exit = FleetCheck.exit(results)
+            if json {
+                Console.out(FleetCheck.json(results))
+            } else if nagios {
+                Console.out(FleetCheck.nagios(results))
+            } else {
+                Console.out(FleetCheck.table(results))
+            }
         } else {
-            lines += TextTable.render(
-                [["device", "point", "level", "value", "limit", "since"]]
-                    + snapshot.alarms.map { alarm in
-                        [
-                            alarm.device, alarm.point, alarm.level,
-                            (alarm.value.map { "\($0)" } ?? "-") + " " + (alarm.unit ?? ""),
-                            alarm.limit.map { "\($0)" } ?? "-", alarm.since,
-                        ]
-                    }
-            )
+            let token = token ?? ProcessInfo.processInfo.environment["CHEMGATE_STATUS_TOKEN"]
+            let result = await probe.snapshot(url: url, token: token)
+            switch result {
+            case .success(let snapshot):
+                let verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
+                exit = StatusExit(verdict)
+                if json {
+                    Console.out(StatusJSON.text(snapshot.redactingCredentials()))
+                } else if nagios {
+                    Console.out(NagiosLine.line(name: snapshot.gateway.id, snapshot: snapshot))
+                } else {
+                    Console.out(StatusReport(snapshot: snapshot).text)
+                }
+            case .failure(let failure):
+                exit = .unknown
+                if nagios {
+                    Console.out("CHEMGATE UNKNOWN - \(failure.description)")
+                } else if json {
+                    Console.out(StatusJSON.error(url: url, failure.description))
+                } else {
+                    Console.error("error: \(failure.description)")
+                }
+            }
         }
-        lines += ["", "uplinks:"]
-        if let outbox = snapshot.outbox {
-            lines.append(
-                "  log: \(outbox.depth) waiting, \(outbox.bytes / 1024) KiB, oldest unacknowledged \(outbox.oldestUnacknowledgedAgeSeconds.map { String(format: "%.0f s", $0) } ?? "-"), dead letters \(outbox.deadLetters), dropped \(outbox.drops.values.reduce(0, +))"
-            )
-            lines += TextTable.render(
-                [["uplink", "state", "waiting", "acknowledged", "last acknowledgement", "last error"]]
-                    + snapshot.uplinks.map { uplink in
-                        [
-                            uplink.id, uplink.state, String(uplink.lag), String(uplink.acknowledged),
-                            uplink.lastAcknowledgement ?? "-", uplink.lastError ?? "",
-                        ]
-                    }
-            )
-        } else {
-            lines.append("  none (readings go to standard output)")
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private func milliseconds(_ value: Double?) -> String {
-        value.map { String(format: "%.1f ms", $0) } ?? "-"
+        try? await client.shutdown()
+        if exit != .ok { throw ExitCode(exit.rawValue) }
     }
 }

@@ -5,14 +5,17 @@ import StatusServer
 enum StatusSummary {
     static func line(_ snapshot: HealthSnapshot) -> String {
         let snapshot = snapshot.redactingCredentials()
+        let verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
         let linksUp = snapshot.links.filter { $0.state == "up" }.count
         let devicesOK = snapshot.devices.filter { $0.state == "ok" }.count
         var parts = [
-            snapshot.healthy ? "healthy" : "UNHEALTHY",
+            StatusText.text("badge.\(verdict.badge.rawValue)", .english),
+            "monitoring \(verdict.monitoring.rawValue)",
+            "alarms level 2 \(verdict.alarmsLevel2), level 1 \(verdict.alarmsLevel1)",
+            "not protecting \(verdict.notProtecting.count)",
             "up \(snapshot.gateway.uptimeSeconds) s",
             "links up \(linksUp)/\(snapshot.links.count)",
             "devices ok \(devicesOK)/\(snapshot.devices.count)",
-            "alarms \(snapshot.alarms.count)",
         ]
         if let outbox = snapshot.outbox {
             parts.append("log waiting \(outbox.depth), dead letters \(outbox.deadLetters)")
@@ -21,7 +24,11 @@ enum StatusSummary {
             parts.append("uplink \(uplink.id) \(uplink.state) (\(uplink.lag) waiting)")
         }
         if snapshot.sinkFailing { parts.append("the log is refusing readings") }
-        if !snapshot.problems.isEmpty { parts.append("problems: " + snapshot.problems.joined(separator: "; ")) }
+        if !verdict.problems.isEmpty {
+            parts.append(
+                "problems: " + verdict.problems.map { StatusText.sentence($0, .english) }.joined(separator: "; ")
+            )
+        }
         return parts.joined(separator: ", ")
     }
 }

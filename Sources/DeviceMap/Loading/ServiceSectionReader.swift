@@ -8,7 +8,7 @@ enum ServiceSectionReader {
         "ca_file", "client_cert", "client_key", "timeout",
     ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
-    static let statusKeys = ["listen", "token", "token_env"]
+    static let statusKeys = ["listen", "token", "token_env", "time_zone"]
 
     /// - Parameter directory: the site file's directory; relative TLS file paths are resolved from it.
     static func uplinks(_ top: MappingReader, directory: String) -> [UplinkConfig] {
@@ -192,6 +192,16 @@ enum ServiceSectionReader {
         }
         status.token = reader.string("token")
         status.tokenEnvironment = reader.string("token_env")
+        if let zone = reader.string("time_zone") {
+            if TimeZone(identifier: zone) != nil {
+                status.timeZone = zone
+            } else {
+                reader.log.error(
+                    "time_zone is an IANA time zone such as Asia/Shanghai, not '\(zone)'",
+                    at: reader.position(of: "time_zone")
+                )
+            }
+        }
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(status.host)
         if !loopback, status.token == nil, status.tokenEnvironment == nil {
             reader.log.error(

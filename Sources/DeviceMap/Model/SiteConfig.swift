@@ -144,6 +144,8 @@ public struct StatusConfig: Sendable, Hashable {
     public var tokenEnvironment: String?
     /// Whether a token is written in the file (discouraged: prefer `token_env`).
     public var token: String?
+    /// The site's time zone (IANA name) for the status page's times.
+    public var timeZone = "Asia/Shanghai"
 
     public init() {}
 }
