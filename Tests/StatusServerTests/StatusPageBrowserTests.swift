@@ -38,7 +38,7 @@ struct StatusPageBrowserTests {
             token: token,
             logger: quietLogger
         )
-        let probe = Router()
+        let probe = Router(context: StatusRequestContext.self)
         probe.get("/probe") { _, _ -> Response in
             Response(
                 status: .ok,
