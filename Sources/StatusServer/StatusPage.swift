@@ -10,15 +10,12 @@ struct StatusPage {
     let snapshot: HealthSnapshot
     let verdict: SiteVerdict
     let language: StatusLanguage
-    /// The token the page was opened with (`?token=`), carried into every link.
-    let token: String?
     let time: PageTime
 
-    init(snapshot: HealthSnapshot, language: StatusLanguage, token: String?, now: Timestamp, timeZone: TimeZone) {
+    init(snapshot: HealthSnapshot, language: StatusLanguage, now: Timestamp, timeZone: TimeZone) {
         self.snapshot = snapshot
         self.verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
         self.language = language
-        self.token = token
         self.time = PageTime(now: now, timeZone: timeZone, language: language)
     }
 
@@ -51,19 +48,11 @@ struct StatusPage {
             """
     }
 
-    /// A link that keeps the token: `status?token=…`, `?lang=zh&token=…`.
+    /// A link: `status`, `?lang=zh`. Never the token: a page opened with `?token=` was exchanged
+    /// for an `HttpOnly` cookie (``TokenMiddleware``), which every link then carries.
     func link(_ path: String, lang: StatusLanguage? = nil) -> String {
-        var query: [String] = []
-        if let lang { query.append("lang=\(lang.rawValue)") }
-        if let token, !token.isEmpty {
-            let encoded = token.addingPercentEncoding(withAllowedCharacters: Self.queryValueCharacters) ?? token
-            query.append("token=\(encoded)")
-        }
-        return escape(path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+        escape(path + (lang.map { "?lang=\($0.rawValue)" } ?? ""))
     }
-
-    /// What a query value may hold unescaped (RFC 3986 unreserved).
-    static let queryValueCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     private var header: String {
         let gateway = snapshot.gateway

@@ -46,7 +46,6 @@ public enum StatusRoutes {
             let html = StatusPage(
                 snapshot: await reporter.snapshot().redactingCredentials().judged(),
                 language: StatusLanguage(request: request),
-                token: request.uri.queryParameters.get("token").map { String($0) },
                 now: .now(),
                 timeZone: timeZone
             ).html
@@ -80,8 +79,16 @@ public enum StatusRoutes {
     }
 }
 
-/// Asks for the token on every route but `/healthz`, when one is configured.
+/// Asks for the token on every route but `/healthz`, when one is configured: as
+/// `Authorization: Bearer`, as `?token=`, or as the `chemgate_token` cookie.
+///
+/// The status page opened with `?token=` (a bookmark, a link from a monitoring system) is answered
+/// with a redirect to the same page without the token, setting the cookie (`HttpOnly`,
+/// `SameSite=Strict`), so the token never sits in the page, its links, the browser's history or a
+/// `Referer`, and every link of the page works.
 struct TokenMiddleware: RouterMiddleware {
+    static let cookieName = "chemgate_token"
+
     let token: String?
     let refusals: RefusalLog
 
@@ -93,7 +100,9 @@ struct TokenMiddleware: RouterMiddleware {
         guard let token, !token.isEmpty, request.uri.path != "/healthz" else { return try await next(request, context) }
         let header = request.headers[.authorization]
         let query = request.uri.queryParameters.get("token").map { String($0) }
-        let presented = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? query
+        let presented =
+            header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? query
+            ?? Self.cookie(in: request)
         guard let presented, constantTimeEquals(presented, token) else {
             refusals.refused(client: context.client, path: request.uri.path, presented: presented != nil)
             return Response(
@@ -102,8 +111,39 @@ struct TokenMiddleware: RouterMiddleware {
                 body: .init(byteBuffer: ByteBuffer(string: "a valid token is required\n"))
             )
         }
+        if query != nil, request.method == .get, request.uri.path == "/" {
+            return Self.exchangeForCookie(request, token: token)
+        }
         return try await next(request, context)
     }
+
+    /// 303 to the page without `token=`, with the token in an `HttpOnly`, `SameSite=Strict` cookie.
+    static func exchangeForCookie(_ request: Request, token: String) -> Response {
+        let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("token=") }
+        let location = request.uri.path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        let value = token.addingPercentEncoding(withAllowedCharacters: cookieValueCharacters) ?? token
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.setCookie] = "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Strict"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// The token from the request's `chemgate_token` cookie, if any.
+    static func cookie(in request: Request) -> String? {
+        for field in request.headers[values: .cookie] {
+            for pair in field.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: .whitespaces)
+                guard trimmed.hasPrefix("\(cookieName)=") else { continue }
+                let raw = String(trimmed.dropFirst(cookieName.count + 1))
+                return raw.removingPercentEncoding ?? raw
+            }
+        }
+        return nil
+    }
+
+    /// What a cookie value may hold unescaped (RFC 3986 unreserved, all valid in RFC 6265).
+    static let cookieValueCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 }
 
 /// Compares without leaking, through timing, how much of the token was right.

@@ -119,7 +119,12 @@ struct StatusRouteTests {
             try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer s3cret"]) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/?token=s3cret", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/?token=s3cret", method: .get) {
+                #expect($0.status == .seeOther, "exchanged for a cookie")
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: "chemgate_token=s3cret"]) {
+                #expect($0.status == .ok)
+            }
             try await client.execute(uri: "/healthz", method: .get) {
                 #expect($0.status == .ok, "liveness needs no token")
             }
