@@ -124,6 +124,11 @@ let package = Package(
             dependencies: ["GatewayCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The system's OpenSSL libcrypto (apt libssl-dev): SM4, AES-ECB/CBC and HMAC-SM3, which swift-crypto lacks.
+        // Only PayloadCipher imports it.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Encryption of platform payloads (SM4, AES in ECB/CBC, PKCS#7), key texts and HMAC-SM3 over CLibCrypto.
+        .target(name: "PayloadCipher", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         // zlib, for gzip request bodies.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `chemgate receive`: the park platform's stand-in (HTTP server, its own SQLite store).
@@ -315,6 +320,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PayloadCipherTests",
+            dependencies: ["PayloadCipher"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
