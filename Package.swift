@@ -129,6 +129,32 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Encryption of platform payloads (SM4, AES in ECB/CBC, PKCS#7), key texts and HMAC-SM3 over CLibCrypto.
         .target(name: "PayloadCipher", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
+        // Platform profiles: the YAML profile format and the one renderer that turns records, events,
+        // heartbeats and the point catalogue into a platform's message bytes (encrypted, signed).
+        .target(
+            name: "PlatformProfile",
+            dependencies: [
+                "Decoding",
+                "DeviceMap",
+                "GatewayCore",
+                "Outbox",
+                "PayloadCipher",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Framed TCP (SwiftNIO): one persistent connection, delimiter or length-prefixed frames, a reply per
+        // frame, reconnect with capped jittered backoff.
+        .target(
+            name: "FramedTCP",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // zlib, for gzip request bodies.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `chemgate receive`: the park platform's stand-in (HTTP server, its own SQLite store).
@@ -199,6 +225,8 @@ let package = Package(
                 "Receiver",
                 "Uplink",
                 "UplinkPayload",
+                "PlatformProfile",
+                "PayloadCipher",
                 "Simulator",
                 "StatusServer",
                 "TLSFiles",
@@ -325,6 +353,23 @@ let package = Package(
         .testTarget(
             name: "PayloadCipherTests",
             dependencies: ["PayloadCipher"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlatformProfileTests",
+            dependencies: [
+                "PlatformProfile", "PayloadCipher", "DeviceMap", "GatewayCore", "Outbox", "Decoding", "TestSupport",
+            ],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FramedTCPTests",
+            dependencies: [
+                "FramedTCP", "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,13 +5,13 @@ import Yams
 enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
-        "ca_file", "client_cert", "client_key", "timeout",
+        "ca_file", "client_cert", "client_key", "timeout", "profile", "profile_values", "profile_secrets",
     ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env"]
 
     /// - Parameter directory: the site file's directory; relative TLS file paths are resolved from it.
-    static func uplinks(_ top: MappingReader, directory: String) -> [UplinkConfig] {
+    static func uplinks(_ top: MappingReader, directory: String, profilesDirectory: String) -> [UplinkConfig] {
         var uplinks: [UplinkConfig] = []
         for node in top.sequence("uplinks") ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "uplink \(MappingReader.quoted($0))" } ?? "an uplink"
@@ -57,7 +57,7 @@ enum ServiceSectionReader {
             if uplinks.contains(where: { $0.id == id }) {
                 top.log.error("duplicate uplink id '\(id)'", at: reader.position(of: "id"))
             }
-            uplinks.append(
+            var uplink =
                 UplinkConfig(
                     id: id,
                     url: url,
@@ -73,7 +73,8 @@ enum ServiceSectionReader {
                     clientKey: tlsFiles[2],
                     timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10)
                 )
-            )
+            readProfile(reader, into: &uplink, profilesDirectory: profilesDirectory)
+            uplinks.append(uplink)
         }
         return uplinks
     }
