@@ -31,6 +31,12 @@ public struct GatewayIdentity: Sendable, Hashable {
     /// The enterprise code (企业编码, e.g. the unified social credit code).
     public var enterprise: String
     public var name: String?
+
+    public init(id: String, enterprise: String, name: String? = nil) {
+        self.id = id
+        self.enterprise = enterprise
+        self.name = name
+    }
 }
 
 /// One Modbus link: a TCP endpoint or a serial port.

@@ -209,7 +209,9 @@ package struct MappingReader {
     }
 
     /// A nested mapping with its own allowed keys.
-    package func mapping(_ key: String, context nested: String, allowed: [String], required: Bool = false) -> MappingReader? {
+    package func mapping(_ key: String, context nested: String, allowed: [String], required: Bool = false)
+        -> MappingReader?
+    {
         guard let value = node(key, required: required) else { return nil }
         return MappingReader(value, context: nested, allowed: allowed, document: document, log: log)
     }

@@ -9,7 +9,7 @@ import Yams
 public enum ProfileLoader {
     static let topKeys = [
         "profile", "description", "transport", "time", "values", "quality", "alarm_levels", "event_kinds",
-        "record_id", "encryption", "signing", "headers", "reply", "messages",
+        "record_id", "indicated_points_only", "encryption", "signing", "headers", "reply", "messages",
     ]
     static let transportKeys = ["type", "delimiter", "length_prefix", "reply", "max_reply_bytes"]
     static let timeKeys = ["format", "zone"]
@@ -34,7 +34,9 @@ public enum ProfileLoader {
     }
 
     /// Parses profile text (tests, `chemgate check --profile`).
-    public static func parse(_ text: String, name: String) throws(ConfigErrors) -> (PlatformProfile, warnings: [ConfigIssue]) {
+    public static func parse(_ text: String, name: String) throws(ConfigErrors) -> (
+        PlatformProfile, warnings: [ConfigIssue]
+    ) {
         let log = IssueLog()
         let profile = YAMLDocument.parse(text, name: name, log: log).flatMap { read($0, log: log) }
         guard let profile, !log.hasErrors else { throw ConfigErrors(log.issues) }
@@ -53,7 +55,14 @@ public enum ProfileLoader {
     }
 
     static func read(_ document: YAMLDocument, log: IssueLog) -> PlatformProfile? {
-        guard let top = MappingReader(document.root, context: "the profile", allowed: topKeys, document: document, log: log)
+        guard
+            let top = MappingReader(
+                document.root,
+                context: "the profile",
+                allowed: topKeys,
+                document: document,
+                log: log
+            )
         else { return nil }
         let name = top.id("profile")
         _ = top.string("description")
@@ -70,12 +79,18 @@ public enum ProfileLoader {
         var headers: [(name: String, value: Template)] = []
         for (key, value) in top.entries("headers") ?? [] {
             guard let header = key.scalar?.string, isHeaderName(header) else {
-                log.error("a header name is a token such as 'appsecret' or 'X-Signature', not \(key.kindName)", at: document.position(of: key))
+                log.error(
+                    "a header name is a token such as 'appsecret' or 'X-Signature', not \(key.kindName)",
+                    at: document.position(of: key)
+                )
                 continue
             }
             guard value.scalar != nil, let template = templates.read(value) else {
                 if value.scalar == nil {
-                    log.error("header '\(header)' must be text (with ${…} references)", at: document.position(of: value))
+                    log.error(
+                        "header '\(header)' must be text (with ${…} references)",
+                        at: document.position(of: value)
+                    )
                 }
                 continue
             }
@@ -83,9 +98,19 @@ public enum ProfileLoader {
         }
         let reply = readReply(top)
         var messages: [MessageKind: MessageSpec] = [:]
-        if let section = top.mapping("messages", context: "messages", allowed: MessageKind.allCases.map(\.rawValue), required: true) {
+        if let section = top.mapping(
+            "messages",
+            context: "messages",
+            allowed: MessageKind.allCases.map(\.rawValue),
+            required: true
+        ) {
             for kind in MessageKind.allCases {
-                guard let reader = section.mapping(kind.rawValue, context: "message '\(kind.rawValue)'", allowed: messageKeys)
+                guard
+                    let reader = section.mapping(
+                        kind.rawValue,
+                        context: "message '\(kind.rawValue)'",
+                        allowed: messageKeys
+                    )
                 else { continue }
                 if let spec = readMessage(reader, kind: kind, templates: &templates, hasEncryption: encryption != nil) {
                     messages[kind] = spec
@@ -112,6 +137,7 @@ public enum ProfileLoader {
             alarmLevels: alarmLevels,
             eventKinds: eventKinds,
             recordID: recordID,
+            indicatedPointsOnly: top.bool("indicated_points_only") ?? false,
             encryption: encryption,
             signing: signing,
             headers: headers,
@@ -130,7 +156,9 @@ public enum ProfileLoader {
 
     private static func isHeaderName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
-            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
     }
 
     /// A value that must be one of an enum's raw values.
@@ -142,7 +170,8 @@ public enum ProfileLoader {
         guard let text = reader.string(key) else { return nil }
         guard let choice = Choice(rawValue: text) else {
             let allowed = Choice.allCases.map(\.rawValue)
-            var message = "'\(key)' in \(reader.context) must be one of \(allowed.joined(separator: ", ")), not \(MappingReader.quoted(text))"
+            var message =
+                "'\(key)' in \(reader.context) must be one of \(allowed.joined(separator: ", ")), not \(MappingReader.quoted(text))"
             if let suggestion = nearest(to: text, in: allowed) { message += "; did you mean '\(suggestion)'?" }
             reader.log.error(message, at: reader.position(of: key))
             return nil
@@ -164,14 +193,27 @@ public enum ProfileLoader {
                 return nil
             }
         }
-        guard let reader = MappingReader(node, context: "transport", allowed: transportKeys, document: top.document, log: top.log)
+        guard
+            let reader = MappingReader(
+                node,
+                context: "transport",
+                allowed: transportKeys,
+                document: top.document,
+                log: top.log
+            )
         else { return nil }
         let type = reader.string("type", required: true)
         guard type == "tcp" else {
             if type == "http" || type == "mqtt" {
-                reader.log.error("transport '\(type!)' has no framing: write 'transport: \(type!)'", at: reader.position(of: "type"))
+                reader.log.error(
+                    "transport '\(type!)' has no framing: write 'transport: \(type!)'",
+                    at: reader.position(of: "type")
+                )
             } else if let type {
-                reader.log.error("transport type must be 'tcp' here, not \(MappingReader.quoted(type))", at: reader.position(of: "type"))
+                reader.log.error(
+                    "transport type must be 'tcp' here, not \(MappingReader.quoted(type))",
+                    at: reader.position(of: "type")
+                )
             }
             return nil
         }
@@ -183,7 +225,10 @@ public enum ProfileLoader {
             boundary = .delimiter(Array(delimiter.utf8))
         case (nil, let prefix?):
             guard [1, 2, 4].contains(prefix) else {
-                reader.log.error("length_prefix is the size of the big-endian length in bytes: 1, 2 or 4, not \(prefix)", at: reader.position(of: "length_prefix"))
+                reader.log.error(
+                    "length_prefix is the size of the big-endian length in bytes: 1, 2 or 4, not \(prefix)",
+                    at: reader.position(of: "length_prefix")
+                )
                 return nil
             }
             boundary = .lengthPrefix(bytes: prefix)
@@ -191,7 +236,10 @@ public enum ProfileLoader {
             reader.log.error("a tcp transport has either 'delimiter' or 'length_prefix', not both", at: reader.position)
             return nil
         case (nil, nil):
-            reader.log.error("a tcp transport needs 'delimiter' (such as \"@@\") or 'length_prefix' (1, 2 or 4)", at: reader.position)
+            reader.log.error(
+                "a tcp transport needs 'delimiter' (such as \"@@\") or 'length_prefix' (1, 2 or 4)",
+                at: reader.position
+            )
             return nil
         }
         let maxReply = reader.int("max_reply_bytes", in: 64...16_000_000) ?? 1 << 20
@@ -236,7 +284,11 @@ public enum ProfileLoader {
             switch text {
             case "number": style.asString = false
             case "string": style.asString = true
-            default: reader.log.error("'as' in values is 'number' or 'string', not \(MappingReader.quoted(text))", at: reader.position(of: "as"))
+            default:
+                reader.log.error(
+                    "'as' in values is 'number' or 'string', not \(MappingReader.quoted(text))",
+                    at: reader.position(of: "as")
+                )
             }
         }
         if let text = reader.string("decimals") {
@@ -271,11 +323,17 @@ public enum ProfileLoader {
                 if let text = name.scalar?.string, let suggestion = nearest(to: text, in: allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 }
-                top.log.error(message + " Allowed: \(allowed.joined(separator: ", "))", at: top.document.position(of: name))
+                top.log.error(
+                    message + " Allowed: \(allowed.joined(separator: ", "))",
+                    at: top.document.position(of: name)
+                )
                 continue
             }
             guard let constant = TemplateReader.constant(value) else {
-                top.log.error("the code of '\(text)' in \(key) must be a number, text or true/false", at: top.document.position(of: value))
+                top.log.error(
+                    "the code of '\(text)' in \(key) must be a number, text or true/false",
+                    at: top.document.position(of: value)
+                )
                 continue
             }
             codes[text] = constant
@@ -286,7 +344,9 @@ public enum ProfileLoader {
     private static func readEncryption(_ top: MappingReader) -> EncryptionSpec? {
         guard let reader = top.mapping("encryption", context: "encryption", allowed: encryptionKeys) else { return nil }
         let cipher = readChoice(reader, key: "cipher", BlockCipher.self)
-        if !reader.has("cipher") { reader.log.error("encryption needs 'cipher' (sm4, aes-128, aes-192, aes-256)", at: reader.position) }
+        if !reader.has("cipher") {
+            reader.log.error("encryption needs 'cipher' (sm4, aes-128, aes-192, aes-256)", at: reader.position)
+        }
         let mode = readChoice(reader, key: "mode", CipherMode.self)
         if !reader.has("mode") { reader.log.error("encryption needs 'mode' (cbc or ecb)", at: reader.position) }
         let padding = readChoice(reader, key: "padding", CipherPadding.self) ?? .pkcs7
@@ -338,10 +398,15 @@ public enum ProfileLoader {
     private static func readSigning(_ top: MappingReader) -> SigningSpec? {
         guard let reader = top.mapping("signing", context: "signing", allowed: signingKeys) else { return nil }
         let algorithm = readChoice(reader, key: "algorithm", SigningSpec.Algorithm.self)
-        if !reader.has("algorithm") { reader.log.error("signing needs 'algorithm' (hmac-sha256 or hmac-sm3)", at: reader.position) }
+        if !reader.has("algorithm") {
+            reader.log.error("signing needs 'algorithm' (hmac-sha256 or hmac-sm3)", at: reader.position)
+        }
         let header = reader.string("header", required: true)
         if let header, !isHeaderName(header) {
-            reader.log.error("'header' in signing must be a header name such as X-Signature", at: reader.position(of: "header"))
+            reader.log.error(
+                "'header' in signing must be a header name such as X-Signature",
+                at: reader.position(of: "header")
+            )
         }
         let keyForm = readKeyForm(reader, key: "key_form", pad: 0) ?? .text
         let output = readChoice(reader, key: "output", TextEncoding.self) ?? .hex
@@ -365,7 +430,10 @@ public enum ProfileLoader {
             var out = Set<String>()
             for item in items {
                 guard let text = item.scalar?.string else {
-                    reader.log.error("'\(key)' in reply lists values such as 0, true or \"OK\"", at: reader.document.position(of: item))
+                    reader.log.error(
+                        "'\(key)' in reply lists values such as 0, true or \"OK\"",
+                        at: reader.document.position(of: item)
+                    )
                     continue
                 }
                 out.insert(text)
@@ -373,14 +441,19 @@ public enum ProfileLoader {
             return out
         }
         let accepted = values("accepted")
-        if accepted.isEmpty { reader.log.error("reply needs 'accepted': the values that mean the message was taken", at: reader.position) }
+        if accepted.isEmpty {
+            reader.log.error("reply needs 'accepted': the values that mean the message was taken", at: reader.position)
+        }
         let permanent = values("permanent")
         if let both = accepted.intersection(permanent).first {
             reader.log.error("'\(both)' is both accepted and permanent in reply", at: reader.position(of: "permanent"))
         }
         let otherwise = readChoice(reader, key: "otherwise", ReplyVerdict.Kind.self) ?? .temporary
         if otherwise == .accepted {
-            reader.log.error("'otherwise' in reply is temporary or permanent: an unknown answer is never an acknowledgement", at: reader.position(of: "otherwise"))
+            reader.log.error(
+                "'otherwise' in reply is temporary or permanent: an unknown answer is never an acknowledgement",
+                at: reader.position(of: "otherwise")
+            )
         }
         guard let field else { return nil }
         let path = field.split(separator: ".").map(String.init)
@@ -404,7 +477,13 @@ public enum ProfileLoader {
             reader.log.error("encrypt_body needs an 'encryption' section", at: reader.position(of: "encrypt_body"))
         }
         guard let node = reader.node("body", required: true), let body = templates.read(node) else { return nil }
-        return MessageSpec(grouping: grouping, maxRecords: maxRecords, maxBytes: maxBytes, body: body, encryptBody: encryptBody)
+        return MessageSpec(
+            grouping: grouping,
+            maxRecords: maxRecords,
+            maxBytes: maxBytes,
+            body: body,
+            encryptBody: encryptBody
+        )
     }
 }
 

@@ -88,7 +88,10 @@ struct TemplateReader {
         }
         if let inner = mapping["$json"] {
             guard keys.count == 1 else {
-                log.error("'$json' stands alone in its mapping: the part to write as a JSON string is its value", at: position)
+                log.error(
+                    "'$json' stands alone in its mapping: the part to write as a JSON string is its value",
+                    at: position
+                )
                 return nil
             }
             return read(inner).map(Template.json)
@@ -135,7 +138,10 @@ struct TemplateReader {
                 return .reference(field, omitIfAbsent: true)
             }
             if optional {
-                log.error("'?' (leave the key out when absent) applies to a whole value '${\(name)?}', not inside text", at: position)
+                log.error(
+                    "'?' (leave the key out when absent) applies to a whole value '${\(name)?}', not inside text",
+                    at: position
+                )
                 return nil
             }
             parts.append(.field(field))
@@ -149,8 +155,11 @@ struct TemplateReader {
     private mutating func field(named name: String, at position: SourcePosition) -> Field? {
         guard let field = Field.named(name) else {
             var message = "unknown field \(MappingReader.quoted("${\(name)}"))"
-            if let suggestion = nearest(to: name, in: Array(Field.byName.keys)) { message += "; did you mean '${\(suggestion)}'?" }
-            message += " Fields: gateway.*, site.NAME, secret.NAME, message.*, record.*, event.*, point.*, device.* (docs/uplink-profiles.md)"
+            if let suggestion = nearest(to: name, in: Array(Field.byName.keys)) {
+                message += "; did you mean '${\(suggestion)}'?"
+            }
+            message +=
+                " Fields: gateway.*, site.NAME, secret.NAME, message.*, record.*, event.*, point.*, device.* (docs/uplink-profiles.md)"
             log.error(message, at: position)
             return nil
         }

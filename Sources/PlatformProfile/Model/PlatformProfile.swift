@@ -18,6 +18,9 @@ public struct PlatformProfile: Sendable {
     /// Platform codes of event kinds (`alarm_raised`, …); an unmapped kind is written by its name.
     public var eventKinds: [String: Constant]
     public var recordID: RecordIDStyle
+    /// Only points with an indicator code (指标编码) are sent (`indicated_points_only`): the platform
+    /// knows no other. Readings of other points are listed as unsent, and left out of the catalogue.
+    public var indicatedPointsOnly: Bool
     public var encryption: EncryptionSpec?
     public var signing: SigningSpec?
     /// HTTP headers, as templates (`appsecret: ${secret.app_secret}`).

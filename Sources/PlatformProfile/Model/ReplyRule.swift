@@ -23,7 +23,10 @@ public struct ReplyRule: Sendable, Hashable {
         }
         if accepted.contains(value) { return ReplyVerdict(kind: .accepted, detail: value) }
         if permanent.contains(value) {
-            return ReplyVerdict(kind: .permanent, detail: "refused: \(field.joined(separator: ".")) = \(value): \(text)")
+            return ReplyVerdict(
+                kind: .permanent,
+                detail: "refused: \(field.joined(separator: ".")) = \(value): \(text)"
+            )
         }
         return ReplyVerdict(kind: otherwise, detail: "\(field.joined(separator: ".")) = \(value): \(text)")
     }

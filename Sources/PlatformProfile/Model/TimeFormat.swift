@@ -1,5 +1,5 @@
-public import GatewayCore
 import Foundation
+public import GatewayCore
 
 /// How times are written (`time:`): a pattern or epoch numbers, in a zone (default Asia/Shanghai).
 public struct TimeFormat: Sendable, Hashable {
@@ -80,7 +80,8 @@ public struct TimeFormat: Sendable, Hashable {
             let offset = offset(at: timestamp)
             let civil = CivilTime(milliseconds: timestamp.milliseconds + Int64(offset) * 1000)
             var text = "\(civil.year.padded(4))-\(civil.month.padded(2))-\(civil.day.padded(2))T"
-            text += "\(civil.hour.padded(2)):\(civil.minute.padded(2)):\(civil.second.padded(2)).\(civil.millisecond.padded(3))"
+            text +=
+                "\(civil.hour.padded(2)):\(civil.minute.padded(2)):\(civil.second.padded(2)).\(civil.millisecond.padded(3))"
             guard offset != 0 else { return text + "Z" }
             let sign = offset < 0 ? "-" : "+"
             let minutes = abs(offset) / 60
@@ -109,7 +110,10 @@ public struct TimeFormat: Sendable, Hashable {
                 continue
             }
             if !quoted, first.isLetter {
-                return (nil, "'\(first)' is not a field of a time pattern; use yyyy MM dd HH mm ss SSS, quote other letters ('T')")
+                return (
+                    nil,
+                    "'\(first)' is not a field of a time pattern; use yyyy MM dd HH mm ss SSS, quote other letters ('T')"
+                )
             }
             if case .literal(let previous) = tokens.last {
                 tokens[tokens.count - 1] = .literal(previous + String(first))

@@ -65,7 +65,7 @@ extension ProfileRenderer {
         case .pointHigh: return decimal(scope.point?.limits?.high)
         case .pointHighHigh: return decimal(scope.point?.limits?.highHigh)
         case .pointHazardCode: return text(scope.point?.hazardCode)
-        case .pointDecimals: return number(scope.point?.decimals.map(Int64.init))
+        case .pointDecimals: return number(scope.point?.decimals.map { Int64($0) })
         case .deviceID: return text(scope.device)
         case .deviceName: return text(scope.device.flatMap { site.devices[$0]?.name })
         case .deviceLocation: return text(scope.device.flatMap { site.devices[$0]?.location })

@@ -45,8 +45,11 @@ public struct ProfileRenderer: Sendable {
     public mutating func render(_ records: [Record], sentAt: Timestamp) throws(ProfileError) -> RenderedBatch {
         var readings: [ReadingItem] = []
         var events: [EventItem] = []
+        var unsent: [Int64] = []
         for record in records {
             switch record.payload {
+            case .reading(let reading) where profile.indicatedPointsOnly && indicator(of: reading) == nil:
+                unsent.append(record.sequence)
             case .reading(let reading):
                 readings.append(ReadingItem(sequence: record.sequence, reading: reading, backfill: record.backfill))
             case .event(let event):
@@ -54,7 +57,6 @@ public struct ProfileRenderer: Sendable {
             }
         }
         var messages: [RenderedMessage] = []
-        var unsent: [Int64] = []
         if !readings.isEmpty, let spec = profile.messages[.data] {
             let base = scope(sentAt: sentAt, readings: readings)
             messages += try renderGroups(.data, spec: spec, scope: base)
@@ -64,16 +66,21 @@ public struct ProfileRenderer: Sendable {
                 let base = scope(sentAt: sentAt, events: events)
                 messages += try renderGroups(.events, spec: spec, scope: base)
             } else {
-                unsent = events.map(\.sequence)
+                unsent += events.map(\.sequence)
             }
         }
-        return RenderedBatch(messages: messages, unsentEvents: unsent)
+        return RenderedBatch(messages: messages, unsent: unsent.sorted())
+    }
+
+    private func indicator(of reading: Reading) -> String? {
+        site.point(device: reading.device, point: reading.point)?.indicator ?? reading.indicator
     }
 
     /// The point catalogue's messages (empty when the profile has no `catalogue` message).
     public mutating func renderCatalogue(sentAt: Timestamp) throws(ProfileError) -> [RenderedMessage] {
-        guard let spec = profile.messages[.catalogue], !site.points.isEmpty else { return [] }
-        return try renderGroups(.catalogue, spec: spec, scope: scope(sentAt: sentAt, points: site.points))
+        let points = profile.indicatedPointsOnly ? site.points.filter { $0.indicator != nil } : site.points
+        guard let spec = profile.messages[.catalogue], !points.isEmpty else { return [] }
+        return try renderGroups(.catalogue, spec: spec, scope: scope(sentAt: sentAt, points: points))
     }
 
     /// The heartbeat message, or nil when the profile has none.

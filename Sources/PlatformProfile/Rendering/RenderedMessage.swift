@@ -18,6 +18,7 @@ public struct RenderedMessage: Sendable {
 /// The messages of one batch of log records.
 public struct RenderedBatch: Sendable {
     public var messages: [RenderedMessage]
-    /// Events the profile has no `events` message for: not sent to this platform (their readings are).
-    public var unsentEvents: [Int64]
+    /// Log sequences not sent to this platform: events when the profile has no `events` message, and
+    /// readings of points without an indicator code when it sends indicated points only.
+    public var unsent: [Int64]
 }
