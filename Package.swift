@@ -402,11 +402,13 @@ let package = Package(
             dependencies: ["CModbus"],
             linkerSettings: [.linkedLibrary("modbus")]
         ),
-        // `chemgate-bench link|rtu|scale|planner|log|all`: chemgate's figures beside their references.
+        // `chemgate-bench link|rtu|scale|planner|log|profile|all`: chemgate's figures beside their references.
         .executableTarget(
             name: "chemgate-bench",
             dependencies: [
                 "DeviceMap",
+                "PlatformProfile",
+                "UplinkPayload",
                 "GatewayCore",
                 "Modbus",
                 "Outbox",

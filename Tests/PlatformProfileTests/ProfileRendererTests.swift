@@ -176,6 +176,41 @@ struct ProfileRendererTests {
         #expect(message.headers.first?.value == expected)
     }
 
+    @Test func wholeBodyEncryptionNestsDevicesAndStringifiedParts() throws {
+        var renderer = try make(
+            """
+            profile: t
+            record_id: sequence
+            encryption: {cipher: aes-128, mode: cbc, key_form: hex, iv_form: hex, output: hex}
+            messages:
+              data:
+                encrypt_body: true
+                body:
+                  devices:
+                    $each: devices
+                    $item: {id: "${device.id}", name: "${device.name?}", values: {$json: {$each: records, $item: "${record.id}"}}}
+
+            """,
+            secrets: ["key": "000102030405060708090a0b0c0d0e0f", "iv": "0f0e0d0c0b0a09080706050403020100"]
+        )
+        let message = try #require(
+            try renderer.render(ProfileFixture.records, sentAt: ProfileFixture.sentAt).messages.first
+        )
+        let expected =
+            #"{"devices":[{"id":"tank-a","name":"罐区A T-101 液位计","values":"[101]"},"#
+            + #"{"id":"gas-1","name":"可燃气体探测器 GT-201","values":"[102,103]"}]}"#
+        #expect(message.plaintexts.first.map { String(decoding: $0, as: UTF8.self) } == expected)
+        // The body on the wire is the hex ciphertext of that plaintext, as the openssl command reads it.
+        let plain = try OpenSSLDecrypt.run(
+            [
+                "enc", "-d", "-aes-128-cbc", "-K", "000102030405060708090a0b0c0d0e0f", "-iv",
+                "0f0e0d0c0b0a09080706050403020100",
+            ],
+            input: try #require(BinaryText.bytes(fromHex: String(decoding: message.body, as: UTF8.self)))
+        )
+        #expect(String(decoding: plain, as: UTF8.self) == expected)
+    }
+
     @Test func missingSecretsAndSiteValuesAreNamed() throws {
         let (profile, _) = try ProfileLoader.load(path: ProfileFixture.repository + "/profiles/mem-iot-sm4.yaml")
         let missing = #expect(throws: ProfileError.self) {
