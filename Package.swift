@@ -359,6 +359,7 @@ let package = Package(
             name: "PlatformProfileTests",
             dependencies: [
                 "PlatformProfile", "PayloadCipher", "DeviceMap", "GatewayCore", "Outbox", "Decoding", "TestSupport",
+                "UplinkPayload",
             ],
             exclude: ["Golden"],
             swiftSettings: swiftSettings

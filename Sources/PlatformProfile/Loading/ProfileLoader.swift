@@ -13,11 +13,11 @@ public enum ProfileLoader {
     ]
     static let transportKeys = ["type", "delimiter", "length_prefix", "reply", "max_reply_bytes"]
     static let timeKeys = ["format", "zone"]
-    static let valueKeys = ["as", "decimals", "missing"]
+    static let valueKeys = ["as", "decimals", "missing", "booleans"]
     static let encryptionKeys = ["cipher", "mode", "padding", "key", "key_form", "iv", "iv_form", "pad", "output"]
     static let signingKeys = ["algorithm", "key", "key_form", "output", "header"]
     static let replyKeys = ["field", "accepted", "permanent", "otherwise"]
-    static let messageKeys = ["group", "max_records", "max_bytes", "encrypt_body", "body"]
+    static let messageKeys = ["group", "max_records", "max_bytes", "encrypt_body", "with_events", "body"]
 
     /// Loads the profile at `path`.
     /// - Parameter displayName: the name used in messages (default: `path`).
@@ -302,6 +302,17 @@ public enum ProfileLoader {
                 )
             }
         }
+        if let text = reader.string("booleans") {
+            switch text {
+            case "number": style.jsonBooleans = false
+            case "json": style.jsonBooleans = true
+            default:
+                reader.log.error(
+                    "'booleans' in values is 'number' (1/0, or \"1\"/\"0\" as strings) or 'json' (true/false), not \(MappingReader.quoted(text))",
+                    at: reader.position(of: "booleans")
+                )
+            }
+        }
         if let node = reader.node("missing") {
             let text = node.scalar?.string
             switch (text, node.scalar?.style) {
@@ -476,13 +487,18 @@ public enum ProfileLoader {
         if encryptBody, !hasEncryption {
             reader.log.error("encrypt_body needs an 'encryption' section", at: reader.position(of: "encrypt_body"))
         }
+        let withEvents = reader.bool("with_events") ?? false
+        if withEvents, kind != .data {
+            reader.log.error("with_events belongs to the data message", at: reader.position(of: "with_events"))
+        }
         guard let node = reader.node("body", required: true), let body = templates.read(node) else { return nil }
         return MessageSpec(
             grouping: grouping,
             maxRecords: maxRecords,
             maxBytes: maxBytes,
             body: body,
-            encryptBody: encryptBody
+            encryptBody: encryptBody,
+            withEvents: withEvents
         )
     }
 }

@@ -7,13 +7,13 @@ public enum Field: Sendable, Hashable {
     /// `secret.NAME`: a secret of the uplink (`profile_secrets`), e.g. an app secret header.
     case secret(String)
     // message.*
-    case messageID, messageTime, messageCount, messageFirstSequence, messageLastSequence
+    case messageID, messageTime, messageCount, messageFirstSequence, messageLastSequence, messageBatchID, messageLogID
     // record.* (readings)
     case recordID, recordTime, recordValue, recordQuality, recordQualityLevel, recordReason, recordSequence
-    case recordDevice, recordPoint, recordUnit, recordBackfill, recordReport, recordAlarmLevel
+    case recordDevice, recordPoint, recordUnit, recordBackfill, recordReport, recordAlarmLevel, recordIndicator
     // event.*
     case eventID, eventKind, eventLevel, eventTime, eventValue, eventLimit, eventReason, eventSequence
-    case eventDevice, eventPoint, eventLink
+    case eventDevice, eventPoint, eventLink, eventIndicator, eventUnit
     // point.* (the catalogue)
     case pointID, pointIndicator, pointTag, pointName, pointUnit, pointRangeLow, pointRangeHigh
     case pointLowLow, pointLow, pointHigh, pointHighHigh, pointHazardCode, pointDecimals
@@ -25,6 +25,8 @@ public enum Field: Sendable, Hashable {
         "gateway.id": .gatewayID, "gateway.enterprise": .gatewayEnterprise, "gateway.name": .gatewayName,
         "message.id": .messageID, "message.time": .messageTime, "message.count": .messageCount,
         "message.first_seq": .messageFirstSequence, "message.last_seq": .messageLastSequence,
+        "message.batch_id": .messageBatchID, "message.log_id": .messageLogID, "record.indicator": .recordIndicator,
+        "event.indicator": .eventIndicator, "event.unit": .eventUnit,
         "record.id": .recordID, "record.time": .recordTime, "record.value": .recordValue,
         "record.quality": .recordQuality, "record.quality_level": .recordQualityLevel,
         "record.reason": .recordReason, "record.seq": .recordSequence, "record.device": .recordDevice,

@@ -56,6 +56,8 @@ public struct MessageSpec: Sendable {
     public var body: Template
     /// Whether the whole rendered body is encrypted (and written as text, per the encryption's output).
     public var encryptBody: Bool
+    /// `data` only: events travel in the same messages as readings (`with_events`), for `$each: events`.
+    public var withEvents = false
 }
 
 /// How records are grouped into messages.
@@ -82,6 +84,8 @@ public struct ValueStyle: Sendable, Hashable {
     public var usePointDecimals: Bool
     /// What a missing value (no reading, NaN) becomes.
     public var missing: Missing
+    /// Booleans as JSON `true`/`false` (`booleans: json`) instead of 1/0.
+    public var jsonBooleans = false
 
     public enum Missing: Sendable, Hashable {
         case null

@@ -17,6 +17,11 @@ extension ProfileRenderer {
         case .messageCount: return .number(String(scope.count))
         case .messageFirstSequence: return number(scope.firstSequence)
         case .messageLastSequence: return number(scope.lastSequence)
+        case .messageBatchID: return text(scope.batchID)
+        case .messageLogID: return text(scope.logID)
+        case .recordIndicator: return text(reading?.indicator)
+        case .eventIndicator: return text(event?.indicator)
+        case .eventUnit: return text(event?.unit)
         case .recordID, .eventID:
             guard let sequence = scope.reading?.sequence ?? scope.event?.sequence else { return .absent }
             switch profile.recordID {
@@ -31,7 +36,7 @@ extension ProfileRenderer {
             return profile.qualityCodes[quality.level.rawValue].map(Output.init) ?? .text(quality.level.rawValue)
         case .recordQualityLevel: return text(reading?.quality.level.rawValue)
         case .recordReason: return text(reading?.quality.reason?.description)
-        case .recordSequence: return number(reading.map { Int64(clamping: $0.sequence) })
+        case .recordSequence: return number(scope.reading?.sequence)
         case .recordDevice: return text(reading?.device)
         case .recordPoint: return text(reading?.point)
         case .recordUnit: return text(reading?.unit)
@@ -49,7 +54,7 @@ extension ProfileRenderer {
         case .eventValue: return event.map { value($0.value, point: scope.point) } ?? .absent
         case .eventLimit: return decimal(event?.limit)
         case .eventReason: return text(event?.reason)
-        case .eventSequence: return number(event.map { Int64(clamping: $0.sequence) })
+        case .eventSequence: return number(scope.event?.sequence)
         case .eventDevice: return text(event?.device)
         case .eventPoint: return text(event?.point)
         case .eventLink: return text(event?.link)
@@ -119,6 +124,7 @@ extension ProfileRenderer {
                 }
             return profile.values.asString ? .text(text) : .number(text)
         case .bool(let flag):
+            if profile.values.jsonBooleans { return .bool(flag) }
             return profile.values.asString ? .text(flag ? "1" : "0") : .number(flag ? "1" : "0")
         case .text(let text):
             return .text(text)

@@ -42,7 +42,15 @@ public struct ProfileRenderer: Sendable {
 
     /// The messages for a batch of log records: readings through the `data` message, events through
     /// `events` (left out, and listed, when the profile has none), grouped and split as configured.
-    public mutating func render(_ records: [Record], sentAt: Timestamp) throws(ProfileError) -> RenderedBatch {
+    /// - Parameters:
+    ///   - batchID: the uplink batch's stable id, for `${message.batch_id}`.
+    ///   - logID: the durable log's id, for `${message.log_id}`.
+    public mutating func render(
+        _ records: [Record],
+        sentAt: Timestamp,
+        batchID: String? = nil,
+        logID: String? = nil
+    ) throws(ProfileError) -> RenderedBatch {
         var readings: [ReadingItem] = []
         var events: [EventItem] = []
         var unsent: [Int64] = []
@@ -57,13 +65,25 @@ public struct ProfileRenderer: Sendable {
             }
         }
         var messages: [RenderedMessage] = []
+        if let spec = profile.messages[.data], spec.withEvents {
+            guard !readings.isEmpty || !events.isEmpty else { return RenderedBatch(messages: [], unsent: unsent) }
+            var base = scope(sentAt: sentAt, readings: readings, events: events)
+            base.batchID = batchID
+            base.logID = logID
+            messages = try renderGroups(.data, spec: spec, scope: base)
+            return RenderedBatch(messages: messages, unsent: unsent.sorted())
+        }
         if !readings.isEmpty, let spec = profile.messages[.data] {
-            let base = scope(sentAt: sentAt, readings: readings)
+            var base = scope(sentAt: sentAt, readings: readings)
+            base.batchID = batchID
+            base.logID = logID
             messages += try renderGroups(.data, spec: spec, scope: base)
         }
         if !events.isEmpty {
             if let spec = profile.messages[.events] {
-                let base = scope(sentAt: sentAt, events: events)
+                var base = scope(sentAt: sentAt, events: events)
+                base.batchID = batchID
+                base.logID = logID
                 messages += try renderGroups(.events, spec: spec, scope: base)
             } else {
                 unsent += events.map(\.sequence)
@@ -108,6 +128,8 @@ public struct ProfileRenderer: Sendable {
         RenderScope(
             messageID: "",
             messageTime: sentAt,
+            batchID: nil,
+            logID: nil,
             readings: ArraySlice(readings),
             events: ArraySlice(events),
             points: ArraySlice(points),

@@ -18,6 +18,8 @@ struct EventItem {
 struct RenderScope {
     var messageID: String
     var messageTime: Timestamp
+    var batchID: String?
+    var logID: String?
     var readings: ArraySlice<ReadingItem>
     var events: ArraySlice<EventItem>
     var points: ArraySlice<CataloguePoint>
