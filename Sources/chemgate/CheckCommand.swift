@@ -99,6 +99,20 @@ extension CheckCommand {
                 valid = false
                 continue
             }
+            let isTCP = uplink.url.lowercased().hasPrefix("tcp://")
+            if case .tcp = profile.transport, !isTCP {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends framed TCP: "
+                        + "its url is tcp://HOST:PORT, not \(uplink.url.prefix(8))…"
+                )
+                valid = false
+            } else if isTCP, profile.transport.name != "tcp" {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends over "
+                        + "\(profile.transport.name): its url is http:// or https://, not tcp://"
+                )
+                valid = false
+            }
             for name in profile.siteValues.sorted() where uplink.profileValues[name] == nil {
                 Console.error(
                     "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' uses ${site.\(name)}; "

@@ -52,6 +52,48 @@ struct ProfileCommandTests {
         )
     }
 
+    @Test func aTCPProfileNeedsATCPURLAndPreviewShowsTheFrame() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let secret = directory.appendingPathComponent("js-secret.txt")
+        try "JsWiyt2023Secret\n".write(to: secret, atomically: true, encoding: .utf8)
+        let site = directory.appendingPathComponent("site.yaml")
+        func write(url: String) throws {
+            try """
+            gateway: { id: GW-1, enterprise: "91320281MA1W8XYZ5K" }
+            devices_path: \(Self.root)/Devices
+            profiles_path: \(Self.root)/profiles
+            links: [ { id: gas-tcp, endpoint: "tcp://192.168.10.21:502" } ]
+            devices:
+              - id: gd-201
+                link: gas-tcp
+                unit: 1
+                map: honeywell/midas
+                points: { concentration: { indicator: "320281002001", tag: GD-201 } }
+            uplinks:
+              - id: js
+                url: "\(url)"
+                profile: jiangsu-five-in-one-tcp
+                profile_values: { app_id: a1b2, district_code: "3202", data_service_id: WC_ENT_SSSJ, alarm_service_id: WC_ENT_ALARM_REGIONAL }
+                profile_secrets: { secret: "file:js-secret.txt" }
+            """.write(to: site, atomically: true, encoding: .utf8)
+        }
+        try write(url: "https://58.213.1.2:8653")
+        let wrong = try await ChildProcess.run(try Tools.chemgate(), ["check", site.path])
+        #expect(wrong.status == 1)
+        #expect(wrong.output.contains("profile 'jiangsu-five-in-one-tcp' sends framed TCP"), "\(wrong.output)")
+        try write(url: "tcp://58.213.1.2:8653")
+        let right = try await ChildProcess.run(try Tools.chemgate(), ["check", site.path])
+        #expect(right.status == 0, "\(right.output)")
+        let preview = try await ChildProcess.run(
+            try Tools.chemgate(),
+            ["preview-payload", "--config", site.path, "--uplink", "js", "--kind", "catalogue", "--decrypt"]
+        )
+        #expect(preview.status == 0, "\(preview.output)")
+        #expect(preview.output.contains(#""serviceId":"WC_ENT_CGQ""#))
+        #expect(preview.output.contains(#""}@@"#))
+        #expect(preview.output.contains(#"[{"TARGET_CODE":"320281002001""#))
+    }
+
     @Test func previewPayloadRendersTheEncryptedMessageAndItsPlaintext() async throws {
         let child = try ChildProcess(
             try Tools.chemgate(),

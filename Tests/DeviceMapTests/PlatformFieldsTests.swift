@@ -76,4 +76,30 @@ import Testing
         #expect(text.contains("never the secret itself"))
         #expect(!text.contains("8a2f0c1d5e6b7a8c9d0e1f2a3b4c5d6e"))
     }
+
+    @Test func aTCPURLNeedsAProfileAndAPort() throws {
+        let site = try load(
+            """
+            devices: [ { id: d1, link: plc, unit: 1, map: test/detector } ]
+            uplinks: [ { id: js, url: "tcp://58.213.1.2:8653", profile: jiangsu-five-in-one-tcp } ]
+            """
+        )
+        #expect(site.uplinks.first?.url == "tcp://58.213.1.2:8653")
+        #expect(UplinkURL.tcpAddress("tcp://58.213.1.2:8653")?.port == 8653)
+        for (uplink, message) in [
+            (#"{ id: js, url: "tcp://58.213.1.2:8653" }"#, "only a platform profile with a tcp transport sends"),
+            (#"{ id: js, url: "tcp://58.213.1.2", profile: p }"#, "must be tcp://HOST:PORT"),
+            (#"{ id: js, url: "tcp://58.213.1.2:70000", profile: p }"#, "must be tcp://HOST:PORT"),
+        ] {
+            let refused = #expect(throws: ConfigErrors.self) {
+                _ = try load(
+                    """
+                    devices: [ { id: d1, link: plc, unit: 1, map: test/detector } ]
+                    uplinks: [ \(uplink) ]
+                    """
+                )
+            }
+            #expect(refused?.description.contains(message) == true, "\(uplink)")
+        }
+    }
 }

@@ -26,7 +26,17 @@ enum ServiceSectionReader {
                 let id = reader.id(),
                 let url = reader.string("url", required: true)
             else { continue }
-            if let problem = UplinkURL.problem(url) {
+            if url.lowercased().hasPrefix("tcp://") {
+                if !reader.has("profile") {
+                    top.log.error(
+                        "the url of \(name) is tcp://, which only a platform profile with a tcp transport sends "
+                            + "(add 'profile:'); chemgate's own format goes over http:// or https://",
+                        at: reader.position(of: "url")
+                    )
+                } else if let problem = UplinkURL.tcpProblem(url) {
+                    top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+                }
+            } else if let problem = UplinkURL.problem(url) {
                 top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
             }
             let environment = ["token_env", "hmac_secret_env"].map { key in environmentName(reader, key: key) }
