@@ -35,6 +35,15 @@ struct ShippedProfileTests {
         let plain = try cipher.decrypt(try #require(BinaryText.bytes(fromHex: ciphertext)))
         #expect(text(plain) == (try ProfileFixture.golden("mem-iot-sm4.data.plain.json")))
         #expect(data.plaintexts == [plain])
+        // And by the openssl command.
+        let byOpenSSL = try OpenSSLDecrypt.run(
+            [
+                "enc", "-d", "-sm4-cbc", "-K", "8a2f0c1d5e6b7a8c9d0e1f2a3b4c5d6e", "-iv",
+                "00112233445566778899aabbccddeeff",
+            ],
+            input: try #require(BinaryText.bytes(fromHex: ciphertext))
+        )
+        #expect(byOpenSSL == plain)
     }
 
     @Test func memIoTSM4EventHeartbeatAndCatalogue() throws {
