@@ -124,6 +124,37 @@ let package = Package(
             dependencies: ["GatewayCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The system's OpenSSL libcrypto (apt libssl-dev): SM4, AES-ECB/CBC and HMAC-SM3, which swift-crypto lacks.
+        // Only PayloadCipher imports it.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Encryption of platform payloads (SM4, AES in ECB/CBC, PKCS#7), key texts and HMAC-SM3 over CLibCrypto.
+        .target(name: "PayloadCipher", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
+        // Platform profiles: the YAML profile format and the one renderer that turns records, events,
+        // heartbeats and the point catalogue into a platform's message bytes (encrypted, signed).
+        .target(
+            name: "PlatformProfile",
+            dependencies: [
+                "Decoding",
+                "DeviceMap",
+                "GatewayCore",
+                "Outbox",
+                "PayloadCipher",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Framed TCP (SwiftNIO): one persistent connection, delimiter or length-prefixed frames, a reply per
+        // frame, reconnect with capped jittered backoff.
+        .target(
+            name: "FramedTCP",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // zlib, for gzip request bodies.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `chemgate receive`: the park platform's stand-in (HTTP server, its own SQLite store).
@@ -194,6 +225,8 @@ let package = Package(
                 "Receiver",
                 "Uplink",
                 "UplinkPayload",
+                "PlatformProfile",
+                "PayloadCipher",
                 "Simulator",
                 "StatusServer",
                 "TLSFiles",
@@ -318,6 +351,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PayloadCipherTests",
+            dependencies: ["PayloadCipher"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlatformProfileTests",
+            dependencies: [
+                "PlatformProfile", "PayloadCipher", "DeviceMap", "GatewayCore", "Outbox", "Decoding", "TestSupport",
+                "UplinkPayload",
+            ],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FramedTCPTests",
+            dependencies: [
+                "FramedTCP", "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Modbus", "TestSupport"],
             swiftSettings: swiftSettings
@@ -347,11 +403,13 @@ let package = Package(
             dependencies: ["CModbus"],
             linkerSettings: [.linkedLibrary("modbus")]
         ),
-        // `chemgate-bench link|rtu|scale|planner|log|all`: chemgate's figures beside their references.
+        // `chemgate-bench link|rtu|scale|planner|log|profile|all`: chemgate's figures beside their references.
         .executableTarget(
             name: "chemgate-bench",
             dependencies: [
                 "DeviceMap",
+                "PlatformProfile",
+                "UplinkPayload",
                 "GatewayCore",
                 "Modbus",
                 "Outbox",

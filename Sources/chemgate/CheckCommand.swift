@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeviceMap
+import PlatformProfile
 
 /// `chemgate check`: validates a site configuration and every device map it uses.
 struct CheckCommand: ParsableCommand {
@@ -12,17 +13,41 @@ struct CheckCommand: ParsableCommand {
             rate, character format, frame sizes and the devices' pauses, with a warning when a scan \
             class cannot meet its period.
 
+            The platform profiles the site's uplinks name (`profile:`) are checked too; \
+            `--profile FILE` checks a profile file on its own (docs/uplink-profiles.md).
+
             Exit codes: 0 valid (warnings allowed), 1 errors found, 64 usage error.
             """
     )
 
-    @Argument(help: "The site configuration.")
-    var config: String = "chemgate.yaml"
+    @Argument(help: "The site configuration (default chemgate.yaml, unless only --profile is given).")
+    var config: String?
+
+    @Option(name: .customLong("profile"), help: "Check this platform profile file (repeatable).")
+    var profiles: [String] = []
 
     @Flag(help: "Also print the request plan of every device.")
     var plan = false
 
     func run() throws {
+        var profilesFailed = false
+        for file in profiles {
+            do throws(ConfigErrors) {
+                let (profile, warnings) = try ProfileLoader.load(path: file)
+                for warning in warnings { Console.error(warning.description) }
+                Console.out(
+                    "\(file): valid — profile \(profile.name), \(profile.transport.name), messages \(Self.kinds(profile))"
+                )
+            } catch {
+                Console.error(error.description)
+                profilesFailed = true
+            }
+        }
+        if !profiles.isEmpty, config == nil {
+            if profilesFailed { throw ExitCode(1) }
+            return
+        }
+        let config = self.config ?? "chemgate.yaml"
         let site: SiteConfig
         let warnings: [ConfigIssue]
         let sitePlan: SitePlan
@@ -44,9 +69,65 @@ struct CheckCommand: ParsableCommand {
                 tlsFailed = true
             }
         }
-        if tlsFailed { throw ExitCode(1) }
+        if tlsFailed || profilesFailed || !Self.checkProfiles(of: site) { throw ExitCode(1) }
         let report = CheckReport(site: site, plan: sitePlan)
         Console.out(report.summary)
         if plan { Console.out(report.requestPlans) }
+    }
+}
+
+extension CheckCommand {
+    /// The message kinds a profile renders, in a fixed order: `data, events, catalogue`.
+    static func kinds(_ profile: PlatformProfile) -> String {
+        MessageKind.allCases.filter { profile.messages[$0] != nil }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// Loads the profile of every uplink that names one and checks the uplink gives what it uses.
+    /// - Returns: false after printing the problems.
+    static func checkProfiles(of site: SiteConfig) -> Bool {
+        var valid = true
+        for uplink in site.uplinks {
+            guard let path = ProfileLoader.path(of: uplink, siteFile: site.path) else { continue }
+            let profile: PlatformProfile
+            do throws(ConfigErrors) {
+                let warnings: [ConfigIssue]
+                (profile, warnings) = try ProfileLoader.load(path: path)
+                for warning in warnings { Console.error(warning.description) }
+            } catch {
+                Console.error("\(site.path): error: the profile of uplink '\(uplink.id)' (\(path)) is not valid:")
+                Console.error(error.description)
+                valid = false
+                continue
+            }
+            let isTCP = uplink.url.lowercased().hasPrefix("tcp://")
+            if case .tcp = profile.transport, !isTCP {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends framed TCP: "
+                        + "its url is tcp://HOST:PORT, not \(uplink.url.prefix(8))…"
+                )
+                valid = false
+            } else if isTCP, profile.transport.name != "tcp" {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends over "
+                        + "\(profile.transport.name): its url is http:// or https://, not tcp://"
+                )
+                valid = false
+            }
+            for name in profile.siteValues.sorted() where uplink.profileValues[name] == nil {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' uses ${site.\(name)}; "
+                        + "give '\(name)' in the uplink's profile_values"
+                )
+                valid = false
+            }
+            for name in profile.secrets.sorted() where uplink.profileSecrets[name] == nil {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' needs the secret '\(name)'; "
+                        + "give it in profile_secrets as 'env:VARIABLE' or 'file:PATH'"
+                )
+                valid = false
+            }
+        }
+        return valid
     }
 }

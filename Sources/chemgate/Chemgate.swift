@@ -21,6 +21,7 @@ struct Chemgate: AsyncParsableCommand {
             ReadCommand.self,
             SimulateCommand.self,
             ReceiveCommand.self,
+            PreviewPayloadCommand.self,
         ]
     )
 

@@ -134,6 +134,9 @@ struct DeviceReader {
             else { continue }
             overrides[pointID] = PointOverride(
                 indicator: point.string("indicator"),
+                tag: point.string("tag"),
+                name: point.string("name"),
+                hazardCode: point.string("hazard_code"),
                 alarms: AlarmReader.read(point, key: "alarms"),
                 scanClass: readScanClass(point, key: "scan"),
                 enabled: point.bool("enabled"),

@@ -5,13 +5,13 @@ import Yams
 enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
-        "ca_file", "client_cert", "client_key", "timeout",
+        "ca_file", "client_cert", "client_key", "timeout", "profile", "profile_values", "profile_secrets",
     ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env", "time_zone"]
 
     /// - Parameter directory: the site file's directory; relative TLS file paths are resolved from it.
-    static func uplinks(_ top: MappingReader, directory: String) -> [UplinkConfig] {
+    static func uplinks(_ top: MappingReader, directory: String, profilesDirectory: String) -> [UplinkConfig] {
         var uplinks: [UplinkConfig] = []
         for node in top.sequence("uplinks") ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "uplink \(MappingReader.quoted($0))" } ?? "an uplink"
@@ -26,7 +26,17 @@ enum ServiceSectionReader {
                 let id = reader.id(),
                 let url = reader.string("url", required: true)
             else { continue }
-            if let problem = UplinkURL.problem(url) {
+            if url.lowercased().hasPrefix("tcp://") {
+                if !reader.has("profile") {
+                    top.log.error(
+                        "the url of \(name) is tcp://, which only a platform profile with a tcp transport sends "
+                            + "(add 'profile:'); chemgate's own format goes over http:// or https://",
+                        at: reader.position(of: "url")
+                    )
+                } else if let problem = UplinkURL.tcpProblem(url) {
+                    top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+                }
+            } else if let problem = UplinkURL.problem(url) {
                 top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
             }
             let environment = ["token_env", "hmac_secret_env"].map { key in environmentName(reader, key: key) }
@@ -57,7 +67,7 @@ enum ServiceSectionReader {
             if uplinks.contains(where: { $0.id == id }) {
                 top.log.error("duplicate uplink id '\(id)'", at: reader.position(of: "id"))
             }
-            uplinks.append(
+            var uplink =
                 UplinkConfig(
                     id: id,
                     url: url,
@@ -73,7 +83,8 @@ enum ServiceSectionReader {
                     clientKey: tlsFiles[2],
                     timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10)
                 )
-            )
+            readProfile(reader, into: &uplink, profilesDirectory: profilesDirectory)
+            uplinks.append(uplink)
         }
         return uplinks
     }

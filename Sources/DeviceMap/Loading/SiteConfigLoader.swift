@@ -6,14 +6,16 @@ import Yams
 public enum SiteConfigLoader {
     static let topKeys = [
         "gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status",
-        "polling",
+        "polling", "profiles_path",
     ]
     static let gatewayKeys = ["id", "enterprise", "name"]
     static let linkKeys = ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
     static let deviceKeys = [
         "id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points",
     ]
-    static let overrideKeys = ["indicator", "alarms", "scan", "enabled", "report_deadband", "frozen_after"]
+    static let overrideKeys = [
+        "indicator", "tag", "name", "hazard_code", "alarms", "scan", "enabled", "report_deadband", "frozen_after",
+    ]
     static let defaultScanClasses: [String: Duration] = [
         "fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60),
     ]
@@ -65,7 +67,9 @@ public enum SiteConfigLoader {
             scanClasses: scanClasses,
             defaultScan: defaultScan
         ).read(maps: &maps)
-        let uplinks = ServiceSectionReader.uplinks(top, directory: directory)
+        let profilesPath = top.string("profiles_path") ?? "profiles"
+        let profilesDirectory = profilesPath.hasPrefix("/") ? profilesPath : directory + "/" + profilesPath
+        let uplinks = ServiceSectionReader.uplinks(top, directory: directory, profilesDirectory: profilesDirectory)
         let storage = ServiceSectionReader.storage(top, directory: directory)
         let status = ServiceSectionReader.status(top)
         let polling = ServiceSectionReader.polling(top)

@@ -3,7 +3,26 @@ import Foundation
 /// Checks an uplink's base URL: `http://` or `https://`, a host, a port from 1 to 65535, no spaces or
 /// control characters, and no `user:password@` (credentials belong in the environment variables
 /// named by `token_env` and `hmac_secret_env`, never in the file nor on the status page).
-enum UplinkURL {
+public enum UplinkURL {
+    /// What is wrong with a `tcp://HOST:PORT` url of a framed-TCP profile uplink, or nil.
+    static func tcpProblem(_ url: String) -> String? {
+        tcpAddress(url) == nil ? "must be tcp://HOST:PORT (a port from 1 to 65535), with nothing after the port" : nil
+    }
+
+    /// The host and port of `tcp://HOST:PORT`, or nil.
+    public static func tcpAddress(_ url: String) -> (host: String, port: Int)? {
+        guard url.lowercased().hasPrefix("tcp://") else { return nil }
+        let rest = url.dropFirst(6)
+        guard let colon = rest.lastIndex(of: ":") else { return nil }
+        var host = String(rest[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains("@"), !host.contains("/"),
+            host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
+            let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port)
+        else { return nil }
+        return (host, port)
+    }
+
     /// What is wrong with `url`, or nil when it is usable. Never quotes the URL's user or password.
     static func problem(_ url: String) -> String? {
         let lower = url.lowercased()

@@ -31,6 +31,12 @@ public struct GatewayIdentity: Sendable, Hashable {
     /// The enterprise code (企业编码, e.g. the unified social credit code).
     public var enterprise: String
     public var name: String?
+
+    public init(id: String, enterprise: String, name: String? = nil) {
+        self.id = id
+        self.enterprise = enterprise
+        self.name = name
+    }
 }
 
 /// One Modbus link: a TCP endpoint or a serial port.
@@ -74,6 +80,9 @@ public struct DeviceConfig: Sendable, Hashable {
             return SitePoint(
                 definition: definition,
                 indicator: override?.indicator,
+                tag: override?.tag,
+                platformName: override?.name,
+                hazardCode: override?.hazardCode,
                 alarms: alarms,
                 scanClass: override?.scanClass ?? scanClass
             )
@@ -85,6 +94,12 @@ public struct DeviceConfig: Sendable, Hashable {
 public struct PointOverride: Sendable, Hashable {
     /// The platform's indicator code (指标编码 / 位号).
     public var indicator: String?
+    /// The plant's DCS tag (位号), e.g. `AT-101`, where the platform wants it beside the indicator code.
+    public var tag: String?
+    /// The point's name at the platform (e.g. `氯苯储罐A液位`), replacing the map's generic name there.
+    public var name: String?
+    /// The code of the major hazard source (重大危险源编码) the point monitors.
+    public var hazardCode: String?
     public var alarms: AlarmLimits?
     public var scanClass: String?
     public var enabled: Bool?
@@ -96,8 +111,32 @@ public struct PointOverride: Sendable, Hashable {
 public struct SitePoint: Sendable, Hashable {
     public var definition: PointDefinition
     public var indicator: String?
+    /// The DCS tag (位号), when the site gives one.
+    public var tag: String?
+    /// The point's name at the platform, when the site gives one (else the map's name is used).
+    public var platformName: String?
+    /// The major hazard source code (重大危险源编码), when the site gives one.
+    public var hazardCode: String?
     public var alarms: AlarmLimits?
     public var scanClass: String
+
+    public init(
+        definition: PointDefinition,
+        indicator: String? = nil,
+        tag: String? = nil,
+        platformName: String? = nil,
+        hazardCode: String? = nil,
+        alarms: AlarmLimits? = nil,
+        scanClass: String
+    ) {
+        self.definition = definition
+        self.indicator = indicator
+        self.tag = tag
+        self.platformName = platformName
+        self.hazardCode = hazardCode
+        self.alarms = alarms
+        self.scanClass = scanClass
+    }
 
     public var id: String { definition.id }
 }
@@ -119,6 +158,16 @@ public struct UplinkConfig: Sendable, Hashable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var timeout: Duration
+    /// The platform profile (`profile:`): a name in the site's profiles directory or a path to a
+    /// profile file, resolved against the site file's directory; nil for chemgate's own format.
+    public var profile: String?
+    /// Where the profile is looked for when it is given by name (the site's `profiles_path`, resolved).
+    public var profilesDirectory: String?
+    /// Site values the profile refers to as `${site.NAME}` (`profile_values:`), e.g. app id, district code.
+    public var profileValues: [String: String] = [:]
+    /// Secrets the profile uses (`profile_secrets:`), by name: where each is read from, `env:NAME` or
+    /// `file:PATH` (never the secret itself).
+    public var profileSecrets: [String: String] = [:]
 }
 
 /// The local log: history and outbox. Used by the storage layer.

@@ -1,7 +1,7 @@
 /// Durations as field engineers write them: `250ms`, `1s`, `1.5s`, `5m`, `1h`, `30d`.
-enum DurationText {
+package enum DurationText {
     /// - Returns: nil unless the text is a non-negative number with a unit, at most about 100 years.
-    static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingSpaces
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
@@ -16,7 +16,7 @@ enum DurationText {
     }
 
     /// `250ms`, `1.5s`, `5m`: the shortest exact spelling.
-    static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let milliseconds = duration / .milliseconds(1)
         if milliseconds >= 86_400_000, milliseconds.truncatingRemainder(dividingBy: 86_400_000) == 0 {
             return "\(Int(milliseconds / 86_400_000))d"
@@ -36,7 +36,7 @@ enum DurationText {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         var text = Substring(self)
         while text.first?.isWhitespace == true { text.removeFirst() }
         while text.last?.isWhitespace == true { text.removeLast() }

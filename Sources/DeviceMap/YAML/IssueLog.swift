@@ -3,25 +3,27 @@ import Foundation
 /// Collects the issues of one loading pass, so every error is reported at once.
 ///
 /// A reference type on purpose: every reader of one load shares it. Used by one thread at a time.
-final class IssueLog {
-    private(set) var issues: [ConfigIssue] = []
+package final class IssueLog {
+    package private(set) var issues: [ConfigIssue] = []
+
+    package init() {}
     /// Text never to be shown in a quoted line (a password written in a URL), each ending in `@`.
     private var secrets: [String] = []
 
-    var hasErrors: Bool { issues.contains { $0.severity == .error } }
+    package var hasErrors: Bool { issues.contains { $0.severity == .error } }
 
-    func add(_ issue: ConfigIssue) { issues.append(redacted(issue)) }
+    package func add(_ issue: ConfigIssue) { issues.append(redacted(issue)) }
 
-    func error(_ message: String, at position: SourcePosition) {
+    package func error(_ message: String, at position: SourcePosition) {
         add(position.issue(.error, message))
     }
 
-    func warning(_ message: String, at position: SourcePosition) {
+    package func warning(_ message: String, at position: SourcePosition) {
         add(position.issue(.warning, message))
     }
 
     /// Hides `secret@` in the quoted lines of every issue, reported or to come, as `****@`.
-    func redact(_ secret: String) {
+    package func redact(_ secret: String) {
         secrets.append(secret + "@")
         issues = issues.map(redacted)
     }
@@ -37,12 +39,12 @@ final class IssueLog {
 }
 
 /// A place in a YAML file.
-struct SourcePosition: Sendable, Hashable {
-    var file: SourceFile
-    var line: Int
-    var column: Int
+package struct SourcePosition: Sendable, Hashable {
+    package var file: SourceFile
+    package var line: Int
+    package var column: Int
 
-    func issue(_ severity: ConfigIssue.Severity, _ message: String) -> ConfigIssue {
+    package func issue(_ severity: ConfigIssue.Severity, _ message: String) -> ConfigIssue {
         ConfigIssue(
             severity,
             file: file.name,
@@ -55,21 +57,21 @@ struct SourcePosition: Sendable, Hashable {
 }
 
 /// A file's name and text, for messages that quote the offending line.
-struct SourceFile: Sendable, Hashable {
-    var name: String
-    var lines: [String]
+package struct SourceFile: Sendable, Hashable {
+    package var name: String
+    package var lines: [String]
 
-    init(name: String, text: String) {
+    package init(name: String, text: String) {
         self.name = name
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
     }
 
-    func line(_ number: Int) -> String {
+    package func line(_ number: Int) -> String {
         lines.indices.contains(number - 1) ? lines[number - 1] : ""
     }
 
     /// The position of the whole file (for problems without a line).
-    var start: SourcePosition { SourcePosition(file: self, line: 1, column: 1) }
+    package var start: SourcePosition { SourcePosition(file: self, line: 1, column: 1) }
 }

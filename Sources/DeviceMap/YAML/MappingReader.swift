@@ -1,20 +1,20 @@
-import Yams
+package import Yams
 
 /// Reads one YAML mapping whose keys are known in advance.
 ///
 /// Reports, into the shared ``IssueLog``: a node that is not a mapping, unknown keys (with the
 /// nearest allowed key and the full list), missing required keys, and values of the wrong kind.
 /// Accessors return nil after reporting, so loading goes on and every problem is found in one pass.
-struct MappingReader {
-    let document: YAMLDocument
-    let log: IssueLog
-    let node: Node
+package struct MappingReader {
+    package let document: YAMLDocument
+    package let log: IssueLog
+    package let node: Node
     /// What the mapping describes, for messages: `point 'lel'`, `link 'bus1'`.
-    let context: String
+    package let context: String
     private var values: [String: (key: Node, value: Node)] = [:]
 
     /// - Returns: nil (after reporting) when `node` is not a mapping.
-    init?(_ node: Node, context: String, allowed: [String], document: YAMLDocument, log: IssueLog) {
+    package init?(_ node: Node, context: String, allowed: [String], document: YAMLDocument, log: IssueLog) {
         self.document = document
         self.log = log
         self.node = node
@@ -47,23 +47,23 @@ struct MappingReader {
     }
 
     /// The position of the mapping itself.
-    var position: SourcePosition { document.position(of: node) }
+    package var position: SourcePosition { document.position(of: node) }
 
     /// Whether the key is present.
-    func has(_ key: String) -> Bool { values[key] != nil }
+    package func has(_ key: String) -> Bool { values[key] != nil }
 
     /// The position of a key's value, or of the mapping when the key is absent.
-    func position(of key: String) -> SourcePosition {
+    package func position(of key: String) -> SourcePosition {
         values[key].map { document.position(of: $0.value) } ?? position
     }
 
     /// The position of the key itself.
-    func keyPosition(of key: String) -> SourcePosition {
+    package func keyPosition(of key: String) -> SourcePosition {
         values[key].map { document.position(of: $0.key) } ?? position
     }
 
     /// The raw node of a key.
-    func node(_ key: String, required: Bool = false) -> Node? {
+    package func node(_ key: String, required: Bool = false) -> Node? {
         guard let entry = values[key] else {
             if required { log.error("\(context) needs '\(key)'", at: position) }
             return nil
@@ -73,7 +73,7 @@ struct MappingReader {
 
     /// Text of at most ``ConfigLimits/textLength`` characters, without control characters other
     /// than tab and line feed.
-    func string(_ key: String, required: Bool = false) -> String? {
+    package func string(_ key: String, required: Bool = false) -> String? {
         guard let value = node(key, required: required) else { return nil }
         guard case .scalar(let scalar) = value, !scalar.string.isEmpty else {
             log.error("'\(key)' in \(context) must be text", at: document.position(of: value))
@@ -92,7 +92,7 @@ struct MappingReader {
     }
 
     /// Reports text that is too long or holds control characters; nil after reporting.
-    static func checkedText(
+    package static func checkedText(
         _ text: String,
         key: String,
         context: String,
@@ -115,7 +115,7 @@ struct MappingReader {
     }
 
     /// An id: 1–64 of `A–Z a–z 0–9 - _ .` (``ConfigLimits/isSafeID(_:)``).
-    func id(_ key: String = "id", required: Bool = true) -> String? {
+    package func id(_ key: String = "id", required: Bool = true) -> String? {
         guard let text = string(key, required: required) else { return nil }
         guard ConfigLimits.isSafeID(text) else {
             log.error(
@@ -128,13 +128,13 @@ struct MappingReader {
     }
 
     /// `'text'`, shortened to 40 characters, for messages about text that may be long or odd.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
         let escaped = shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
         return "'\(escaped)'"
     }
 
-    func int(_ key: String, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
+    package func int(_ key: String, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let value = node(key, required: required) else { return nil }
         guard let number = YAMLNumber.int(value) else {
             log.error(
@@ -154,7 +154,7 @@ struct MappingReader {
     }
 
     /// A finite number of magnitude at most ``ConfigLimits/largestNumber`` (1e15).
-    func double(_ key: String, required: Bool = false) -> Double? {
+    package func double(_ key: String, required: Bool = false) -> Double? {
         guard let value = node(key, required: required) else { return nil }
         guard let number = YAMLNumber.double(value), number.isFinite else {
             log.error(
@@ -173,7 +173,7 @@ struct MappingReader {
         return number
     }
 
-    func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         guard let value = node(key) else { return nil }
         guard let flag = value.bool else {
             log.error(
@@ -187,7 +187,7 @@ struct MappingReader {
 
     /// A duration written with its unit: `250ms`, `1s`, `1.5s`, `5m`, `1h`, `30d`.
     /// - Parameter range: the allowed durations; one outside is reported with the range and returns nil.
-    func duration(_ key: String, required: Bool = false, in range: ClosedRange<Duration>) -> Duration? {
+    package func duration(_ key: String, required: Bool = false, in range: ClosedRange<Duration>) -> Duration? {
         guard let value = node(key, required: required) else { return nil }
         guard let text = value.scalar?.string, let duration = DurationText.parse(text) else {
             log.error(
@@ -209,13 +209,15 @@ struct MappingReader {
     }
 
     /// A nested mapping with its own allowed keys.
-    func mapping(_ key: String, context nested: String, allowed: [String], required: Bool = false) -> MappingReader? {
+    package func mapping(_ key: String, context nested: String, allowed: [String], required: Bool = false)
+        -> MappingReader?
+    {
         guard let value = node(key, required: required) else { return nil }
         return MappingReader(value, context: nested, allowed: allowed, document: document, log: log)
     }
 
     /// A sequence's items.
-    func sequence(_ key: String, required: Bool = false) -> [Node]? {
+    package func sequence(_ key: String, required: Bool = false) -> [Node]? {
         guard let value = node(key, required: required) else { return nil }
         guard case .sequence(let sequence) = value else {
             log.error("'\(key)' in \(context) must be a list ('- ' items)", at: document.position(of: value))
@@ -225,7 +227,7 @@ struct MappingReader {
     }
 
     /// The entries of a mapping value whose keys are names chosen by the user (ids, enum values).
-    func entries(_ key: String) -> [(key: Node, value: Node)]? {
+    package func entries(_ key: String) -> [(key: Node, value: Node)]? {
         guard let value = node(key) else { return nil }
         guard case .mapping(let mapping) = value else {
             log.error(
@@ -240,7 +242,7 @@ struct MappingReader {
 
 extension Node {
     /// `a mapping`, `a list`, `'text'`, for messages.
-    var kindName: String {
+    package var kindName: String {
         switch self {
         case .mapping: "a mapping"
         case .sequence: "a list"
@@ -251,7 +253,7 @@ extension Node {
 }
 
 /// The allowed word closest to a misspelt one, if it is close enough to be a typo.
-func nearest(to word: String, in candidates: [String]) -> String? {
+package func nearest(to word: String, in candidates: [String]) -> String? {
     let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
     guard let best, best.1 <= max(2, word.count / 3) else { return nil }
     return best.0
@@ -274,7 +276,7 @@ private func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String {
+    package func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(width - count, 0)) + self
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
-import Yams
+package import Yams
 
 /// A YAML file read and composed into nodes that remember their line and column.
-struct YAMLDocument {
-    let source: SourceFile
-    let root: Node
+package struct YAMLDocument {
+    package let source: SourceFile
+    package let root: Node
 
     /// Reads and parses a file; syntax errors become issues pointing at the line.
     /// - Returns: nil when the file cannot be read or parsed (the reason is in `log`).
-    static func load(path: String, displayName: String? = nil, log: IssueLog) -> YAMLDocument? {
+    package static func load(path: String, displayName: String? = nil, log: IssueLog) -> YAMLDocument? {
         let name = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
@@ -44,7 +44,7 @@ struct YAMLDocument {
     }
 
     /// Parses YAML text.
-    static func parse(_ text: String, name: String, log: IssueLog) -> YAMLDocument? {
+    package static func parse(_ text: String, name: String, log: IssueLog) -> YAMLDocument? {
         let source = SourceFile(name: name, text: text)
         // A password written in any URL of the file is hidden from every message about it.
         for secret in UplinkURL.secrets(in: text) { log.redact(secret) }
@@ -86,7 +86,7 @@ struct YAMLDocument {
         }
     }
 
-    func position(of node: Node) -> SourcePosition {
+    package func position(of node: Node) -> SourcePosition {
         guard let mark = node.mark else { return source.start }
         return SourcePosition(file: source, line: mark.line, column: mark.column)
     }

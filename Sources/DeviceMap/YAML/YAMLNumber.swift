@@ -1,11 +1,11 @@
-import Yams
+package import Yams
 
 /// Numbers read from YAML scalars without Yams' YAML 1.1 base-60 reading (`1:2:3:4:5:6:7:8:9:10:11:12`
 /// overflows and traps inside Yams), so that no scalar in a configuration can crash the loader.
-enum YAMLNumber {
+package enum YAMLNumber {
     /// A whole number: decimal, `0x…`, `0o…`, `0b…` or a leading-zero octal, `_` allowed between digits.
     /// - Returns: nil for anything else, including a quoted scalar and a number that does not fit an `Int`.
-    static func int(_ node: Node) -> Int? {
+    package static func int(_ node: Node) -> Int? {
         guard case .scalar(let scalar) = node, scalar.style == .any || scalar.style == .plain else { return nil }
         let text = String(scalar.string.filter { $0 != "_" })
         guard !text.isEmpty, text.count <= 80, !text.contains(":") else { return nil }
@@ -22,7 +22,7 @@ enum YAMLNumber {
     }
 
     /// A number, whole or with a fraction; `.inf`, `.nan` and out-of-range values come back non-finite.
-    static func double(_ node: Node) -> Double? {
+    package static func double(_ node: Node) -> Double? {
         if let whole = int(node) { return Double(whole) }
         guard case .scalar(let scalar) = node, scalar.style == .any || scalar.style == .plain else { return nil }
         let text = String(scalar.string.filter { $0 != "_" })
