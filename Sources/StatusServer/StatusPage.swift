@@ -141,12 +141,20 @@ struct StatusPage {
                 return (
                     link.state == "down" ? "bad" : "ok",
                     [
-                        link.id, link.endpoint, link.state, String(link.transactions), String(link.failures),
-                        "\(number(link.rttP50Ms)) / \(number(link.rttP99Ms)) ms", errors,
+                        link.id, link.endpoint + Self.dtuText(link.dtu), link.state, String(link.transactions),
+                        String(link.failures), "\(number(link.rttP50Ms)) / \(number(link.rttP99Ms)) ms", errors,
                     ]
                 )
             }
         )
+    }
+
+    /// A DTU link's connection, after its endpoint: from where, since when, last heartbeat.
+    static func dtuText(_ dtu: HealthSnapshot.DTU?) -> String {
+        guard let dtu else { return "" }
+        guard dtu.connected else { return " (DTU not connected)" }
+        return " (DTU from \(dtu.remoteAddress ?? "?") since \(dtu.connectedSince ?? "?"), last heartbeat "
+            + "\(dtu.lastHeartbeat ?? "-"))"
     }
 
     private var scanTable: String {

@@ -5,6 +5,7 @@ import Foundation
 import GatewayCore
 import Logging
 import Metrics
+import Modbus
 import Outbox
 import Polling
 import Prometheus
@@ -106,7 +107,24 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let poller = PollingService(site: site, plan: plan, sink: sink, logger: logger)
+        // DTUs connect in: the listener is bound before anything polls, and a port in use ends the start.
+        var dtuListener: DTUListener?
+        if let settings = site.dtuListener {
+            do throws(ModbusError) {
+                let listener = try DTUListener(
+                    settings: settings,
+                    links: site.links.compactMap(\.dtu),
+                    logger: logger
+                )
+                logger.notice("DTU listener on \(listener.address)")
+                dtuListener = listener
+            } catch {
+                Console.error("error: the DTU listener cannot listen on \(settings.host):\(settings.port) (dtu_listen): \(error.reason)")
+                throw ExitCode(1)
+            }
+        }
+        defer { dtuListener?.stop() }
+        let poller = PollingService(site: site, plan: plan, sink: sink, dtuListener: dtuListener, logger: logger)
         let health = PollingHealth(
             site: site,
             service: poller,

@@ -79,6 +79,19 @@ struct StatusReport {
                     ]
                 }
         )
+        let dtuLinks = snapshot.links.compactMap { link in link.dtu.map { (link, $0) } }
+        if !dtuLinks.isEmpty {
+            lines += ["", "DTU links:"]
+            lines += TextTable.render(
+                [["link", "registration", "connected", "from", "since", "last heartbeat", "heartbeats"]]
+                    + dtuLinks.map { link, dtu in
+                        [
+                            link.id, dtu.registration, dtu.connected ? "yes" : "no", dtu.remoteAddress ?? "-",
+                            dtu.connectedSince ?? "-", dtu.lastHeartbeat ?? "-", String(dtu.heartbeats),
+                        ]
+                    }
+            )
+        }
         lines += ["", "devices:"]
         lines += TextTable.render(
             [["device", "link", "unit", "state", "answered", "last good read"]]
