@@ -13,7 +13,11 @@ extension ModbusLink {
         switch endpoint {
         case .rtuOverTCP(let server):
             do throws(StreamConnectError) {
-                descriptor = try TCPStream.connect(host: server.host, port: server.port, timeout: options.connectTimeout)
+                descriptor = try TCPStream.connect(
+                    host: server.host,
+                    port: server.port,
+                    timeout: options.connectTimeout
+                )
             } catch {
                 let kind: ModbusError.Kind
                 switch error {

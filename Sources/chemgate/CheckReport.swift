@@ -37,7 +37,9 @@ struct CheckReport {
         lines += TextTable.render(classRows)
         let estimates = BusTimeEstimate.estimates(for: site, plan: plan)
         if !estimates.isEmpty {
-            lines += ["", "RS-485 bus time per cycle (estimated, every device answering; + network round trip per read):"]
+            lines += [
+                "", "RS-485 bus time per cycle (estimated, every device answering; + network round trip per read):",
+            ]
             var warnings: [String] = []
             let rows = estimates.map { estimate -> [String] in
                 var format =

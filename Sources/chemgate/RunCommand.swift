@@ -119,7 +119,9 @@ struct RunCommand: AsyncParsableCommand {
                 logger.notice("DTU listener on \(listener.address)")
                 dtuListener = listener
             } catch {
-                Console.error("error: the DTU listener cannot listen on \(settings.host):\(settings.port) (dtu_listen): \(error.reason)")
+                Console.error(
+                    "error: the DTU listener cannot listen on \(settings.host):\(settings.port) (dtu_listen): \(error.reason)"
+                )
                 throw ExitCode(1)
             }
         }

@@ -67,7 +67,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Serve Modbus RTU on this endpoint URL or serial device path.")
     var rtu: String?
 
-    @Option(name: .customLong("rtu-tcp"), help: "Serve Modbus RTU frames over TCP on HOST:PORT (a serial device server).")
+    @Option(
+        name: .customLong("rtu-tcp"),
+        help: "Serve Modbus RTU frames over TCP on HOST:PORT (a serial device server)."
+    )
     var rtuTCP: String?
 
     @Option(help: "Act as a DTU: connect out to a gateway's DTU listener at HOST:PORT.")

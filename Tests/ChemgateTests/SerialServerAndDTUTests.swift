@@ -51,7 +51,10 @@ struct SerialServerAndDTUTests {
     @Test func pollsThroughAServerAndADTUThatReconnects() async throws {
         let site = try Site()
         let chemgate = try Tools.chemgate()
-        let server = try ChildProcess(chemgate, ["simulate", "--rtu-tcp", "127.0.0.1:\(site.serverPort)", "--units", "2"])
+        let server = try ChildProcess(
+            chemgate,
+            ["simulate", "--rtu-tcp", "127.0.0.1:\(site.serverPort)", "--units", "2"]
+        )
         _ = try await server.waitForLine(containing: "listening on rtu+tcp://")
         let run = try ChildProcess(chemgate, ["run", "--config", site.config, "--output", "jsonl"])
         defer { run.signal(SIGTERM) }
@@ -76,7 +79,8 @@ struct SerialServerAndDTUTests {
         _ = try await dtu.waitForExit()
         _ = try await run.waitForLine(containing: "\"event\":\"link_down\"")
         try await Self.waitFor("the status names the DTU as not connected", run, timeout: .seconds(5)) { _ in
-            let text = (try? await ChildProcess.run(chemgate, ["status", "--url", "http://127.0.0.1:\(site.statusPort)"]))?
+            let text =
+                (try? await ChildProcess.run(chemgate, ["status", "--url", "http://127.0.0.1:\(site.statusPort)"]))?
                 .output ?? ""
             return text.contains("DTU 'ST7' is not connected")
         }
@@ -107,7 +111,7 @@ struct SerialServerAndDTUTests {
         devices:
         \(devices.joined(separator: "\n"))
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let result = try await ChildProcess.run(try Tools.chemgate(), ["check", "--config", config])
+        let result = try await ChildProcess.run(try Tools.chemgate(), ["check", config])
         #expect(result.output.contains("+ 400 ms RTT"), "\(result.output)")
         #expect(
             result.output.contains("each paying the 400 ms network round trip) but the period is 1 s"),

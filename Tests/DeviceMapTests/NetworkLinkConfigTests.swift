@@ -96,7 +96,10 @@ struct NetworkLinkConfigTests {
             devices: []
             """
         )
-        #expect(errors.contains { $0.contains("'connect_timeout' in link 'plc' applies only to rtu+tcp://") }, "\(errors)")
+        #expect(
+            errors.contains { $0.contains("'connect_timeout' in link 'plc' applies only to rtu+tcp://") },
+            "\(errors)"
+        )
         #expect(errors.contains { $0.contains("'heartbeat' in link 'srv' applies only to dtu://") }, "\(errors)")
         #expect(errors.contains { $0.contains("already the serial device server port of link 'srv'") }, "\(errors)")
         #expect(errors.contains { $0.contains("not a valid regular expression") }, "\(errors)")

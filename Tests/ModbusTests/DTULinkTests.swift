@@ -39,7 +39,8 @@ struct DTULinkTests {
         )
     }
 
-    static func link(_ id: String, _ listener: DTUListener, timeout: Duration = .milliseconds(500)) throws -> ModbusLink {
+    static func link(_ id: String, _ listener: DTUListener, timeout: Duration = .milliseconds(500)) throws -> ModbusLink
+    {
         ModbusLink(
             endpoint: try ModbusEndpoint(url: "dtu://\(id)"),
             options: ModbusLinkOptions(responseTimeout: timeout, byteTimeout: timeout),

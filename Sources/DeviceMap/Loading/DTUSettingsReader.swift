@@ -123,7 +123,10 @@ struct DTUSettingsReader {
         do throws(ModbusError) {
             return try DTURegistration(parsing: text)
         } catch {
-            reader.log.error("'registration' in \(reader.context): \(error.reason)", at: reader.position(of: "registration"))
+            reader.log.error(
+                "'registration' in \(reader.context): \(error.reason)",
+                at: reader.position(of: "registration")
+            )
             return nil
         }
     }

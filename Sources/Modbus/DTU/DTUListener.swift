@@ -172,8 +172,10 @@ public final class DTUListener: Sendable {
         if case .some(let old?) = replaced {
             logger.notice(
                 "DTU connected again: the new connection replaces the old one",
-                metadata: ["link": "\(link.linkID)", "dtu": "\(link.registrationID)", "from": "\(remote)",
-                    "old": "\(old.remote)"]
+                metadata: [
+                    "link": "\(link.linkID)", "dtu": "\(link.registrationID)", "from": "\(remote)",
+                    "old": "\(old.remote)",
+                ]
             )
             old.stop()
         } else {

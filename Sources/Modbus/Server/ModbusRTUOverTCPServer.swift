@@ -64,7 +64,12 @@ public final class ModbusRTUOverTCPServer: Sendable {
             TCPStream.setNoDelay(client)
             let remote = TCPStream.peerAddress(client).map { "\($0.host):\($0.port)" } ?? "?"
             do throws(ModbusError) {
-                let session = try ModbusRTUServer(stream: client, label: "tcp-client-\(remote)", handler: handler, logger: logger)
+                let session = try ModbusRTUServer(
+                    stream: client,
+                    label: "tcp-client-\(remote)",
+                    handler: handler,
+                    logger: logger
+                )
                 let keep = state.withLock { state -> Bool in
                     state.sessions.removeAll { $0.isStopped }
                     guard !state.stopped else { return false }

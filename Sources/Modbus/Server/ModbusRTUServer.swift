@@ -204,7 +204,9 @@ public final class ModbusRTUServer: Sendable {
         let beat = line.heartbeat.map { [UInt8]($0.packet.bytes) } ?? []
         var nextBeat = line.heartbeat?.every.map { ContinuousClock.now + $0 }
         loop: while !line.stopped.load(ordering: .sequentiallyConsistent) {
-            let wait = nextBeat.map { min(max($0 - ContinuousClock.now, .milliseconds(1)), .milliseconds(250)) } ?? .milliseconds(250)
+            let wait =
+                nextBeat.map { min(max($0 - ContinuousClock.now, .milliseconds(1)), .milliseconds(250)) }
+                ?? .milliseconds(250)
             guard poll(&fds, 2, TCPStream.milliseconds(wait)) >= 0 || errno == EINTR else { break }
             if let due = nextBeat, let every = line.heartbeat?.every, ContinuousClock.now >= due {
                 // A DTU's heartbeat timer fires whatever the line carries.
