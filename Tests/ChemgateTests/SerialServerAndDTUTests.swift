@@ -74,6 +74,27 @@ struct SerialServerAndDTUTests {
         let row = status.output.split(separator: "\n").first { $0.contains("station-7") && $0.contains("ST7") }
         #expect(row?.contains("yes") == true && row?.contains("127.0.0.1:") == true, "\(status.output)")
 
+        // GET /status has the same under links[].dtu.
+        let json = try await ChildProcess.run(
+            "python3",
+            [
+                "-c",
+                "import json, sys, urllib.request; s = json.load(urllib.request.urlopen(sys.argv[1])); "
+                    + "print(json.dumps([l for l in s['links'] if l['id'] == 'station-7'][0]['dtu']))",
+                "http://127.0.0.1:\(site.statusPort)/status",
+            ]
+        )
+        let dtuJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any],
+            "\(json.output)"
+        )
+        #expect(dtuJSON["registration"] as? String == "ST7")
+        #expect(dtuJSON["connected"] as? Bool == true)
+        #expect((dtuJSON["remote_address"] as? String)?.hasPrefix("127.0.0.1:") == true, "\(dtuJSON)")
+        #expect((dtuJSON["connected_since"] as? String)?.hasSuffix("Z") == true, "\(dtuJSON)")
+        #expect((dtuJSON["last_heartbeat"] as? String)?.hasSuffix("Z") == true, "\(dtuJSON)")
+        #expect((dtuJSON["heartbeats"] as? Int ?? 0) > 0, "\(dtuJSON)")
+
         // The DTU goes away: its link goes down, and says why.
         dtu.signal(SIGTERM)
         _ = try await dtu.waitForExit()
