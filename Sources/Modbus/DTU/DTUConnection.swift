@@ -65,7 +65,9 @@ final class DTUConnection: Sendable {
         ]
         var buffer = [UInt8](repeating: 0, count: 1024)
         loop: while true {
-            let ready = poll(&fds, 2, filter.held.isEmpty ? 1000 : 20)
+            // The two parts of a heartbeat split across TCP segments arrive back to back: held bytes
+            // wait 3 ms at most (a reply that merely ends like a heartbeat starts pays no more).
+            let ready = poll(&fds, 2, filter.held.isEmpty ? 1000 : 3)
             if ready < 0 {
                 if errno == EINTR { continue }
                 break

@@ -3,8 +3,8 @@
 /// carrying). Every other byte passes unchanged and in order.
 ///
 /// Bytes that could be the start of a heartbeat split across two reads are held back until the
-/// next read says which they are, or until ``DTUConnection`` gives up waiting (a short hold, far
-/// below any byte timeout) and passes them on.
+/// next read says which they are, or until ``DTUConnection`` gives up waiting (3 ms, far below
+/// any byte timeout) and passes them on.
 struct HeartbeatFilter {
     let pattern: [UInt8]
     /// Bytes held back: a proper prefix of the pattern at the end of the last input.
