@@ -56,6 +56,36 @@ sed -e "s|tcp://192.168.10.5:502|$plc|" \
     -e "s|^devices_path: .*|devices_path: $ROOT/Devices|" \
     "$ROOT/examples/tank-farm.yaml" >"$work/chemgate.yaml"
 
+# --- Serial device server and 4G DTU (docs/serial-servers-and-dtus.md) ----------------------------
+# GD-301 sits behind a serial device server in TCP-server mode (RTU frames over TCP: rtu+tcp://),
+# GD-401 at a remote valve station behind a 4G DTU that connects in to the gateway's dtu_listen
+# port, registers as ST7 and sends a heartbeat every 2 s and in the middle of every reply.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+nport_port=$(free_port)
+dtu_port=$(free_port)
+"$BIN" simulate --rtu-tcp "127.0.0.1:$nport_port" --device "21:$ROOT/Devices/generic/combustible-gas-detector.yaml" \
+    >"$work/nport.log" 2>&1 </dev/null &
+wait_for "$work/nport.log" "listening on"
+"$BIN" simulate --dtu "127.0.0.1:$dtu_port" --registration ST7 --heartbeat HB-ST7 --every 2s --heartbeat-in-replies \
+    --device "31:$ROOT/Devices/generic/combustible-gas-detector.yaml" >"$work/dtu.log" 2>&1 </dev/null &
+wait_for "$work/dtu.log" "connecting to"
+cat "$work/nport.log" "$work/dtu.log"
+python3 - "$work/chemgate.yaml" "$nport_port" "$dtu_port" <<'PY'
+import sys
+path, nport, dtu = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path).read()
+links = (f"links:\n"
+         f"  - {{ id: nport-bus, description: 'serial device server, TCP-server mode', endpoint: 'rtu+tcp://127.0.0.1:{nport}?baud=9600&parity=N', timeout: 300ms }}\n"
+         f"  - {{ id: valve-station-7, description: '4G DTU', endpoint: 'dtu://ST7?baud=9600&parity=N', timeout: 500ms, round_trip: 50ms, heartbeat: HB-ST7 }}\n")
+devices = ("devices:\n"
+           "  - { id: gd-301, name: 'NPort GD-301', link: nport-bus, unit: 21, map: generic/combustible-gas-detector }\n"
+           "  - { id: gd-401, name: 'valve station 7 GD-401', link: valve-station-7, unit: 31, map: generic/combustible-gas-detector }\n")
+assert text.count("\nlinks:\n") == 1 and text.count("\ndevices:\n") == 1
+text = text.replace("\nlinks:\n", "\n" + links, 1).replace("\ndevices:\n", "\n" + devices, 1)
+open(path, "w").write(text + f"\ndtu_listen: 127.0.0.1:{dtu}\n")
+PY
+# --- end of serial device server and DTU ----------------------------------------------------------
+
 say "chemgate check (validates the site and prints the RS-485 bus time of each line)"
 "$BIN" check "$work/chemgate.yaml" || fail "check failed"
 
@@ -91,6 +121,7 @@ for (device, point), reading in sorted(latest.items()):
 problems = []
 devices = {r["device"] for r in readings}
 expected = ["plc-tanks"] + [f"gd-{n}" for n in range(101, 109)] + [f"gt-{n}" for n in range(201, 205)]
+expected += ["gd-301", "gd-401"]  # behind the serial device server and the DTU
 for device in expected:
     if device not in devices: problems.append(f"no readings from {device}")
 def concentration(device):
@@ -108,6 +139,10 @@ if any(e["event"] == "alarm_raised" and e.get("device") == "plc-tanks" for e in 
 for device in ("gd-101", "gt-201", "plc-tanks"):
     if any(r["quality"] != "good" for r in readings if r["device"] == device):
         problems.append(f"{device} has readings that are not good")
+# Behind the serial device server and the DTU (which needs a moment to connect in and register).
+for device in ("gd-301", "gd-401"):
+    if not concentration(device) or concentration(device)[-1]["quality"] != "good":
+        problems.append(f"{device}'s latest concentration is not good")
 seqs = [l["seq"] for l in lines]
 if seqs != sorted(seqs) or len(set(seqs)) != len(seqs): problems.append("sequence numbers do not rise")
 for problem in problems: print("demo: " + problem, file=sys.stderr)
@@ -188,6 +223,8 @@ expected.update({f"gt-{n}": ("good", None) for n in range(201, 205)})
 expected["gd-103"] = ("good", None)            # sees gas: good reading, alarm raised
 expected["gd-104"] = ("uncertain", "inhibited")  # in calibration
 expected["gd-106"] = ("bad", None)             # dead
+expected["gd-301"] = ("good", None)            # behind the serial device server (rtu+tcp://)
+expected["gd-401"] = ("good", None)            # behind the 4G DTU (dtu://)
 problems = []
 for device, (quality, reason) in sorted(expected.items()):
     point = by_point.get((device, "concentration"))

@@ -51,6 +51,10 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var rttP99Ms: Double?
         /// Failures by kind: `timeout`, `exception_02`, `bad_crc`, `connection_refused`, …
         public var errors: [String: Int]
+        /// Why the link is down (its last connection failure), while it is down.
+        public var reason: String?
+        /// On a DTU link: its connection as the DTU listener sees it.
+        public var dtu: DTU?
         public init(
             id: String,
             endpoint: String,
@@ -71,6 +75,41 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
             self.rttP50Ms = rttP50Ms
             self.rttP99Ms = rttP99Ms
             self.errors = errors
+        }
+    }
+
+    /// A DTU link's connection (docs/serial-servers-and-dtus.md).
+    public struct DTU: Sendable, Codable, Hashable {
+        /// The id its registration packet carries.
+        public var registration: String
+        /// Whether a registered connection is held now.
+        public var connected: Bool
+        /// `IP:PORT` of the current connection (the last one while disconnected).
+        public var remoteAddress: String?
+        /// When the current (or last) connection registered.
+        public var connectedSince: String?
+        /// When the last heartbeat packet arrived.
+        public var lastHeartbeat: String?
+        /// Heartbeat packets taken out of the stream since the gateway started.
+        public var heartbeats: Int
+        /// Registrations accepted since the gateway started (reconnections included).
+        public var registrations: Int
+        public init(
+            registration: String,
+            connected: Bool,
+            remoteAddress: String?,
+            connectedSince: String?,
+            lastHeartbeat: String?,
+            heartbeats: Int,
+            registrations: Int
+        ) {
+            self.registration = registration
+            self.connected = connected
+            self.remoteAddress = remoteAddress
+            self.connectedSince = connectedSince
+            self.lastHeartbeat = lastHeartbeat
+            self.heartbeats = heartbeats
+            self.registrations = registrations
         }
     }
 

@@ -46,7 +46,7 @@ extension ModbusContext {
                 break  // closed or broken: the next call reports it
             }
         }
-        modbus_flush(raw)
+        flush()
         return discarded
     }
 }

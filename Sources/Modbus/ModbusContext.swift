@@ -8,6 +8,9 @@ import Glibc
 final class ModbusContext {
     let raw: OpaquePointer
     private let closesOnRelease: Bool
+    /// A descriptor the context reads and writes but libmodbus did not open (a TCP socket or one end
+    /// of a socket pair): closed on release, and flushed by reading, since `tcflush` does not apply.
+    let streamDescriptor: Int32?
 
     /// Wraps a context made by `modbus_new_*`.
     /// - Parameters:
@@ -17,11 +20,39 @@ final class ModbusContext {
     init(raw: OpaquePointer, closesOnRelease: Bool = true) {
         self.raw = raw
         self.closesOnRelease = closesOnRelease
+        self.streamDescriptor = nil
+    }
+
+    /// An RTU context driven over a connected stream `descriptor` it now owns: libmodbus's RTU backend
+    /// frames, checks the CRC of, reads (`select`, `read`) and writes (`write`) the descriptor as it
+    /// would a serial port. `modbus_connect` is never called (it would set termios on the descriptor).
+    init?(rtuOver descriptor: Int32) {
+        // The device name and format are never used: the context is never connected.
+        guard let raw = modbus_new_rtu("/dev/null", 9600, CChar(UInt8(ascii: "N")), 8, 1) else { return nil }
+        modbus_set_socket(raw, descriptor)
+        self.raw = raw
+        self.closesOnRelease = false
+        self.streamDescriptor = descriptor
     }
 
     deinit {
         if closesOnRelease { modbus_close(raw) }
+        if let streamDescriptor {
+            modbus_set_socket(raw, -1)
+            close(streamDescriptor)
+        }
         modbus_free(raw)
+    }
+
+    /// Discards input already received: `modbus_flush` on a serial port; on a stream (where
+    /// `tcflush` does not apply) whatever can be read without waiting.
+    func flush() {
+        guard let streamDescriptor else {
+            modbus_flush(raw)
+            return
+        }
+        var scratch = [UInt8](repeating: 0, count: 512)
+        while recv(streamDescriptor, &scratch, scratch.count, Int32(MSG_DONTWAIT)) > 0 {}
     }
 
     /// Creates a client context for an endpoint, not yet connected.
@@ -29,6 +60,7 @@ final class ModbusContext {
         let raw: OpaquePointer? =
             switch endpoint {
             case .tcp(let tcp): modbus_new_tcp_pi(tcp.host, String(tcp.port))
+            case .rtuOverTCP, .dtu: nil  // driven over a socket: init(rtuOver:)
             case .rtu(let port):
                 modbus_new_rtu(
                     port.path,

@@ -5,17 +5,52 @@ extension ModbusEndpoint {
     /// - `rtu://DEVICE[?baud=B&parity=N|E|O&data=7|8&stop=1|2]` — Modbus RTU on a serial device,
     ///   for example `rtu:///dev/ttyUSB0?baud=9600&parity=E`; the format defaults to 9600 8E1.
     ///
+    /// - `rtu+tcp://HOST:PORT[?baud=…]` — Modbus RTU frames over TCP to a serial device server in
+    ///   transparent TCP-server mode; the query states the line behind it, for the bus time only.
+    /// - `dtu://ID[?baud=…]` — a DTU that connects in to the DTU listener and registers with `ID`.
+    ///
     /// - Throws: ``ModbusError`` of kind `invalidEndpoint` saying what is wrong and what is allowed.
     public init(url: String) throws(ModbusError) {
-        if url.hasPrefix("tcp://") {
+        if url.hasPrefix("rtu+tcp://") {
+            let rest = String(url.dropFirst("rtu+tcp://".count))
+            let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let address = try Self.parseTCP(String(parts[0]), url: url)
+            guard parts[0].contains(":"), !parts[0].hasSuffix("]") else {
+                throw ModbusError(
+                    .invalidEndpoint(
+                        "'\(url)': a serial device server needs its port, as in rtu+tcp://10.0.0.7:4001 "
+                            + "(the port of its TCP-server mode: 4001 on a Moxa NPort, as set on a USR-TCP232)"
+                    )
+                )
+            }
+            let line = try Self.parseRTU("/line" + (parts.count > 1 ? "?" + parts[1] : ""), url: url)
+            self = .rtuOverTCP(RTUOverTCPEndpoint(host: address.host, port: address.port, line: line))
+        } else if url.hasPrefix("dtu://") {
+            let rest = String(url.dropFirst("dtu://".count))
+            let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let id = String(parts[0])
+            guard !id.isEmpty, id.utf8.count <= 128,
+                id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "/" })
+            else {
+                throw ModbusError(
+                    .invalidEndpoint(
+                        "'\(url)': a DTU link is dtu://REGISTRATION-ID, the id its registration packet carries "
+                            + "(1 to 128 printable ASCII characters without spaces or '/', e.g. dtu://860123456789012)"
+                    )
+                )
+            }
+            let line = try Self.parseRTU("/line" + (parts.count > 1 ? "?" + parts[1] : ""), url: url)
+            self = .dtu(DTUEndpoint(registrationID: id, line: line))
+        } else if url.hasPrefix("tcp://") {
             self = .tcp(try Self.parseTCP(String(url.dropFirst("tcp://".count)), url: url))
         } else if url.hasPrefix("rtu://") {
             self = .rtu(try Self.parseRTU(String(url.dropFirst("rtu://".count)), url: url))
         } else {
             throw ModbusError(
                 .invalidEndpoint(
-                    "'\(url)' is not an endpoint URL: write tcp://HOST:PORT (for example tcp://10.0.0.5:502) "
-                        + "or rtu:///dev/ttyUSB0?baud=9600&parity=E&data=8&stop=1"
+                    "'\(url)' is not an endpoint URL: write tcp://HOST:PORT (for example tcp://10.0.0.5:502), "
+                        + "rtu:///dev/ttyUSB0?baud=9600&parity=E&data=8&stop=1, rtu+tcp://HOST:PORT "
+                        + "(a serial device server) or dtu://REGISTRATION-ID (a DTU connecting in)"
                 )
             )
         }

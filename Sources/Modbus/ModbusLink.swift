@@ -2,7 +2,8 @@ import CModbus
 public import Logging
 import Synchronization
 
-/// One Modbus link: a TCP connection or a serial port, with every device (unit id) behind it.
+/// One Modbus link: a TCP connection, a serial port, a serial device server (RTU over TCP) or a DTU
+/// connected in, with every device (unit id) behind it.
 ///
 /// The link owns one libmodbus context and runs every call on its own thread, never on the
 /// cooperative pool; callers `await` its methods. Transactions run one at a time, so many units
@@ -15,6 +16,8 @@ public actor ModbusLink {
     public nonisolated let endpoint: ModbusEndpoint
     public nonisolated let options: ModbusLinkOptions
     private nonisolated let thread: LinkThread
+    /// Where a `dtu://` link takes its connection from.
+    nonisolated let dtuListener: DTUListener?
     private let logger: Logger
     private var context: ModbusContext?
     private var consecutiveTimeouts = 0
@@ -50,10 +53,18 @@ public actor ModbusLink {
     ///   - endpoint: where the link goes.
     ///   - options: timeouts, reconnect policy and write access.
     ///   - logger: where connects and failures are logged.
-    public init(endpoint: ModbusEndpoint, options: ModbusLinkOptions = ModbusLinkOptions(), logger: Logger) {
+    ///   - dtuListener: the listener a `dtu://` link's DTU connects to.
+    public init(
+        endpoint: ModbusEndpoint,
+        options: ModbusLinkOptions = ModbusLinkOptions(),
+        logger: Logger,
+        dtuListener: DTUListener? = nil
+    ) {
         self.endpoint = endpoint
         self.options = options
         self.logger = logger
+        self.dtuListener = dtuListener
+        if endpoint.isRTUFramed && !endpoint.isSerial { ignoreBrokenPipes() }
         self.thread = LinkThread(name: "modbus-link")
     }
 
@@ -216,7 +227,7 @@ public actor ModbusLink {
     /// (a device may start its reply that late), plus t3.5 at the port's baud rate on RTU.
     var quietInterval: Duration {
         switch endpoint {
-        case .tcp: options.responseTimeout
+        case .tcp, .rtuOverTCP, .dtu: options.responseTimeout
         case .rtu(let port): options.responseTimeout + RTUWireTime(port: port).interFrameSilence
         }
     }
@@ -263,7 +274,7 @@ public actor ModbusLink {
             )
             suspectUnits = [:]
         } else if kind.needsFlush {
-            modbus_flush(context.raw)
+            context.flush()
         }
         // A half-open TCP connection shows only as timeouts, for every unit behind it. One dead
         // unit behind a TCP gateway also times out, but its neighbours answer: on a link shared by
@@ -290,6 +301,23 @@ public actor ModbusLink {
     private func connectedContext(unit: UInt8, operation: String) throws(ModbusError) -> ModbusContext {
         if let context { return context }
         let created: ModbusContext
+        switch endpoint {
+        case .rtuOverTCP, .dtu:
+            created = try openStream(unit: unit, operation: operation)
+        case .tcp, .rtu:
+            created = try openContext(unit: unit, operation: operation)
+        }
+        if options.pauseAfterConnect > .zero { blockThread(for: options.pauseAfterConnect) }
+        if statistics.connects > 0 { statistics.reconnects += 1 }
+        statistics.connects += 1
+        logger.debug("link connected", metadata: ["endpoint": "\(endpoint)"])
+        context = created
+        return created
+    }
+
+    /// Opens a TCP connection or serial port with libmodbus's own backends.
+    private func openContext(unit: UInt8, operation: String) throws(ModbusError) -> ModbusContext {
+        let created: ModbusContext
         do throws(SystemCallError) {
             let opened = try ModbusContext.connected(to: endpoint) { context in
                 context.setResponseTimeout(options.responseTimeout)
@@ -314,12 +342,13 @@ public actor ModbusLink {
                 operation: operation
             )
         }
-        if options.pauseAfterConnect > .zero { blockThread(for: options.pauseAfterConnect) }
-        if statistics.connects > 0 { statistics.reconnects += 1 }
-        statistics.connects += 1
-        logger.debug("link connected", metadata: ["endpoint": "\(endpoint)"])
-        context = created
         return created
+    }
+
+    /// Counts a connection that could not be made.
+    func countConnectFailure(_ kind: ModbusError.Kind) {
+        statistics.failures += 1
+        statistics.errors[kind.metricName, default: 0] += 1
     }
 
     // MARK: - Checks before the wire
@@ -344,7 +373,7 @@ public actor ModbusLink {
         guard Int(address) + count <= 65536 else {
             throw failure(.invalidRequest("the range ends past address 65535"), unit: unit, operation: operation)
         }
-        if endpoint.isSerial {
+        if endpoint.isRTUFramed {
             guard (1...247).contains(unit) else {
                 throw failure(
                     .invalidRequest("a Modbus RTU unit id is 1 to 247 (0 is broadcast, which no device answers)"),

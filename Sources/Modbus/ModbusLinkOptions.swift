@@ -21,6 +21,8 @@ public struct ModbusLinkOptions: Sendable, Hashable {
     public var writeAccess: WriteAccess
     /// Silence after opening the connection or port, for devices that need it before the first request.
     public var pauseAfterConnect: Duration = .zero
+    /// On `rtu+tcp://` links, how long connecting to the serial device server may take.
+    public var connectTimeout: Duration = .seconds(3)
 
     public init(
         responseTimeout: Duration = .milliseconds(500),

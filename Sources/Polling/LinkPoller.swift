@@ -200,6 +200,7 @@ struct LinkPoller: Sendable {
     private func linkFailed(_ failure: ModbusError, state: inout State, at time: Duration) async {
         let next = state.backoff.failed(at: time, random: &state.random)
         state.nextConnectAttempt = next
+        statistics.updateLink(config.id) { $0.downReason = failure.reason }
         guard !state.linkDown else { return }
         state.linkDown = true
         statistics.updateLink(config.id) {
@@ -214,7 +215,10 @@ struct LinkPoller: Sendable {
         state.linkDown = false
         state.nextConnectAttempt = nil
         state.backoff.succeeded()
-        statistics.updateLink(config.id) { $0.up = true }
+        statistics.updateLink(config.id) {
+            $0.up = true
+            $0.downReason = nil
+        }
         logger.notice("link up", metadata: ["link": "\(config.id)"])
         await processor.record(.linkUp, link: config.id, reason: "connected")
     }

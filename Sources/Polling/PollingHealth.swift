@@ -37,9 +37,12 @@ public struct PollingHealth: HealthReporting {
         let links = site.links.map { config -> HealthSnapshot.Link in
             let counters = service.links[config.id]?.currentStatistics ?? LinkStatistics()
             let up = linkStatistics[config.id]?.up
-            let state = counters.transactions == 0 ? "idle" : (up == false ? "down" : "up")
-            if state == "down" { problems.append("link \(config.id) is down") }
-            return HealthSnapshot.Link(
+            // A link that never connected (a DTU that has not registered, a server that refuses) is
+            // down, not idle: idle is only a link that has not been asked anything yet.
+            let state = up == false ? "down" : (counters.transactions == 0 ? "idle" : "up")
+            let reason = state == "down" ? linkStatistics[config.id]?.downReason : nil
+            if state == "down" { problems.append("link \(config.id) is down" + (reason.map { ": \($0)" } ?? "")) }
+            var link = HealthSnapshot.Link(
                 id: config.id,
                 endpoint: config.endpoint.description,
                 state: state,
@@ -50,6 +53,9 @@ public struct PollingHealth: HealthReporting {
                 rttP99Ms: counters.roundTripPercentile(0.99).map { $0 / .milliseconds(1) },
                 errors: counters.errors
             )
+            link.reason = reason
+            link.dtu = service.links[config.id]?.dtuStatus.map { Self.dtu($0, config: config) }
+            return link
         }
 
         var devices: [HealthSnapshot.Device] = []
@@ -152,5 +158,24 @@ public struct PollingHealth: HealthReporting {
             sinkFailures: sinkFailures,
             sinkFailing: statistics.sinkFailing
         )
+    }
+
+    /// The DTU part of a link's health.
+    static func dtu(_ status: DTULinkStatus, config: LinkConfig) -> HealthSnapshot.DTU {
+        HealthSnapshot.DTU(
+            registration: config.dtu?.registrationID ?? "",
+            connected: status.connected,
+            remoteAddress: status.remoteAddress,
+            connectedSince: status.connectedSince.map(Self.wallClock),
+            lastHeartbeat: status.lastHeartbeat.map(Self.wallClock),
+            heartbeats: status.heartbeats,
+            registrations: status.registrations
+        )
+    }
+
+    /// A moment of the monotonic clock as wall-clock time.
+    static func wallClock(_ instant: ContinuousClock.Instant) -> String {
+        let age = ContinuousClock.now - instant
+        return Timestamp(milliseconds: Timestamp.now().milliseconds - Int64(age / .milliseconds(1))).description
     }
 }

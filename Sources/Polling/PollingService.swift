@@ -23,11 +23,13 @@ public struct PollingService: Service {
     ///   - sink: where readings and events go.
     ///   - storageBacklogLimit: readings and events read but not yet stored beyond which the links wait
     ///     before their next cycle (memory stays bounded when storing falls behind).
+    ///   - dtuListener: the listener (bound already) the site's `dtu://` links take their connections from.
     public init(
         site: SiteConfig,
         plan: SitePlan,
         sink: any ReadingSink,
         storageBacklogLimit: Int = 50_000,
+        dtuListener: DTUListener? = nil,
         logger: Logger
     ) {
         let origin = ContinuousClock.now
@@ -47,7 +49,12 @@ public struct PollingService: Service {
             guard !entries.isEmpty else { continue }
             var options = config.options
             options.pauseAfterConnect = entries.map(\.device.map.defaults.connectPause).max() ?? .zero
-            let link = ModbusLink(endpoint: config.endpoint, options: options, logger: logger)
+            let link = ModbusLink(
+                endpoint: config.endpoint,
+                options: options,
+                logger: logger,
+                dtuListener: dtuListener
+            )
             links[config.id] = link
             pollers.append(
                 LinkPoller(

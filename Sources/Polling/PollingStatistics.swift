@@ -36,6 +36,8 @@ public final class PollingStatistics: Sendable {
     public struct Link: Sendable, Hashable {
         public var up = true
         public var downEvents = 0
+        /// The failure that took the link down, while it is down.
+        public var downReason: String?
     }
 
     private let state = Mutex(State())

@@ -10,6 +10,7 @@ extension HealthSnapshot {
         copy.links = links.map { link in
             var link = link
             link.endpoint = Redaction.userinfo(in: link.endpoint)
+            link.reason = link.reason.map(Redaction.userinfo(in:))
             return link
         }
         copy.uplinks = uplinks.map { uplink in

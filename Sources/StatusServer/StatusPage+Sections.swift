@@ -60,12 +60,21 @@ extension StatusPage {
                     state == "up" || state == "idle" ? "ok" : "bad",
                     [
                         id(link.id), s("link_state.\(state)"), "\(link.transactions) / \(link.failures)",
-                        "\(number(link.rttP50Ms)) / \(number(link.rttP99Ms)) \(l("ms"))", id(errors), id(link.endpoint),
+                        "\(number(link.rttP50Ms)) / \(number(link.rttP99Ms)) \(l("ms"))", id(errors),
+                        id(link.endpoint) + dtuText(link.dtu),
                     ]
                 )
             },
             optional: [3, 4, 5]
         )
+    }
+
+    /// A DTU link's connection, after its endpoint: from where, since when, last heartbeat.
+    func dtuText(_ dtu: HealthSnapshot.DTU?) -> String {
+        guard let dtu else { return "" }
+        guard dtu.connected else { return "<br><small>\(l("dtu_not_connected"))</small>" }
+        return "<br><small>\(l("dtu_connected")) \(id(dtu.remoteAddress ?? "?")) · \(l("since")) "
+            + "\(time.both(dtu.connectedSince)) · \(l("last_heartbeat")) \(time.both(dtu.lastHeartbeat))</small>"
     }
 
     var uplinksBlock: String {

@@ -37,12 +37,19 @@ struct CheckReport {
         lines += TextTable.render(classRows)
         let estimates = BusTimeEstimate.estimates(for: site, plan: plan)
         if !estimates.isEmpty {
-            lines += ["", "RS-485 bus time per cycle (estimated, every device answering):"]
+            lines += [
+                "", "RS-485 bus time per cycle (estimated, every device answering; + network round trip per read):",
+            ]
             var warnings: [String] = []
             let rows = estimates.map { estimate -> [String] in
-                let format =
+                var format =
                     "\(estimate.port.baud) \(estimate.port.dataBits)\(estimate.port.parity.rawValue)\(estimate.port.stopBits)"
-                if estimate.cycle > estimate.period {
+                if estimate.networkRoundTrip > .zero { format += " + \(estimate.networkRoundTrip.chemgateText) RTT" }
+                if estimate.cycle > estimate.period, estimate.networkRoundTrip > .zero {
+                    warnings.append(
+                        "warning: link '\(estimate.link)', scan class '\(estimate.scanClass)': one cycle needs \(estimate.cycle.chemgateText) (\(estimate.reads) reads, each paying the \(estimate.networkRoundTrip.chemgateText) network round trip) but the period is \(estimate.period.chemgateText); slow the scan class, read fewer registers, or measure the real round trip and set it as round_trip"
+                    )
+                } else if estimate.cycle > estimate.period {
                     warnings.append(
                         "warning: link '\(estimate.link)', scan class '\(estimate.scanClass)': one cycle needs \(estimate.cycle.chemgateText) of bus time but the period is \(estimate.period.chemgateText); slow the scan class, raise the baud rate or move devices to another line"
                     )

@@ -5,6 +5,7 @@ import Foundation
 import GatewayCore
 import Logging
 import Metrics
+import Modbus
 import Outbox
 import Polling
 import Prometheus
@@ -106,10 +107,30 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        // DTUs connect in: the listener is bound before anything polls, and a port in use ends the start.
+        var dtuListener: DTUListener?
+        if let settings = site.dtuListener {
+            do throws(ModbusError) {
+                let listener = try DTUListener(
+                    settings: settings,
+                    links: site.links.compactMap(\.dtu),
+                    logger: logger
+                )
+                logger.notice("DTU listener on \(listener.address)")
+                dtuListener = listener
+            } catch {
+                Console.error(
+                    "error: the DTU listener cannot listen on \(settings.host):\(settings.port) (dtu_listen): \(error.reason)"
+                )
+                throw ExitCode(1)
+            }
+        }
+        defer { dtuListener?.stop() }
         let poller = PollingService(
             site: site,
             plan: plan,
             sink: EventLogSink(base: sink, logger: logger),
+            dtuListener: dtuListener,
             logger: logger
         )
         let configHash = ConfigHash.of(site: site)

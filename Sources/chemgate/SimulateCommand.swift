@@ -47,6 +47,15 @@ struct SimulateCommand: AsyncParsableCommand {
               socat pty,raw,echo=0,link=/tmp/sim pty,raw,echo=0,link=/tmp/gw &
               chemgate simulate --rtu 'rtu:///tmp/sim?baud=19200&parity=E' --units 1,2,3 --fault 3:no-reply
 
+            A serial device server stand-in (RTU frames over TCP, as a Moxa NPort or USR-TCP232 in \
+            TCP-server mode carries them): --rtu-tcp HOST:PORT; the gateway links to rtu+tcp://HOST:PORT.
+            A 4G DTU stand-in that connects out to a gateway's dtu_listen port, registers and serves RTU \
+            frames there, reconnecting a second after its connection ends: --dtu HOST:PORT \
+            --registration ID [--heartbeat TEXT --every 30s] [--heartbeat-in-replies]. ID and TEXT are \
+            sent as ASCII, or as bytes when written hex:0102AB.
+              chemgate simulate --rtu-tcp 127.0.0.1:4001 --device 1-4:Devices/generic/combustible-gas-detector.yaml
+              chemgate simulate --dtu 127.0.0.1:9502 --registration 860123456789012 --heartbeat HB --every 30s --units 1
+
             Prints one line per endpoint when ready ("listening on tcp://127.0.0.1:1502 units 1,2") \
             and runs until SIGINT or SIGTERM.
             """
@@ -57,6 +66,27 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Option(help: "Serve Modbus RTU on this endpoint URL or serial device path.")
     var rtu: String?
+
+    @Option(
+        name: .customLong("rtu-tcp"),
+        help: "Serve Modbus RTU frames over TCP on HOST:PORT (a serial device server)."
+    )
+    var rtuTCP: String?
+
+    @Option(help: "Act as a DTU: connect out to a gateway's DTU listener at HOST:PORT.")
+    var dtu: String?
+
+    @Option(help: "With --dtu: the registration packet, as ASCII text or hex:BYTES.")
+    var registration: String?
+
+    @Option(help: "With --dtu: the heartbeat packet, as ASCII text or hex:BYTES.")
+    var heartbeat: String?
+
+    @Option(help: "With --heartbeat: how often it is sent, e.g. 30s or 500ms (default 30s).")
+    var every: String?
+
+    @Flag(help: "With --heartbeat: also put a heartbeat in the middle of every reply (a DTU's worst case).")
+    var heartbeatInReplies = false
 
     @Option(
         name: [.customLong("units"), .customLong("unit")],
@@ -97,12 +127,28 @@ struct SimulateCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if dtu != nil, registration == nil {
+            throw ValidationError("--dtu needs --registration ID: the id the gateway's DTU link is configured with")
+        }
+        if dtu == nil, registration != nil || heartbeat != nil {
+            throw ValidationError("--registration and --heartbeat are for --dtu")
+        }
+        if heartbeat == nil, every != nil || heartbeatInReplies {
+            throw ValidationError("--every and --heartbeat-in-replies need --heartbeat TEXT")
+        }
+        if let every, Self.parseDuration(every) == nil {
+            throw ValidationError("--every '\(every)': write a duration such as 30s, 500ms or 2m")
+        }
         _ = try parsedStates()
         _ = try parsedUnits()
         _ = try parsedFaults()
         do throws(ModbusError) {
             if let tcp { _ = try Self.parseHostPort(tcp) }
             if let rtu { _ = try Self.rtuPort(rtu) }
+            if let rtuTCP { _ = try Self.parseHostPort(rtuTCP) }
+            if let dtu { _ = try Self.parseHostPort(dtu) }
+            _ = try dtuHeartbeat()
+            if let registration { _ = try DTUBytes(parsing: registration) }
         } catch {
             throw ValidationError(error.reason)
         }
@@ -121,8 +167,29 @@ struct SimulateCommand: AsyncParsableCommand {
         let unitList = simulator.units.map(String.init).joined(separator: ",")
         var tcpServer: ModbusTCPServer?
         var rtuServer: ModbusRTUServer?
+        var rtuTCPServer: ModbusRTUOverTCPServer?
+        var dtuClient: DTUClient?
         do throws(ModbusError) {
-            if tcp != nil || rtu == nil {
+            if let rtuTCP {
+                let (host, port) = try Self.parseHostPort(rtuTCP)
+                let server = try ModbusRTUOverTCPServer(host: host, port: port, handler: simulator, logger: logger)
+                Console.out("listening on \(server.url) units \(unitList)")
+                rtuTCPServer = server
+            }
+            if let dtu, let registration {
+                let (host, port) = try Self.parseHostPort(dtu)
+                let client = DTUClient(
+                    host: host,
+                    port: port,
+                    registration: try DTUBytes(parsing: registration),
+                    heartbeat: try dtuHeartbeat(),
+                    handler: simulator,
+                    logger: logger
+                )
+                Console.out("DTU \(client.registration) connecting to \(host):\(port) units \(unitList)")
+                dtuClient = client
+            }
+            if tcp != nil || (rtu == nil && rtuTCP == nil && dtu == nil) {
                 let (host, port) = try Self.parseHostPort(tcp ?? "127.0.0.1:1502")
                 let server = try ModbusTCPServer(host: host, port: port, handler: simulator, logger: logger)
                 Console.out("listening on \(server.endpoint) units \(unitList)")
@@ -147,6 +214,8 @@ struct SimulateCommand: AsyncParsableCommand {
         Console.out("stopping on \(signal)")
         tcpServer?.stop()
         rtuServer?.stop()
+        rtuTCPServer?.stop()
+        dtuClient?.stop()
     }
 
     /// Whether --units was given (a --device-only simulator serves only its devices' units).
@@ -228,6 +297,26 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ModbusError(.invalidEndpoint("--rtu needs a serial device, such as rtu:///dev/ttyUSB0"))
         }
         return port
+    }
+
+    /// The heartbeat a DTU stand-in sends, from --heartbeat, --every and --heartbeat-in-replies.
+    private func dtuHeartbeat() throws(ModbusError) -> HeartbeatInjection? {
+        guard let heartbeat else { return nil }
+        return HeartbeatInjection(
+            packet: try DTUBytes(parsing: heartbeat),
+            every: Self.parseDuration(every ?? "30s"),
+            insideReplies: heartbeatInReplies
+        )
+    }
+
+    /// `30s`, `500ms`, `2m`.
+    static func parseDuration(_ text: String) -> Duration? {
+        for (suffix, scale) in [("ms", 1), ("s", 1000), ("m", 60_000)] where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value > 0, value * Double(scale) <= 86_400_000
+            else { return nil }
+            return .milliseconds(Int64((value * Double(scale)).rounded()))
+        }
+        return nil
     }
 
     static func parseHostPort(_ text: String) throws(ModbusError) -> (String, Int) {

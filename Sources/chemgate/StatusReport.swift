@@ -58,6 +58,19 @@ struct StatusReport {
                     ]
                 }
         )
+        let dtuLinks = snapshot.links.compactMap { link in link.dtu.map { (link, $0) } }
+        if !dtuLinks.isEmpty {
+            lines += ["", "DTU links:"]
+            lines += TextTable.render(
+                [["link", "registration", "connected", "from", "since", "last heartbeat", "heartbeats"]]
+                    + dtuLinks.map { link, dtu in
+                        [
+                            link.id, dtu.registration, dtu.connected ? "yes" : "no", dtu.remoteAddress ?? "-",
+                            dtu.connectedSince ?? "-", dtu.lastHeartbeat ?? "-", String(dtu.heartbeats),
+                        ]
+                    }
+            )
+        }
         let unwell = snapshot.devices.filter { $0.state != "ok" }
         lines += ["", "devices: \(snapshot.devices.count - unwell.count)/\(snapshot.devices.count) answering"]
         if !unwell.isEmpty {

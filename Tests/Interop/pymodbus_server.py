@@ -7,7 +7,8 @@ Serves two units with fixed, known values, over TCP or RTU:
   unit 7: holding 0..9 = 7000..7009
 Anything else answers exception 02 (illegal data address).
 
-Usage: pymodbus_server.py tcp PORT | pymodbus_server.py rtu DEVICE BAUD PARITY
+Usage: pymodbus_server.py tcp PORT | pymodbus_server.py rtutcp PORT | pymodbus_server.py rtu DEVICE BAUD PARITY
+(rtutcp: RTU frames, CRC included, over TCP, as a serial device server in TCP-server mode carries them)
 """
 import sys
 
@@ -27,6 +28,8 @@ def main():
     devices = [unit(1, 1000), unit(7, 7000)]
     if sys.argv[1] == "tcp":
         StartTcpServer(devices, address=("127.0.0.1", int(sys.argv[2])))
+    elif sys.argv[1] == "rtutcp":
+        StartTcpServer(devices, address=("127.0.0.1", int(sys.argv[2])), framer="rtu")
     else:
         StartSerialServer(
             devices,

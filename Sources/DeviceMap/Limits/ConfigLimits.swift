@@ -9,6 +9,8 @@ public enum ConfigLimits {
     // Links
     static let linkTimeout: ClosedRange<Duration> = .milliseconds(10) ... .seconds(60)
     static let byteTimeout: ClosedRange<Duration> = .zero ... .seconds(10)
+    /// `round_trip` of rtu+tcp:// and dtu:// links.
+    static let networkRoundTrip: ClosedRange<Duration> = .zero ... .seconds(10)
     // Scan classes
     static let scanPeriod: ClosedRange<Duration> = .milliseconds(10) ... .seconds(86400)
     // Uplinks

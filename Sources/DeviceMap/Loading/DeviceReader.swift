@@ -74,8 +74,9 @@ struct DeviceReader {
                 at: reader.position(of: "link")
             )
         }
-        let isSerial = link?.config.endpoint.isSerial ?? false
-        let unit = reader.int("unit", required: true, in: isSerial ? 1...247 : 0...255)
+        // RTU frames (a serial line, a serial device server, a DTU) address units 1–247.
+        let isRTUFramed = link?.config.endpoint.isRTUFramed ?? false
+        let unit = reader.int("unit", required: true, in: isRTUFramed ? 1...247 : 0...255)
         let reference = reader.string("map", required: true)
         let map = reference.flatMap { maps.map($0, at: reader.position(of: "map")) }
         let scan = readScanClass(reader, key: "scan") ?? defaultScan

@@ -6,10 +6,12 @@ import Yams
 public enum SiteConfigLoader {
     static let topKeys = [
         "gateway", "devices_path", "links", "scan_classes", "default_scan", "devices", "uplinks", "storage", "status",
-        "polling", "profiles_path",
+        "polling", "profiles_path", "dtu_listen", "dtu",
     ]
     static let gatewayKeys = ["id", "enterprise", "name"]
-    static let linkKeys = ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
+    static let linkKeys =
+        ["id", "endpoint", "timeout", "byte_timeout", "reconnect_after_timeouts", "description"]
+        + DTUSettingsReader.networkLinkKeys
     static let deviceKeys = [
         "id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points",
     ]
@@ -47,7 +49,10 @@ public enum SiteConfigLoader {
             )
         else { return nil }
         let gateway = readGateway(top)
-        let links = readLinks(top)
+        let dtuDefaults = DTUSettingsReader.defaults(top)
+        let links = readLinks(top, dtuDefaults: dtuDefaults)
+        let dtuListener = DTUSettingsReader.listener(top, defaults: dtuDefaults)
+        DTUSettingsReader.check(links, listener: dtuListener, top: top)
         let scanClasses = readScanClasses(top)
         let defaultScan =
             top.string("default_scan")
@@ -84,7 +89,8 @@ public enum SiteConfigLoader {
             uplinks: uplinks,
             storage: storage,
             status: status,
-            polling: polling
+            polling: polling,
+            dtuListener: dtuListener
         )
     }
 
@@ -106,9 +112,11 @@ public enum SiteConfigLoader {
     struct ReadLink {
         var config: LinkConfig
         var line: Int
+        /// Where its endpoint is written, for messages about it.
+        var position: SourcePosition
     }
 
-    private static func readLinks(_ top: MappingReader) -> [ReadLink] {
+    private static func readLinks(_ top: MappingReader, dtuDefaults: DTUSettingsReader.Defaults) -> [ReadLink] {
         var links: [ReadLink] = []
         for node in top.sequence("links", required: true) ?? [] {
             let name = (node.mapping?["id"]?.scalar?.string).map { "link \(MappingReader.quoted($0))" } ?? "a link"
@@ -154,22 +162,35 @@ public enum SiteConfigLoader {
                 )
                 continue
             }
+            if case .rtuOverTCP(let server) = endpoint,
+                let other = links.first(where: {
+                    guard case .rtuOverTCP(let existing) = $0.config.endpoint else { return false }
+                    return existing.host == server.host && existing.port == server.port
+                })
+            {
+                top.log.error(
+                    "endpoint of \(name): \(server.host):\(server.port) is already the serial device server port "
+                        + "of link '\(other.config.id)' (line \(other.line)); one server port is one RS-485 line: "
+                        + "put every device of that line on one link",
+                    at: reader.position(of: "endpoint")
+                )
+                continue
+            }
             var options = ModbusLinkOptions()
             options.responseTimeout =
                 reader.duration("timeout", in: ConfigLimits.linkTimeout) ?? options.responseTimeout
             options.byteTimeout = reader.duration("byte_timeout", in: ConfigLimits.byteTimeout) ?? options.byteTimeout
             options.reconnectAfterTimeouts =
                 reader.int("reconnect_after_timeouts", in: 0...1000) ?? options.reconnectAfterTimeouts
+            var config = LinkConfig(
+                id: id,
+                endpoint: endpoint,
+                options: options,
+                description: reader.string("description")
+            )
+            DTUSettingsReader.apply(reader, name: name, endpoint: endpoint, defaults: dtuDefaults, to: &config)
             links.append(
-                ReadLink(
-                    config: LinkConfig(
-                        id: id,
-                        endpoint: endpoint,
-                        options: options,
-                        description: reader.string("description")
-                    ),
-                    line: reader.position.line
-                )
+                ReadLink(config: config, line: reader.position.line, position: reader.position(of: "endpoint"))
             )
         }
         return links

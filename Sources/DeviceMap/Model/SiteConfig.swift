@@ -15,6 +15,8 @@ public struct SiteConfig: Sendable, Hashable {
     public var storage: StorageConfig
     public var status: StatusConfig
     public var polling: PollingSettings
+    /// Where DTUs connect in (`dtu_listen`), when the site has DTU links.
+    public var dtuListener: DTUListenerSettings? = nil
 
     public func link(_ id: String) -> LinkConfig? { links.first { $0.id == id } }
 
@@ -39,12 +41,26 @@ public struct GatewayIdentity: Sendable, Hashable {
     }
 }
 
-/// One Modbus link: a TCP endpoint or a serial port.
+/// One Modbus link: a TCP endpoint, a serial port, a serial device server or a DTU.
 public struct LinkConfig: Sendable, Hashable {
     public var id: String
     public var endpoint: ModbusEndpoint
     public var options: ModbusLinkOptions
     public var description: String?
+    /// On a `dtu://` link: its registration and heartbeat packets and allowed addresses.
+    public var dtu: DTULinkSettings? = nil
+    /// On `rtu+tcp://` and `dtu://` links, the network round trip stated by `round_trip`.
+    public var networkRoundTrip: Duration? = nil
+
+    /// The network round trip each transaction pays on top of the line's own time: `round_trip`,
+    /// or 20 ms to a serial device server on the local network and 300 ms to a 4G/GPRS DTU.
+    public var estimatedRoundTrip: Duration {
+        switch endpoint {
+        case .tcp, .rtu: .zero
+        case .rtuOverTCP: networkRoundTrip ?? .milliseconds(20)
+        case .dtu: networkRoundTrip ?? .milliseconds(300)
+        }
+    }
 }
 
 /// One device instance at the site.

@@ -4,9 +4,15 @@ public import Planner
 /// How long one scan cycle keeps an RS-485 line busy, from the character format, frame sizes,
 /// the devices' turnaround and pauses (ANCHORS.md §8.1):
 /// `T = request + t3.5 + turnaround + response + t3.5 + pause` per read.
+///
+/// Behind a serial device server (`rtu+tcp://`) or a DTU (`dtu://`) each read also pays the network
+/// round trip (`round_trip`: 20 ms and 300 ms by default): one transaction at a time, so the round
+/// trip adds up read by read.
 public struct BusTimeEstimate: Sendable, Hashable {
     public var link: String
     public var port: SerialPort
+    /// The network round trip each read pays (zero on a local serial port).
+    public var networkRoundTrip: Duration = .zero
     public var scanClass: String
     public var period: Duration
     /// Reads per cycle.
@@ -24,11 +30,12 @@ public struct BusTimeEstimate: Sendable, Hashable {
     /// The cycle when the device with the most reads is dead.
     public var worstCycle: Duration { cycle + timeoutCost * largestDeviceReads }
 
-    /// Estimates every RTU link's bus time per scan class.
+    /// Estimates every RTU-framed link's bus time per scan class.
     public static func estimates(for config: SiteConfig, plan: SitePlan) -> [BusTimeEstimate] {
         var estimates: [BusTimeEstimate] = []
         for link in config.links {
-            guard case .rtu(let port) = link.endpoint else { continue }
+            guard let port = link.endpoint.lineFormat else { continue }
+            let roundTrip = link.estimatedRoundTrip
             let onLink = plan.entries(onLink: link.id)
             for (scanClass, period) in config.orderedScanClasses {
                 let entries = onLink.filter { $0.scanClass == scanClass }
@@ -37,13 +44,14 @@ public struct BusTimeEstimate: Sendable, Hashable {
                 for entry in entries {
                     for read in entry.plan.reads {
                         cycle += transactionTime(read, port: port, turnaround: entry.device.map.defaults.turnaround)
-                        cycle += entry.device.map.defaults.requestPause
+                        cycle += entry.device.map.defaults.requestPause + roundTrip
                     }
                 }
                 estimates.append(
                     BusTimeEstimate(
                         link: link.id,
                         port: port,
+                        networkRoundTrip: roundTrip,
                         scanClass: scanClass,
                         period: period,
                         reads: entries.reduce(0) { $0 + $1.plan.reads.count },
