@@ -50,11 +50,12 @@ struct StatusReport {
         }
         lines += ["", "links:"]
         lines += TextTable.render(
-            [["link", "state", "requests", "failures", "errors"]]
+            [["link", "state", "requests", "failures", "errors", "why down"]]
                 + snapshot.links.map { link in
                     [
                         link.id, link.state, String(link.transactions), String(link.failures),
                         link.errors.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+                        link.state == "down" ? (link.reason ?? "") : "",
                     ]
                 }
         )
