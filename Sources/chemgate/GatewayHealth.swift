@@ -39,6 +39,12 @@ struct GatewayHealth: HealthReporting {
                 values.lastError != nil
                 ? "retrying"
                 : values.lastAcknowledgement != nil ? "ok" : pending.records > 0 ? "sending" : "idle"
+            let backlogProblem = forwarder.backlogProblem(
+                records: pending.records,
+                oldest: pending.oldestUnacknowledged,
+                now: now
+            )
+            if let problem = backlogProblem { snapshot.problems.append(problem) }
             if let error = values.lastError, pending.records > 0 {
                 snapshot.problems.append(
                     "uplink \(id) is not delivering (\(pending.records) records waiting): \(Redaction.userinfo(in: error))"
@@ -47,8 +53,7 @@ struct GatewayHealth: HealthReporting {
             if deadLetters > 0 {
                 snapshot.warnings.append("uplink \(id): \(deadLetters) records in the dead-letter table")
             }
-            snapshot.uplinks.append(
-                HealthSnapshot.Uplink(
+            var uplink = HealthSnapshot.Uplink(
                     id: id,
                     url: forwarder.settings.url,
                     state: state,
@@ -59,7 +64,10 @@ struct GatewayHealth: HealthReporting {
                     acknowledged: values.acknowledged,
                     deadLetters: deadLetters
                 )
-            )
+            uplink.backlogTrend = values.backlogTrend
+            uplink.backlogGrowingSeconds = values.backlogGrowingSeconds
+            uplink.backlogProblem = backlogProblem
+            snapshot.uplinks.append(uplink)
         }
         snapshot.outbox = HealthSnapshot.Outbox(
             depth: depth,

@@ -15,6 +15,13 @@ public struct SiteConfig: Sendable, Hashable {
     public var storage: StorageConfig
     public var status: StatusConfig
     public var polling: PollingSettings
+    /// Scan classes that set their own report mode (`fast: { period: 100ms, report: every_poll }`).
+    public var scanClassReports: [String: ReportMode] = [:]
+
+    /// A point's report mode: its own, else its scan class's, else the site's (`polling.report`).
+    public func reportMode(of point: SitePoint) -> ReportMode {
+        point.report ?? scanClassReports[point.scanClass] ?? polling.report
+    }
 
     public func link(_ id: String) -> LinkConfig? { links.first { $0.id == id } }
 
@@ -75,7 +82,8 @@ public struct DeviceConfig: Sendable, Hashable {
                 definition: definition,
                 indicator: override?.indicator,
                 alarms: alarms,
-                scanClass: override?.scanClass ?? scanClass
+                scanClass: override?.scanClass ?? scanClass,
+                report: override?.report
             )
         }
     }
@@ -90,6 +98,8 @@ public struct PointOverride: Sendable, Hashable {
     public var enabled: Bool?
     public var reportDeadband: Double?
     public var frozenAfter: Duration?
+    /// The point's own report mode (`report`), over its scan class's and the site's.
+    public var report: ReportMode?
 }
 
 /// A point as the site polls it.
@@ -98,6 +108,9 @@ public struct SitePoint: Sendable, Hashable {
     public var indicator: String?
     public var alarms: AlarmLimits?
     public var scanClass: String
+    /// The point's own report mode, when the site file sets one for it (else its scan class's, else the
+    /// site's: ``SiteConfig/reportMode(of:)``).
+    public var report: ReportMode? = nil
 
     public var id: String { definition.id }
 }
@@ -119,6 +132,14 @@ public struct UplinkConfig: Sendable, Hashable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var timeout: Duration
+    /// How long a connection attempt may take (`connect_timeout`), apart from the request's `timeout`.
+    public var connectTimeout: Duration = .seconds(3)
+    /// A record older than this when it is sent is labelled `backfill` (`live_window`).
+    public var liveWindow: Duration = .seconds(10)
+    /// A backlog whose oldest record is older than this is a problem in the status (`backlog_max_age`).
+    public var backlogMaxAge: Duration = .seconds(60)
+    /// A backlog that keeps growing for longer than this is a problem in the status (`backlog_max_growth`).
+    public var backlogMaxGrowth: Duration = .seconds(60)
 }
 
 /// The local log: history and outbox. Used by the storage layer.
@@ -160,6 +181,8 @@ public struct PollingSettings: Sendable, Hashable {
     public var staleAfterPeriods = 3
     /// The period of the full snapshot of every point.
     public var snapshotInterval: Duration = .seconds(60)
+    /// The site's report mode (`polling.report`); a scan class or a point may set its own.
+    public var report: ReportMode = .exception
 
     public init() {}
 }
