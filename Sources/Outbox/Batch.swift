@@ -54,7 +54,8 @@ public struct Batch: Sendable, Hashable {
         let hex = String(hash, radix: 16)
         let padded = String(repeating: "0", count: 16 - hex.count) + hex
         let prefix = gateway.isEmpty ? "" : safe(gateway) + "-"
-        return "\(prefix)\(safe(destination))-\(sequences.first ?? 0)-\(sequences.last ?? 0)-\(sequences.count)-\(padded)"
+        return
+            "\(prefix)\(safe(destination))-\(sequences.first ?? 0)-\(sequences.last ?? 0)-\(sequences.count)-\(padded)"
     }
 
     /// `name` in the batch id's alphabet, at most 40 characters, starting alphanumeric.

@@ -27,7 +27,11 @@ enum SentBatches {
     /// Every sequence number in a frozen batch of `destination`.
     static func members(of destination: String, _ db: Database) throws -> Set<Int64> {
         var members = Set<Int64>()
-        for text in try String.fetchAll(db, sql: "SELECT members FROM sent_batch WHERE destination = ?", arguments: [destination]) {
+        for text in try String.fetchAll(
+            db,
+            sql: "SELECT members FROM sent_batch WHERE destination = ?",
+            arguments: [destination]
+        ) {
             for member in parse(text) { members.insert(member.sequence) }
         }
         return members
@@ -59,7 +63,8 @@ enum SentBatches {
             // Only what is still pending: a record acknowledged or dead-lettered otherwise, or deleted, is left out.
             for record in try Row.fetchAll(
                 db,
-                sql: "SELECT \(RecordRow.columns) FROM record r WHERE r.sequence IN (\(list)) AND \(Cursor.pendingCondition)",
+                sql:
+                    "SELECT \(RecordRow.columns) FROM record r WHERE r.sequence IN (\(list)) AND \(Cursor.pendingCondition)",
                 arguments: ["destination": destination]
             ) {
                 let decoded = try RecordRow.decode(record)

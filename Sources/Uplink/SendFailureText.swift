@@ -9,8 +9,10 @@ enum SendFailureText {
     static func cannotConnect(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError, error == .connectTimeout { return true }
         let text = "\(error)"
-        return ["connectionRefused", "Connection refused", "connectTimeout", "NIOConnectionError", "Network is unreachable",
-            "No route to host", "Host is unreachable"].contains { text.contains($0) }
+        return [
+            "connectionRefused", "Connection refused", "connectTimeout", "NIOConnectionError", "Network is unreachable",
+            "No route to host", "Host is unreachable",
+        ].contains { text.contains($0) }
     }
 
     static func describe(_ error: any Error, timeout: Duration) -> String {

@@ -173,7 +173,9 @@ public struct UplinkForwarder: Service {
             guard let pending = try? await log.pending(for: settings.id) else { return }
             trend.observe(records: pending.records, oldest: pending.oldestUnacknowledged, at: now - origin)
             depthGauge.record(pending.records)
-            oldestGauge.record(pending.oldestUnacknowledged.map { Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000 } ?? 0)
+            oldestGauge.record(
+                pending.oldestUnacknowledged.map { Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000 } ?? 0
+            )
             let problem = trend.problem(uplink: settings.id, now: .now())
             let snapshot = trend
             statistics.record {
@@ -224,7 +226,8 @@ public struct UplinkForwarder: Service {
                         metadata: [
                             "uplink": "\(settings.id)", "outage": "\(ended.readableDescription)",
                             "backlog": "\(trend.records) records",
-                            "oldest": "\(trend.oldest.map { "\(Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000) s old" } ?? "none")",
+                            "oldest":
+                                "\(trend.oldest.map { "\(Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000) s old" } ?? "none")",
                         ]
                     )
                 } else {

@@ -54,16 +54,16 @@ struct GatewayHealth: HealthReporting {
                 snapshot.warnings.append("uplink \(id): \(deadLetters) records in the dead-letter table")
             }
             var uplink = HealthSnapshot.Uplink(
-                    id: id,
-                    url: forwarder.settings.url,
-                    state: state,
-                    lastAcknowledgement: values.lastAcknowledgement?.description,
-                    lag: pending.records,
-                    oldestUnacknowledgedAgeSeconds: age(pending.oldestUnacknowledged),
-                    lastError: values.lastError,
-                    acknowledged: values.acknowledged,
-                    deadLetters: deadLetters
-                )
+                id: id,
+                url: forwarder.settings.url,
+                state: state,
+                lastAcknowledgement: values.lastAcknowledgement?.description,
+                lag: pending.records,
+                oldestUnacknowledgedAgeSeconds: age(pending.oldestUnacknowledged),
+                lastError: values.lastError,
+                acknowledged: values.acknowledged,
+                deadLetters: deadLetters
+            )
             uplink.backlogTrend = values.backlogTrend
             uplink.backlogGrowingSeconds = values.backlogGrowingSeconds
             uplink.backlogProblem = backlogProblem

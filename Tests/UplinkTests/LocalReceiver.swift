@@ -27,7 +27,10 @@ struct LocalReceiver {
         let url = "http://127.0.0.1:\(port)"
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/health"), timeout: .seconds(2))
+            let response = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: url + "/health"),
+                timeout: .seconds(2)
+            )
             if response?.status == .ok { break }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -84,7 +84,11 @@ struct UplinkTimelinessTests {
 
     @Test func at100msScanNoRecordIsBackfillWithoutAnOutage() async throws {
         // A slow batch delay: several polls of each point wait for every batch.
-        let seen = try await Self.run(polling: "{ report: every_poll }", batchDelay: .milliseconds(400), for: .seconds(2))
+        let seen = try await Self.run(
+            polling: "{ report: every_poll }",
+            batchDelay: .milliseconds(400),
+            for: .seconds(2)
+        )
         let records = Self.records(seen)
         #expect(records.count > 40)
         #expect(records.filter(\.backfill).isEmpty, "\(records.filter(\.backfill).count) of \(records.count) backfill")
@@ -97,7 +101,11 @@ struct UplinkTimelinessTests {
     }
 
     @Test func everyPollDeliversOneRecordPerPoll() async throws {
-        let seen = try await Self.run(polling: "{ report: every_poll }", batchDelay: .milliseconds(50), for: .seconds(2))
+        let seen = try await Self.run(
+            polling: "{ report: every_poll }",
+            batchDelay: .milliseconds(50),
+            for: .seconds(2)
+        )
         let records = Self.records(seen)
         let byPoint = Dictionary(grouping: records, by: \.point)
         #expect(byPoint.count >= 5)

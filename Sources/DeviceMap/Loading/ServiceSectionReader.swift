@@ -116,7 +116,9 @@ enum ServiceSectionReader {
         return resolved
     }
 
-    static let pollingKeys = ["retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval", "report"]
+    static let pollingKeys = [
+        "retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval", "report",
+    ]
 
     static func polling(_ top: MappingReader) -> PollingSettings {
         var polling = PollingSettings()
