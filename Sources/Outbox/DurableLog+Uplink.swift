@@ -37,13 +37,10 @@ extension DurableLog {
         try await registerIfNeeded(destination)
         let gateway = options.gateway
         let logID = logID
-        if let frozen = try await pool.write({ db in
-            try SentBatches.next(for: destination, excluding: inFlight, gateway: gateway, logID: logID, db)
-        }) {
-            return frozen
-        }
         let liveFrom = now.milliseconds - liveWindow.wholeMilliseconds
-        let records = try await pool.read { db in
+        let found = try await pool.read { db -> [Record]? in
+            // A frozen batch waits: it goes first (read back in a write, as it may have to be re-keyed).
+            guard try !SentBatches.hasBatch(of: destination, excluding: inFlight, db) else { return nil }
             let frozen = try SentBatches.members(of: destination, db)
             var filler = BatchFiller(maxRecords: maxRecords, maxBytes: maxBytes)
             let end = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM record") ?? 0
@@ -96,6 +93,22 @@ extension DurableLog {
                 filler.records[index].backfill = true
             }
             return filler.records
+        }
+        guard let records = found else {
+            if let frozen = try await pool.write({ db in
+                try SentBatches.next(for: destination, excluding: inFlight, gateway: gateway, logID: logID, db)
+            }) {
+                return frozen
+            }
+            // Every frozen batch had lost all its records: they are gone now, read anew.
+            return try await nextBatch(
+                for: destination,
+                maxRecords: maxRecords,
+                maxBytes: maxBytes,
+                liveWindow: liveWindow,
+                now: now,
+                excluding: inFlight
+            )
         }
         guard !records.isEmpty else { return nil }
         let batch = Batch(destination: destination, records: records, logID: logID, gateway: gateway)

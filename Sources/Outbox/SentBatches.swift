@@ -24,6 +24,16 @@ enum SentBatches {
         )
     }
 
+    /// Whether `destination` has a frozen batch whose id is not in `excluded`.
+    static func hasBatch(of destination: String, excluding excluded: Set<String>, _ db: Database) throws -> Bool {
+        let ids = try String.fetchAll(
+            db,
+            sql: "SELECT batch_id FROM sent_batch WHERE destination = ?",
+            arguments: [destination]
+        )
+        return ids.contains { !excluded.contains($0) }
+    }
+
     /// Every sequence number in a frozen batch of `destination`.
     static func members(of destination: String, _ db: Database) throws -> Set<Int64> {
         var members = Set<Int64>()
