@@ -62,7 +62,7 @@ public struct UplinkForwarder: Service {
             enterprise: String,
             bearerToken: String? = nil,
             hmacSecret: String? = nil,
-            batchRecords: Int = 500,
+            batchRecords: Int = 5000,
             batchBytes: Int = 1_000_000,
             batchDelay: Duration = .milliseconds(50),
             heartbeatInterval: Duration = .seconds(30),

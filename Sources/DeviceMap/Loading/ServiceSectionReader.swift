@@ -64,7 +64,7 @@ enum ServiceSectionReader {
                     url: url,
                     tokenEnvironment: environment[0],
                     hmacSecretEnvironment: environment[1],
-                    batchRecords: reader.int("batch_records", in: 1...100_000) ?? 500,
+                    batchRecords: reader.int("batch_records", in: 1...100_000) ?? 5000,
                     batchBytes: reader.int("batch_bytes", in: 1024...64_000_000) ?? 1_000_000,
                     batchDelay: reader.duration("batch_delay", in: ConfigLimits.batchDelay) ?? .milliseconds(50),
                     heartbeat: reader.duration("heartbeat", in: ConfigLimits.heartbeat) ?? .seconds(30),
