@@ -18,8 +18,8 @@ import GatewayCore
 /// - `event_kind`, `alarm_level`, `limit_value`, `reason`: events only.
 /// - `source_sequence`: the emitter's own sequence number (`Reading.sequence`, `GatewayEvent.sequence`).
 /// - `in_alarm`: 1 for a reading taken while its point (or its whole device) had an alarm raised and not
-///   yet cleared. Such readings are never dropped for the size cap. `backfill` is not stored: it is
-///   decided when a batch is read.
+///   yet cleared. Such readings are never dropped for the size cap. `backfill` is not stored here: it is
+///   decided when a batch is first read, and kept with the frozen batch in `sent_batch`.
 /// - Indexes: `(device, point, timestamp)` for history, `(timestamp)` for retention and the live window,
 ///   and a partial index on `sequence` for the event lane.
 ///

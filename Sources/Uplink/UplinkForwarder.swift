@@ -148,9 +148,10 @@ public struct UplinkForwarder: Service {
         let clock = ContinuousClock()
         var next = clock.now
         while !Task.isCancelled {
-            next = next + settings.heartbeatInterval
             if let payload = await heartbeat() { await send(heartbeat: payload) }
-            try await Task.sleep(until: max(next, clock.now), clock: clock)
+            next = next + settings.heartbeatInterval
+            if next < clock.now { next = clock.now }  // a slow platform: no burst to catch up
+            try await Task.sleep(until: next, clock: clock)
         }
     }
 
