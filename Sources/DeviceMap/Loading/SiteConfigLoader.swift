@@ -89,6 +89,8 @@ public enum SiteConfigLoader {
     /// The report modes of the scan classes written as a mapping (`fast: { period: 100ms, report: every_poll }`).
     private static func readScanClassReports(_ top: MappingReader) -> [String: ReportMode] {
         var reports: [String: ReportMode] = [:]
+        // Not a mapping at all: readScanClasses(_:) has said so already.
+        guard case .mapping? = top.node("scan_classes") else { return reports }
         for (key, value) in top.entries("scan_classes") ?? [] {
             guard let name = key.scalar?.string, value.mapping != nil,
                 let reader = MappingReader(
