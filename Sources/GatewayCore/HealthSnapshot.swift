@@ -283,6 +283,12 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var lastError: String?
         public var acknowledged: Int
         public var deadLetters: Int
+        /// `rising`, `falling` or `steady`: the backlog's trend over the last seconds.
+        public var backlogTrend: String?
+        /// How long the backlog has kept growing, in seconds; nil when it is not growing.
+        public var backlogGrowingSeconds: Double?
+        /// Why the backlog is a problem (its oldest record too old, or growing too long); nil when fine.
+        public var backlogProblem: String?
 
         public init(
             id: String,

@@ -6,6 +6,8 @@ public struct Reading: Sendable, Hashable {
         case change
         /// The periodic full snapshot of every point.
         case snapshot
+        /// A poll of a point that reports every poll (`report: every_poll`), although nothing changed.
+        case poll
     }
 
     public var gateway: String

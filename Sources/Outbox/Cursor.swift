@@ -126,10 +126,12 @@ enum Cursor {
         let end: Int64
         private var position: Int64 = 1
 
-        init(destination: String, lane: Lane, end: Int64) {
+        /// Walks from sequence `from` (1: the whole log) to `end`.
+        init(destination: String, lane: Lane, end: Int64, from: Int64 = 1) {
             self.destination = destination
             self.lane = lane
             self.end = end
+            self.position = max(1, from)
         }
 
         /// The next uncovered interval, or nil past `end`.

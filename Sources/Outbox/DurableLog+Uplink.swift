@@ -4,29 +4,44 @@ public import GatewayCore
 extension DurableLog {
     /// The next batch to send to `destination`, or nil when nothing is pending for it.
     ///
-    /// The batch is filled, up to `maxRecords` and (approximately, by ``Record/estimatedBytes``) `maxBytes`,
-    /// in this order:
-    /// 1. pending events, oldest first (events always go before any reading); `backfill` when older than
-    ///    `liveWindow`;
-    /// 2. live readings: for each point, its newest reading in the log, when that reading is pending and
-    ///    its timestamp is within `liveWindow` of `now` (newest first if they do not all fit), `backfill`
-    ///    false;
-    /// 3. the backlog: every other pending reading, in sequence order, `backfill` true.
+    /// A batch already read and not yet acknowledged, dead-lettered or split (``split(_:destination:)``)
+    /// comes back first, exactly as it was read the first time: the same records, `backfill` labels and
+    /// id (its membership is frozen in the log, so every transport's retry sends the same content under
+    /// the same id). Batches whose id is in `inFlight` are skipped, for a transport that keeps several in
+    /// flight; a new batch never holds a record of a frozen one. A frozen batch that lost records since
+    /// (the size cap dropped unacknowledged readings) comes back without them, under a new id.
+    ///
+    /// A new batch is filled, up to `maxRecords` and (approximately, by ``Record/estimatedBytes``)
+    /// `maxBytes`, in this order:
+    /// 1. pending events, oldest first (events always go before any reading);
+    /// 2. live readings: every pending reading whose timestamp is within `liveWindow` of `now`, in
+    ///    sequence order (so each point's readings stay in time order);
+    /// 3. the backlog: every other pending reading, in sequence order.
+    ///
+    /// `backfill` is decided per record by its age alone: true when its timestamp is more than
+    /// `liveWindow` before `now` (it is sent later than the live window because the uplink was behind or
+    /// down). In normal operation nothing is marked backfill; the live readings go ahead of the backlog
+    /// only while there is one.
     ///
     /// The first record is always taken, even when it alone exceeds `maxBytes`, so the queue cannot stall.
-    /// Reading a batch changes nothing: the same state gives the same batch (and ``Batch/batchID``) until
-    /// it is acknowledged or dead-lettered. Registers `destination` if it is new.
+    /// Registers `destination` if it is new.
     public func nextBatch(
         for destination: String,
         maxRecords: Int,
         maxBytes: Int? = nil,
         liveWindow: Duration,
-        now: Timestamp = .now()
+        now: Timestamp = .now(),
+        excluding inFlight: Set<String> = []
     ) async throws -> Batch? {
         guard maxRecords > 0 else { return nil }
         try await registerIfNeeded(destination)
+        let gateway = options.gateway
+        let logID = logID
         let liveFrom = now.milliseconds - liveWindow.wholeMilliseconds
-        let records = try await pool.read { db in
+        let found = try await pool.read { db -> [Record]? in
+            // A frozen batch waits: it goes first (read back in a write, as it may have to be re-keyed).
+            guard try !SentBatches.hasBatch(of: destination, excluding: inFlight, db) else { return nil }
+            let frozen = try SentBatches.members(of: destination, db)
             var filler = BatchFiller(maxRecords: maxRecords, maxBytes: maxBytes)
             let end = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM record") ?? 0
 
@@ -34,67 +49,100 @@ extension DurableLog {
             while !filler.isFull, let gap = try eventGaps.next(db) {
                 let rows = try Row.fetchAll(
                     db.cachedStatement(sql: Self.eventsBetween),
-                    arguments: [gap.lowerBound, gap.upperBound, filler.room]
+                    arguments: [gap.lowerBound, gap.upperBound, filler.room + frozen.count]
                 )
-                for row in rows where !filler.isFull {
+                for row in rows where !filler.isFull && !frozen.contains(row[RecordRow.sequenceColumn]) {
                     let timestamp: Int64 = row[RecordRow.timestampColumn]
                     filler.add(try RecordRow.decode(row, backfill: timestamp < liveFrom))
                 }
             }
             guard !filler.isFull else { return filler.records }
 
-            // Live: the newest reading of each point within the window, when it is still pending. Only
-            // readings from the first pending one on can be pending, so the scan starts there (in steady
-            // state, just the last few hundred milliseconds), and only the chosen rows are decoded.
-            var readingGaps = Cursor.Gaps(destination: destination, lane: .reading, end: end)
-            var probe = readingGaps
+            // Live: the pending readings of the window, in sequence order. Only readings from the first
+            // pending one on can be pending, and none before the first reading of the window (found through
+            // the timestamp index), so a large backlog is not scanned for every batch.
+            var probe = Cursor.Gaps(destination: destination, lane: .reading, end: end)
             guard let firstPending = try probe.next(db)?.lowerBound else { return filler.records }
-            // …and no earlier than the first reading of the window (through the timestamp index), so that
-            // a large backlog is not scanned for every batch.
             let windowStart =
                 try Int64.fetchOne(db.cachedStatement(sql: Self.liveWindowStart), arguments: [liveFrom]) ?? end + 1
-            let window = try Row.fetchCursor(
-                db.cachedStatement(sql: Self.liveWindow),
-                arguments: ["destination": destination, "from": liveFrom, "first": max(firstPending, windowStart)]
-            )
-            var seenPoints = Set<DurableLog.AlarmKey>()
-            var live: [Record] = []
-            // Newest first: once the batch's room is reached, older candidates would not fit anyway.
-            while live.count < filler.room, let row = try window.next() {
-                let key = DurableLog.AlarmKey(device: row[RecordRow.deviceColumn], point: row[RecordRow.pointColumn])
-                guard seenPoints.insert(key).inserted, row[RecordRow.columnCount] as Bool else { continue }
-                live.append(try RecordRow.decode(row))
-            }
             var liveTaken = Set<Int64>()
-            var liveFitting: [Record] = []
-            var liveBytes = 0
-            for record in live {
-                liveBytes += record.estimatedBytes
-                guard filler.canTake(count: liveFitting.count + 1, bytes: liveBytes) else { break }
-                liveFitting.append(record)
-                liveTaken.insert(record.sequence)
-            }
-            for record in liveFitting.sorted(by: { $0.sequence < $1.sequence }) {
-                filler.add(record)
-            }
-
-            while !filler.isFull, let gap = try readingGaps.next(db) {
-                var from = gap.lowerBound
-                while !filler.isFull, from <= gap.upperBound {
-                    let rows = try Row.fetchAll(
-                        db.cachedStatement(sql: Self.readingsBetween),
-                        arguments: [from, gap.upperBound, filler.room + liveTaken.count]
-                    )
-                    guard let lastRow = rows.last else { break }
-                    for row in rows where !filler.isFull && !liveTaken.contains(row[RecordRow.sequenceColumn]) {
-                        filler.add(try RecordRow.decode(row, backfill: true))
-                    }
-                    from = (lastRow[RecordRow.sequenceColumn] as Int64) + 1
+            if windowStart > firstPending {
+                // A backlog exists: the window goes first, then the backlog.
+                try Self.walkReadings(
+                    destination: destination,
+                    from: windowStart,
+                    end: end,
+                    skipping: frozen,
+                    filler: &filler,
+                    db
+                ) { record in
+                    guard record.timestamp.milliseconds >= liveFrom else { return false }
+                    liveTaken.insert(record.sequence)
+                    return true
                 }
+            }
+            try Self.walkReadings(
+                destination: destination,
+                from: firstPending,
+                end: end,
+                skipping: frozen.union(liveTaken),
+                filler: &filler,
+                db
+            ) { _ in true }
+            for index in filler.records.indices where filler.records[index].timestamp.milliseconds < liveFrom {
+                filler.records[index].backfill = true
             }
             return filler.records
         }
-        return records.isEmpty ? nil : Batch(destination: destination, records: records, logID: logID)
+        guard let records = found else {
+            if let frozen = try await pool.write({ db in
+                try SentBatches.next(for: destination, excluding: inFlight, gateway: gateway, logID: logID, db)
+            }) {
+                return frozen
+            }
+            // Every frozen batch had lost all its records: they are gone now, read anew.
+            return try await nextBatch(
+                for: destination,
+                maxRecords: maxRecords,
+                maxBytes: maxBytes,
+                liveWindow: liveWindow,
+                now: now,
+                excluding: inFlight
+            )
+        }
+        guard !records.isEmpty else { return nil }
+        let batch = Batch(destination: destination, records: records, logID: logID, gateway: gateway)
+        try await pool.write { db in try SentBatches.freeze(batch, db) }
+        return batch
+    }
+
+    /// Adds the pending readings from sequence `from` on, in sequence order, that `take` accepts, until the
+    /// batch is full.
+    private static func walkReadings(
+        destination: String,
+        from: Int64,
+        end: Int64,
+        skipping: Set<Int64>,
+        filler: inout BatchFiller,
+        _ db: Database,
+        take: (Record) -> Bool
+    ) throws {
+        var gaps = Cursor.Gaps(destination: destination, lane: .reading, end: end, from: from)
+        while !filler.isFull, let gap = try gaps.next(db) {
+            var position = gap.lowerBound
+            while !filler.isFull, position <= gap.upperBound {
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(sql: Self.readingsBetween),
+                    arguments: [position, gap.upperBound, filler.room + skipping.count]
+                )
+                guard let lastRow = rows.last else { break }
+                for row in rows where !filler.isFull && !skipping.contains(row[RecordRow.sequenceColumn]) {
+                    let record = try RecordRow.decode(row)
+                    if take(record) { filler.add(record) }
+                }
+                position = (lastRow[RecordRow.sequenceColumn] as Int64) + 1
+            }
+        }
     }
 
     /// Marks exactly the batch's sequence numbers acknowledged by `destination`, and by no other
@@ -107,6 +155,7 @@ extension DurableLog {
                 let sequences = batch.records.filter { $0.lane == lane }.map(\.sequence)
                 try Cursor.add(sequences, lane: lane, destination: destination, db)
             }
+            try SentBatches.release(batch.batchID, destination: destination, db)
         }
     }
 
@@ -122,17 +171,13 @@ extension DurableLog {
 
     static let liveWindowStart = "SELECT MIN(sequence) FROM record INDEXED BY record_timestamp WHERE timestamp >= ?"
 
-    static let liveWindow = """
-        SELECT \(RecordRow.columns), \(Cursor.pendingCondition) AS pending FROM record r
-        WHERE lane = 'reading' AND sequence >= :first AND timestamp >= :from ORDER BY sequence DESC
-        """
-
     /// Sets the batch aside for `destination` with `reason`: it shows in ``deadLetters(destination:)`` and
     /// leaves that destination's queue (its records stay in the log and are not acknowledged, so retention
     /// keeps them). Dead-lettering the same batch id again changes nothing.
     public func deadLetter(_ batch: Batch, destination: String, reason: String, now: Timestamp = .now()) async throws {
         try await pool.write { db in
             try Self.register(destination, now: now.milliseconds, db)
+            try SentBatches.release(batch.batchID, destination: destination, db)
             let known = try Bool.fetchOne(
                 db,
                 sql: "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE destination = ? AND batch_id = ?)",
@@ -268,7 +313,8 @@ extension DurableLog {
 private struct BatchFiller {
     let maxRecords: Int
     let maxBytes: Int?
-    private(set) var records: [Record] = []
+    /// The records taken, in batch order (their `backfill` is set once the batch is complete).
+    var records: [Record] = []
     private var bytes = 0
     private var closed = false
 

@@ -12,8 +12,9 @@ public struct Record: Sendable, Hashable {
     public var sequence: Int64
     /// The reading or event, every field as it was stored (its own `sequence` is the emitter's).
     public var payload: Payload
-    /// True when the record is not live: a backlog reading, or an event older than the live window.
-    /// Decided when a batch is read, never stored; always false in history queries.
+    /// True when the record is sent later than the live window (its timestamp is more than the window
+    /// before the moment its batch was first read): the uplink was behind or down. Decided by age alone
+    /// when a batch is first read and frozen with it (`sent_batch`); always false in history queries.
     public var backfill: Bool
 
     public init(sequence: Int64, payload: Payload, backfill: Bool = false) {

@@ -1,7 +1,7 @@
 import GRDB
 import GatewayCore
 
-/// The log's tables, created by a `DatabaseMigrator` (migrations `v1`, `v2`).
+/// The log's tables, created by a `DatabaseMigrator` (migrations `v1`, `v2`, `v3`).
 ///
 /// ## SCHEMA
 ///
@@ -18,8 +18,8 @@ import GatewayCore
 /// - `event_kind`, `alarm_level`, `limit_value`, `reason`: events only.
 /// - `source_sequence`: the emitter's own sequence number (`Reading.sequence`, `GatewayEvent.sequence`).
 /// - `in_alarm`: 1 for a reading taken while its point (or its whole device) had an alarm raised and not
-///   yet cleared. Such readings are never dropped for the size cap. `backfill` is not stored: it is
-///   decided when a batch is read.
+///   yet cleared. Such readings are never dropped for the size cap. `backfill` is not stored here: it is
+///   decided when a batch is first read, and kept with the frozen batch in `sent_batch`.
 /// - Indexes: `(device, point, timestamp)` for history, `(timestamp)` for retention and the live window,
 ///   and a partial index on `sequence` for the event lane.
 ///
@@ -42,7 +42,12 @@ import GatewayCore
 /// kept by the event appends to mark `record.in_alarm`.
 ///
 /// `log_identity` (`v2`): one row, the log's random `id` (``DurableLog/logID``) and when it was made. A
-/// log from before `v2` gets its id when it is migrated. The file's `PRAGMA application_id` is "CHGL"
+/// log from before `v2` gets its id when it is migrated.
+///
+/// `sent_batch` (`v3`): the batches read for a destination and not yet acknowledged, dead-lettered or
+/// split: their id and `members`, the sequence numbers in batch order, each followed by `b` when sent as
+/// backfill (`"118,120b,121b"`). A batch is frozen here the first time it is read, so every retry sends
+/// exactly the same content under the same id (``SentBatches``). The file's `PRAGMA application_id` is "CHGL"
 /// (``LogFile/applicationID``), so that a file that is not a log is recognised before anything writes.
 enum Schema {
     static var migrator: DatabaseMigrator {
@@ -127,6 +132,19 @@ enum Schema {
                     INSERT INTO log_identity (id, created) VALUES (lower(hex(randomblob(16))), ?);
                     """,
                 arguments: [Timestamp.now().milliseconds]
+            )
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sent_batch (
+                        destination TEXT NOT NULL REFERENCES destination(name) ON DELETE CASCADE,
+                        batch_id TEXT NOT NULL,
+                        members TEXT NOT NULL,
+                        created INTEGER NOT NULL,
+                        PRIMARY KEY (destination, batch_id)
+                    );
+                    """
             )
         }
         return migrator

@@ -27,6 +27,8 @@ public actor PointProcessor {
         var alarm: AlarmEvaluator?
         var flags: [StatusRole: FlagAlarm]
         var filter: ChangeFilter
+        /// `report: every_poll`: every poll is reported, changed or not.
+        let everyPoll: Bool
         var freshness: FreshnessTracker
         var last: Reading?
     }
@@ -70,6 +72,7 @@ public actor PointProcessor {
                     alarm: Self.alarmEvaluator(for: point),
                     flags: Self.flagAlarms(for: point.definition),
                     filter: ChangeFilter(deadband: point.definition.reportDeadband ?? 0),
+                    everyPoll: site.reportMode(of: point) == .everyPoll,
                     freshness: FreshnessTracker(
                         staleAfter: period * site.polling.staleAfterPeriods,
                         frozenAfter: point.definition.frozenAfter,
@@ -145,7 +148,13 @@ public actor PointProcessor {
                 quality: quality,
                 timestamp: reading.timestamp
             )
-            if state.filter.shouldReport(value, quality: quality) { emitted.append(output) }
+            if state.filter.shouldReport(value, quality: quality) {
+                emitted.append(output)
+            } else if state.everyPoll {
+                var unchanged = output
+                unchanged.report = .poll
+                emitted.append(unchanged)
+            }
             state.last = output
             points[key] = state
         }

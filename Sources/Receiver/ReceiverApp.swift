@@ -186,7 +186,13 @@ public struct ReceiverApp: Sendable {
         } catch is NIOTooManyBytesError {
             return .refused(await refuse(path, .contentTooLarge, "the body exceeds \(limit) bytes"))
         } catch {
-            return .refused(await refuse(path, .badRequest, "the body could not be read: \(error)"))
+            // The sender went away mid-body (a gateway shutting down cuts its request short): nothing was
+            // refused, so it is not counted as a rejected batch.
+            logger.notice(
+                "request cut off before its body arrived; not counted",
+                metadata: ["path": "\(path)", "error": "\(error)"]
+            )
+            return .refused(JSONReply.error(.badRequest, "the body could not be read: \(error)"))
         }
         if let refusal = authenticator.refusal(headers: request.headers, body: body, now: .now()) {
             let challenge: HTTPFields = options.bearerToken == nil ? [:] : [.wwwAuthenticate: "Bearer"]

@@ -10,7 +10,7 @@ public import UplinkPayload
 /// A batch is stored in one transaction that first looks its batch_id up, so a retry that races
 /// the original can neither be stored twice nor be lost.
 public final class ReceiverStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String) throws {

@@ -24,6 +24,8 @@ struct PlatformReply {
         case accepted
         case retryAfter(Duration, String)
         case deadLetter(String)
+        /// `413`: the batch is split in halves and sent again (a single record is dead-lettered).
+        case tooLarge(String)
         case failed(String)
     }
 
@@ -58,8 +60,10 @@ struct PlatformReply {
         case 300..<400:
             return .failed(redirectText)
         case 429, 503:
-            let seconds = headers.first(name: "Retry-After").flatMap(Int.init) ?? 5
+            let seconds = retryAfterSeconds() ?? 5
             return .retryAfter(.seconds(max(1, min(seconds, 3600))), "HTTP \(status): retry after \(seconds) s")
+        case 413:
+            return .tooLarge("HTTP 413: \(text)")
         case 401, 403:
             return .failed(
                 "HTTP \(status): the platform refused the credentials (\(text)); check token_env / hmac_secret_env"
@@ -69,6 +73,24 @@ struct PlatformReply {
         default:
             return .failed("HTTP \(status): \(text)")
         }
+    }
+
+    /// `Retry-After` in seconds: delay-seconds, or an HTTP-date (RFC 9110, e.g. `Wed, 21 Oct 2026 07:28:00
+    /// GMT`) taken relative to `now` (a date in the past is 0). Nil when absent or unreadable.
+    func retryAfterSeconds(now: Date = Date()) -> Int? {
+        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Int(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value) {
+                let seconds = date.timeIntervalSince(now).rounded(.up)
+                return seconds.isFinite ? Int(max(0, min(seconds, 86400))) : nil
+            }
+        }
+        return nil
     }
 
     /// Nil when the platform accepted a heartbeat (`200 {"accepted": 1}`); else what it answered.

@@ -5,6 +5,16 @@ import GatewayCore
 /// What an operator reads when an upload fails: the cause and what to check, instead of the TLS
 /// library's error dump.
 enum SendFailureText {
+    /// True when `error` says the connection could not be made at all (nothing reached the platform).
+    static func cannotConnect(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError, error == .connectTimeout { return true }
+        let text = "\(error)"
+        return [
+            "connectionRefused", "Connection refused", "connectTimeout", "NIOConnectionError", "Network is unreachable",
+            "No route to host", "Host is unreachable",
+        ].contains { text.contains($0) }
+    }
+
     static func describe(_ error: any Error, timeout: Duration) -> String {
         let text = "\(error)"
         if let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) {

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-import GatewayCore
+public import GatewayCore
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -35,8 +35,18 @@ public struct UplinkForwarder: Service {
         public var hmacSecret: String?
         public var batchRecords: Int
         public var batchBytes: Int
-        /// How long to wait for more records when there is nothing to send.
+        /// How long to wait before looking again when there is nothing to send: at low rates a record
+        /// leaves within about this long of being stored. At high rates batches fill while the previous
+        /// one is sent, so batching grows by itself (docs/sizing.md).
         public var batchDelay: Duration
+        /// A record older than this when it is sent is labelled `backfill` (docs/uplink-protocol.md).
+        public var liveWindow: Duration
+        /// The most a connection attempt may take; separate from the request's ``timeout``.
+        public var connectTimeout: Duration
+        /// A backlog whose oldest record is older than this is a problem in the status.
+        public var backlogMaxAge: Duration
+        /// A backlog that grows for longer than this is a problem in the status.
+        public var backlogMaxGrowth: Duration
         public var heartbeatInterval: Duration
         public var gzip: Bool
         public var timeout: Duration
@@ -51,13 +61,17 @@ public struct UplinkForwarder: Service {
             enterprise: String,
             bearerToken: String? = nil,
             hmacSecret: String? = nil,
-            batchRecords: Int = 500,
+            batchRecords: Int = 5000,
             batchBytes: Int = 1_000_000,
-            batchDelay: Duration = .seconds(1),
+            batchDelay: Duration = .milliseconds(50),
             heartbeatInterval: Duration = .seconds(30),
             gzip: Bool = true,
             timeout: Duration = .seconds(10),
-            tls: TLSConfiguration? = nil
+            tls: TLSConfiguration? = nil,
+            liveWindow: Duration = .seconds(10),
+            connectTimeout: Duration = .seconds(3),
+            backlogMaxAge: Duration = .seconds(60),
+            backlogMaxGrowth: Duration = .seconds(60)
         ) {
             self.id = id
             self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -72,6 +86,10 @@ public struct UplinkForwarder: Service {
             self.gzip = gzip
             self.timeout = timeout
             self.tls = tls
+            self.liveWindow = liveWindow
+            self.connectTimeout = connectTimeout
+            self.backlogMaxAge = backlogMaxAge
+            self.backlogMaxGrowth = backlogMaxGrowth
         }
     }
 
@@ -86,13 +104,13 @@ public struct UplinkForwarder: Service {
     public init(
         settings: Settings,
         log: DurableLog,
-        client: HTTPClient = UplinkHTTPClient.shared,
+        client: HTTPClient? = nil,
         logger: Logger,
         heartbeat: @escaping @Sendable () async -> HeartbeatPayload?
     ) {
         self.settings = settings
         self.log = log
-        self.client = client
+        self.client = client ?? UplinkHTTPClient.client(connectTimeout: settings.connectTimeout)
         self.logger = logger
         self.heartbeat = heartbeat
     }
@@ -106,72 +124,173 @@ public struct UplinkForwarder: Service {
     }
 
     private func forward() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Heartbeats keep their period whatever the data lane does (backing off, waiting for a reply).
+            group.addTask { try await sendHeartbeats() }
+            group.addTask { try await sendBatches() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func sendHeartbeats() async throws {
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            if let payload = await heartbeat() { await send(heartbeat: payload) }
+            next = next + settings.heartbeatInterval
+            if next < clock.now { next = clock.now }  // a slow platform: no burst to catch up
+            try await Task.sleep(until: next, clock: clock)
+        }
+    }
+
+    private func sendBatches() async throws {
+        // Server errors and timeouts: 1 s doubling to 60 s. A connection that cannot be made (refused,
+        // no answer within connect_timeout): 0.25 s doubling to 0.5 s, so the first batch goes within a
+        // second of the platform's return; a refused connection costs nothing.
         var backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(60))
+        var connectBackoff = ReconnectBackoff(initial: .milliseconds(250), maximum: .milliseconds(500))
         var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
         let clock = ContinuousClock()
         let origin = clock.now
-        var nextHeartbeat = origin
-        while !Task.isCancelled {
-            if clock.now >= nextHeartbeat {
-                nextHeartbeat = clock.now + settings.heartbeatInterval
-                if let payload = await heartbeat() { await send(heartbeat: payload) }
+        var outage = UplinkOutage()
+        var trend = BacklogTrend(maxAge: settings.backlogMaxAge, maxGrowth: settings.backlogMaxGrowth)
+        var lastSample: ContinuousClock.Instant?
+        func sampleBacklog(force: Bool = false) async {
+            let now = clock.now
+            guard force || lastSample.map({ now - $0 >= .seconds(1) }) ?? true else { return }
+            lastSample = now
+            guard let pending = try? await log.pending(for: settings.id) else { return }
+            trend.observe(records: pending.records, oldest: pending.oldestUnacknowledged, at: now - origin)
+            let problem = trend.problem(uplink: settings.id, now: .now())
+            let snapshot = trend
+            statistics.record {
+                $0.backlog = snapshot.records
+                $0.oldestPending = snapshot.oldest
+                $0.backlogTrend = snapshot.trend
+                $0.backlogGrowingSeconds = snapshot.growingFor.map { Double($0 / .milliseconds(1)) / 1000 }
+                $0.backlogProblem = problem
             }
+        }
+        while !Task.isCancelled {
             let batch: Batch?
             do {
                 batch = try await log.nextBatch(
                     for: settings.id,
                     maxRecords: settings.batchRecords,
                     maxBytes: settings.batchBytes,
-                    liveWindow: settings.batchDelay * 10
+                    liveWindow: settings.liveWindow
                 )
             } catch {
                 if Task.isCancelled { return }  // shutting down: not the log's fault
                 logger.error("cannot read the log", metadata: ["uplink": "\(settings.id)", "error": "\(error)"])
-                try await Task.sleep(for: settings.batchDelay)
+                try await Task.sleep(for: max(settings.batchDelay, .milliseconds(100)))
                 continue
             }
             guard let batch else {
-                try await Task.sleep(for: min(settings.batchDelay, nextHeartbeat - clock.now))
+                if lastSample == nil || trend.records > 0 { await sampleBacklog(force: true) }
+                try await Task.sleep(for: settings.batchDelay)
                 continue
             }
-            switch await post(batch) {
+            let outcome = await post(batch)
+            if Task.isCancelled, case .failed = outcome { return }  // the request was cut short by shutdown
+            switch outcome {
             case .accepted:
                 guard await storeOutcome({ try await log.acknowledge(batch, destination: settings.id) }) else {
                     continue
                 }
                 backoff.succeeded()
+                connectBackoff.succeeded()
                 statistics.record {
                     $0.acknowledged += batch.records.count; $0.lastAcknowledgement = .now(); $0.lastError = nil
+                }
+                if let ended = outage.ended(at: clock.now) {
+                    await sampleBacklog(force: true)
+                    logger.notice(
+                        "platform reachable again: batches are accepted",
+                        metadata: [
+                            "uplink": "\(settings.id)", "outage": "\(ended.readableDescription)",
+                            "backlog": "\(trend.records) records",
+                            "oldest":
+                                "\(trend.oldest.map { "\(Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000) s old" } ?? "none")",
+                        ]
+                    )
+                } else {
+                    await sampleBacklog()
                 }
             case .retryAfter(let delay, let reason):
                 statistics.record {
                     $0.retries += 1; $0.lastError = reason
                 }
+                noteFailure(reason, outage: &outage, at: clock.now, retryIn: delay)
+                await sampleBacklog()
                 try await Task.sleep(for: delay)
+            case .tooLarge(let reason):
+                if let halves = await storeSplit(batch) {
+                    logger.notice(
+                        "the platform refused a batch as too large; sending it in two halves",
+                        metadata: [
+                            "uplink": "\(settings.id)", "batch": "\(batch.batchID)",
+                            "halves": "\(halves.0.records.count) + \(halves.1.records.count) records",
+                        ]
+                    )
+                    continue
+                }
+                await deadLetter(batch, reason: reason)
             case .deadLetter(let reason):
-                logger.error(
-                    "batch refused; moved to the dead-letter table",
-                    metadata: ["uplink": "\(settings.id)", "batch": "\(batch.batchID)", "reason": "\(reason)"]
-                )
-                guard await storeOutcome({ try await log.deadLetter(batch, destination: settings.id, reason: reason) })
-                else { continue }
-                statistics.record {
-                    $0.deadLettered += batch.records.count; $0.lastError = reason
-                }
-            case .failed(let reason):
-                if Task.isCancelled { return }  // the request was cut short by shutdown
+                await deadLetter(batch, reason: reason)
+            case .failed(let failure):
                 let now = clock.now - origin
-                let wait = backoff.failed(at: now, random: &random) - now
-                logger.warning(
-                    "upload failed; retrying",
-                    metadata: ["uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait.readableDescription)"]
-                )
+                let wait =
+                    failure.cannotConnect
+                    ? connectBackoff.failed(at: now, random: &random) - now
+                    : backoff.failed(at: now, random: &random) - now
                 statistics.record {
-                    $0.retries += 1; $0.lastError = reason
+                    $0.retries += 1; $0.lastError = failure.description
                 }
+                noteFailure(failure.description, outage: &outage, at: clock.now, retryIn: wait)
+                await sampleBacklog()
                 try await Task.sleep(for: wait)
             }
         }
+    }
+
+    /// Logs the first failure of an outage at warning level (one line per outage), the others at debug.
+    private func noteFailure(
+        _ reason: String,
+        outage: inout UplinkOutage,
+        at instant: ContinuousClock.Instant,
+        retryIn wait: Duration
+    ) {
+        let metadata: Logger.Metadata = [
+            "uplink": "\(settings.id)", "reason": "\(reason)", "in": "\(wait.readableDescription)",
+        ]
+        if outage.began(at: instant) {
+            logger.warning("platform not accepting batches; they stay in the log and are retried", metadata: metadata)
+        } else {
+            logger.debug("upload failed again; retrying", metadata: metadata)
+        }
+    }
+
+    private func deadLetter(_ batch: Batch, reason: String) async {
+        logger.error(
+            "batch refused; moved to the dead-letter table",
+            metadata: ["uplink": "\(settings.id)", "batch": "\(batch.batchID)", "reason": "\(reason)"]
+        )
+        guard await storeOutcome({ try await log.deadLetter(batch, destination: settings.id, reason: reason) })
+        else { return }
+        statistics.record {
+            $0.deadLettered += batch.records.count; $0.lastError = reason
+        }
+    }
+
+    /// Splits a batch the platform found too large; nil when it holds one record (or the log failed).
+    private func storeSplit(_ batch: Batch) async -> (Batch, Batch)? {
+        var halves: (Batch, Batch)?
+        guard await storeOutcome({ halves = try await log.split(batch, destination: settings.id) }) else {
+            return nil
+        }
+        return halves
     }
 
     /// Writes an acknowledgement or a dead letter to the log. A log that cannot store it (a full disk)
@@ -193,7 +312,13 @@ public struct UplinkForwarder: Service {
         }
     }
 
-    typealias Outcome = PlatformReply.Outcome
+    enum Outcome {
+        case accepted
+        case retryAfter(Duration, String)
+        case deadLetter(String)
+        case tooLarge(String)
+        case failed(SendFailure)
+    }
 
     func post(_ batch: Batch) async -> Outcome {
         let payload = BatchPayload(
@@ -220,9 +345,15 @@ public struct UplinkForwarder: Service {
         request.headers.add(name: "Idempotency-Key", value: batch.batchID)
         switch await send(request: &request, body: payload.encodedBytes()) {
         case .failure(let failure):
-            return .failed(failure.description)
+            return .failed(failure)
         case .success(let reply):
-            return reply.batchOutcome(entries: batch.records.count)
+            switch reply.batchOutcome(entries: batch.records.count) {
+            case .accepted: return .accepted
+            case .retryAfter(let delay, let reason): return .retryAfter(delay, reason)
+            case .deadLetter(let reason): return .deadLetter(reason)
+            case .tooLarge(let reason): return .tooLarge(reason)
+            case .failed(let reason): return .failed(SendFailure(description: reason, cannotConnect: false))
+            }
         }
     }
 
@@ -277,12 +408,31 @@ public struct UplinkForwarder: Service {
             }
             return .success(reply)
         } catch {
-            return .failure(SendFailure(description: SendFailureText.describe(error, timeout: settings.timeout)))
+            return .failure(
+                SendFailure(
+                    description: SendFailureText.describe(error, timeout: settings.timeout),
+                    cannotConnect: SendFailureText.cannotConnect(error)
+                )
+            )
         }
     }
+}
 
-    struct SendFailure: Error, CustomStringConvertible {
-        var description: String
+extension UplinkForwarder {
+    /// The backlog's problem for the status, from fresh figures (records waiting, the oldest one's
+    /// timestamp) and the trend the forwarder sampled: nil when the backlog is fine.
+    public func backlogProblem(records: Int, oldest: Timestamp?, now: Timestamp = .now()) -> String? {
+        let values = statistics.values
+        return BacklogTrend.problem(
+            uplink: settings.id,
+            records: records,
+            oldest: oldest,
+            trend: values.backlogTrend,
+            growingFor: values.backlogGrowingSeconds.map { .milliseconds(Int64($0 * 1000)) },
+            maxAge: settings.backlogMaxAge,
+            maxGrowth: settings.backlogMaxGrowth,
+            now: now
+        )
     }
 }
 

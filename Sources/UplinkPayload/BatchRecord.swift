@@ -111,7 +111,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         }
         quality = Quality(level, reason)
         timestamp = try container.decodeTimestamp(forKey: .timestamp)
-        report = try container.decodeRaw(Reading.Report.self, allowed: [.change, .snapshot], forKey: .report)
+        report = try container.decodeRaw(Reading.Report.self, allowed: [.change, .snapshot, .poll], forKey: .report)
         backfill = try container.decode(Bool.self, forKey: .backfill)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayCore
 import Logging
 import Modbus
 import Receiver
@@ -31,6 +32,9 @@ struct ScaleScenario: AsyncParsableCommand {
     @Option(help: "The uplink's batch_records.")
     var batchRecords = 5000
 
+    @Option(help: "The uplink's batch_delay (e.g. 50ms); the default when left out.")
+    var batchDelay: String?
+
     func run() async throws {
         let configurations = try (config.isEmpty ? ScaleConfiguration.standard : config).map {
             try ScaleConfiguration(parsing: $0)
@@ -56,6 +60,7 @@ struct ScaleScenario: AsyncParsableCommand {
             configuration,
             ports: .init(links: servers.map(\.port), status: try Tools.freePort(), receiver: receiver.port),
             batchRecords: batchRecords,
+            batchDelay: batchDelay,
             in: directory
         )
         let gateway = try ChildProcess(try Binaries.path("chemgate"), ["run", "--config", site.path])
@@ -67,6 +72,7 @@ struct ScaleScenario: AsyncParsableCommand {
         try await Task.sleep(for: .milliseconds(Int((warmup ?? (options.quick ? 3 : 5)) * 1000)))
         guard gateway.isRunning else { throw BenchFailure("chemgate run exited:\n\(gateway.text)") }
         let before = try await sample(simulator, receiver: receiver, meters: [meter, receiverMeter, bench])
+        let windowStart = Timestamp.now()
         try await Task.sleep(for: options.window)
         let after = try await sample(simulator, receiver: receiver, meters: [meter, receiverMeter, bench])
         let seconds = (after.time - before.time).secondsValue
@@ -130,6 +136,22 @@ struct ScaleScenario: AsyncParsableCommand {
             judged: tenThousandAtOneSecond ? peak : nil,
             target: tenThousandAtOneSecond ? .below(40, "40 MB") : nil
         ).print()
+        // Read→platform: the batch's arrival at the receiver minus the record's read time, for the
+        // records that arrived in the window.
+        let store = try ReceiverStore(path: directory.appendingPathComponent("receiver.sqlite").path)
+        let latencies = try await store.latencies(receivedFrom: windowStart)
+        for (label, fraction) in [("read→platform latency p50", 0.5), ("read→platform latency p99", 0.99)] {
+            guard !latencies.isEmpty else { break }
+            let index = min(latencies.count - 1, Int(Double(latencies.count) * fraction))
+            Figure(
+                scenario: name,
+                label: label,
+                value: Double(latencies[index]),
+                unit: "ms",
+                target: nil,
+                note: "\(latencies.count) records, batch_records \(batchRecords), batch_delay \(batchDelay ?? "50ms")"
+            ).print()
+        }
         gateway.signal(SIGTERM)
         _ = try? await gateway.waitForExit(timeout: .seconds(10))
     }

@@ -14,6 +14,7 @@ enum SiteGenerator {
         _ configuration: ScaleConfiguration,
         ports: Ports,
         batchRecords: Int,
+        batchDelay: String? = nil,
         in directory: URL
     ) throws -> URL {
         let mapName = "bench-\(configuration.points)"
@@ -42,7 +43,7 @@ enum SiteGenerator {
             status: { listen: "127.0.0.1:\(ports.status)" }
             uplinks:
               - { id: park, url: "http://127.0.0.1:\(ports.receiver)", batch_records: \(batchRecords), \
-            batch_delay: 200ms, heartbeat: 1h }
+            \(batchDelay.map { "batch_delay: \($0), " } ?? "")heartbeat: 1h }
             links:
 
             """

@@ -41,6 +41,12 @@ struct GatewayHealth: HealthReporting {
                 values.lastError != nil
                 ? "retrying"
                 : values.lastAcknowledgement != nil ? "ok" : pending.records > 0 ? "sending" : "idle"
+            let backlogProblem = forwarder.backlogProblem(
+                records: pending.records,
+                oldest: pending.oldestUnacknowledged,
+                now: now
+            )
+            if let problem = backlogProblem { snapshot.problems.append(problem) }
             if let error = values.lastError, pending.records > 0 {
                 snapshot.problems.append(
                     "uplink \(id) is not delivering (\(pending.records) records waiting): \(Redaction.userinfo(in: error))"
@@ -49,19 +55,21 @@ struct GatewayHealth: HealthReporting {
             if deadLetters > 0 {
                 snapshot.warnings.append("uplink \(id): \(deadLetters) records in the dead-letter table")
             }
-            snapshot.uplinks.append(
-                HealthSnapshot.Uplink(
-                    id: id,
-                    url: forwarder.settings.url,
-                    state: state,
-                    lastAcknowledgement: values.lastAcknowledgement?.description,
-                    lag: pending.records,
-                    oldestUnacknowledgedAgeSeconds: age(pending.oldestUnacknowledged),
-                    lastError: values.lastError,
-                    acknowledged: values.acknowledged,
-                    deadLetters: deadLetters
-                )
+            var uplink = HealthSnapshot.Uplink(
+                id: id,
+                url: forwarder.settings.url,
+                state: state,
+                lastAcknowledgement: values.lastAcknowledgement?.description,
+                lag: pending.records,
+                oldestUnacknowledgedAgeSeconds: age(pending.oldestUnacknowledged),
+                lastError: values.lastError,
+                acknowledged: values.acknowledged,
+                deadLetters: deadLetters
             )
+            uplink.backlogTrend = values.backlogTrend
+            uplink.backlogGrowingSeconds = values.backlogGrowingSeconds
+            uplink.backlogProblem = backlogProblem
+            snapshot.uplinks.append(uplink)
         }
         snapshot.outbox = HealthSnapshot.Outbox(
             depth: depth,

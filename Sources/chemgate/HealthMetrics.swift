@@ -83,6 +83,7 @@ final class HealthMetrics: Sendable {
             let shown = snapshot.uplinks.first { $0.id == source.id }
             gauge("chemgate_outbox_depth", labels, Double(shown?.lag ?? 0))
             gauge("chemgate_dead_letters", labels, Double(shown?.deadLetters ?? 0))
+            gauge("chemgate_uplink_backlog_problem", labels, shown?.backlogProblem == nil ? 0 : 1)
             gauge(
                 "chemgate_uplink_oldest_unacknowledged_age_seconds",
                 labels,

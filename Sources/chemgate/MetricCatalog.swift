@@ -24,6 +24,8 @@ enum MetricCatalog {
             "Seconds since this platform last acknowledged a batch (since the gateway started, before the first).",
         "chemgate_uplink_oldest_unacknowledged_age_seconds":
             "Age of the oldest record waiting for this platform, in seconds; 0 when nothing waits.",
+        "chemgate_uplink_backlog_problem":
+            "1 while this platform's backlog is a problem: its oldest record is older than backlog_max_age, or it has grown for longer than backlog_max_growth.",
         "chemgate_uplink_acknowledged_records_total": "Records this platform acknowledged.",
         "chemgate_uplink_failures_total":
             "Failed upload attempts to this platform (no answer, 5xx, 401/403, 429/503, refused redirects).",

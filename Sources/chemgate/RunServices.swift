@@ -39,7 +39,11 @@ enum RunServices {
                 heartbeatInterval: uplink.heartbeat,
                 gzip: uplink.gzip,
                 timeout: uplink.timeout,
-                tls: tls
+                tls: tls,
+                liveWindow: uplink.liveWindow,
+                connectTimeout: uplink.connectTimeout,
+                backlogMaxAge: uplink.backlogMaxAge,
+                backlogMaxGrowth: uplink.backlogMaxGrowth
             )
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)

@@ -56,29 +56,54 @@ import Testing
             let batch = try #require(
                 try await log.nextBatch(for: "park", maxRecords: 10, liveWindow: .seconds(60), now: baseTime)
             )
-            #expect(batch.records.map(\.sequence) == [55, 56, 57, 58, 1, 2, 3, 4, 5, 6])
-            #expect(batch.records.map(\.backfill) == [false, false, false, false] + Array(repeating: true, count: 6))
+            // Every reading of the window, in sequence order (each point's in time order), then the backlog;
+            // labelled by age alone.
+            #expect(batch.records.map(\.sequence) == Array(51...58) + [1, 2])
+            #expect(batch.records.map(\.backfill) == Array(repeating: false, count: 8) + [true, true])
             try await log.acknowledge(batch, destination: "park")
 
-            // The newest readings are acknowledged: what remains is backlog, including the older
-            // in-window readings 51...54 and p5's, in sequence order.
+            // What remains is backlog, p5's old reading included, in sequence order.
             let rest = try #require(
                 try await log.nextBatch(for: "park", maxRecords: 1000, liveWindow: .seconds(60), now: baseTime)
             )
-            #expect(rest.records.map(\.sequence) == Array(7...54) + [59])
+            #expect(rest.records.map(\.sequence) == Array(3...50) + [59])
             #expect(rest.records.allSatisfy { $0.backfill })
         }
     }
 
-    @Test func liveReadingsThatDoNotAllFitAreTheNewest() async throws {
+    @Test func withoutABacklogReadingsGoInSequenceOrderAndNoneIsBackfill() async throws {
         try await withTemporaryDirectory { directory in
             let log = try DurableLog(path: logPath(in: directory))
-            try await log.append((0..<6).map { reading(point: "p\($0)", at: baseTime.milliseconds - 1000) })
+            // Ten polls 100 ms apart of three points, none sent yet: no outage, so nothing is backfill.
+            for poll in 0..<10 {
+                let at = baseTime.milliseconds - 1000 + Int64(poll) * 100
+                try await log.append((0..<3).map { reading(point: "p\($0)", at: at) })
+            }
             let batch = try #require(
-                try await log.nextBatch(for: "park", maxRecords: 3, liveWindow: .seconds(60), now: baseTime)
+                try await log.nextBatch(for: "park", maxRecords: 12, liveWindow: .seconds(10), now: baseTime)
             )
-            #expect(batch.records.map(\.sequence) == [4, 5, 6])
+            #expect(batch.records.map(\.sequence) == Array(1...12))
             #expect(batch.records.allSatisfy { !$0.backfill })
+            try await log.acknowledge(batch, destination: "park")
+            let rest = try #require(
+                try await log.nextBatch(for: "park", maxRecords: 100, liveWindow: .seconds(10), now: baseTime)
+            )
+            #expect(rest.records.map(\.sequence) == Array(13...30))
+            #expect(rest.records.allSatisfy { !$0.backfill })
+        }
+    }
+
+    @Test func aRecordIsBackfillByItsAgeAlone() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let now = baseTime.milliseconds
+            try await log.append([reading(point: "p", at: now - 11_000), reading(point: "p", at: now - 9_000)])
+            let batch = try #require(
+                try await log.nextBatch(for: "park", maxRecords: 10, liveWindow: .seconds(10), now: baseTime)
+            )
+            // The window first (seq 2), then the backlog (seq 1): each point in time order within its label.
+            #expect(batch.records.map(\.sequence) == [2, 1])
+            #expect(batch.records.map(\.backfill) == [false, true])
         }
     }
 
@@ -99,7 +124,7 @@ import Testing
             #expect(batch.records.count == 5)
             let tiny = try #require(
                 try await log.nextBatch(
-                    for: "park",
+                    for: "province",
                     maxRecords: 20,
                     maxBytes: 1,
                     liveWindow: .seconds(1),
@@ -123,7 +148,7 @@ import Testing
                 try await log.nextBatch(for: "park", maxRecords: 10, liveWindow: .seconds(60), now: baseTime)
             )
             #expect(first == again)
-            #expect(first.batchID.hasPrefix("park-1-31-10-"))
+            #expect(first.batchID.hasPrefix("chemgate-park-1-31-10-"))
             #expect(first.sequences == [1, 2, 3, 4, 5, 6, 7, 8, 9, 31])
 
             // The same content after a restart has the same id; another destination, another id.

@@ -23,25 +23,50 @@ final class FakePlatform: Sendable {
         }
     }
 
+    /// A request as the platform received it.
+    struct Received: Sendable {
+        var path: String
+        var idempotencyKey: String?
+        /// The body as sent (gzip bytes when compressed).
+        var body: [UInt8]
+    }
+
     private final class State: Sendable {
         let reply: Mutex<Reply>
         let paths = Mutex<[String]>([])
+        let requests = Mutex<[Received]>([])
+        let handler: (@Sendable (Received) -> Reply)?
 
-        init(_ reply: Reply) { self.reply = Mutex(reply) }
+        init(_ reply: Reply, handler: (@Sendable (Received) -> Reply)? = nil) {
+            self.reply = Mutex(reply)
+            self.handler = handler
+        }
     }
 
     let url: String
     private let state: State
     private let task: Task<Void, any Error>
 
-    init(_ reply: Reply) async throws {
-        let port = try Tools.freePort()
-        let state = State(reply)
+    /// Answers every POST with `reply` (changed with ``set(_:)``), or with what `handler` says, on `port`
+    /// (a free one when nil).
+    init(
+        _ reply: Reply = .init(500),
+        port: Int? = nil,
+        handler: (@Sendable (Received) -> Reply)? = nil
+    ) async throws {
+        let port = try port ?? Tools.freePort()
+        let state = State(reply, handler: handler)
         let router = Router()
         router.post("**") { request, _ -> Response in
-            _ = try await request.body.collect(upTo: 64 << 20)
+            var buffer = try await request.body.collect(upTo: 64 << 20)
+            let received = Received(
+                path: request.uri.path,
+                idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
+                body: buffer.readBytes(length: buffer.readableBytes) ?? []
+            )
             state.paths.withLock { $0.append(request.uri.path) }
-            let reply = state.reply.withLock { $0 }
+            state.requests.withLock { $0.append(received) }
+            let reply = state.handler?(received) ?? state.reply.withLock { $0 }
             var headers = HTTPFields()
             for (name, value) in reply.headers {
                 if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
@@ -70,6 +95,9 @@ final class FakePlatform: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
+
+    /// The POST requests received so far, in order.
+    var requests: [Received] { state.requests.withLock { $0 } }
 
     /// The paths of the POST requests received so far, in order (`GET /path` for a GET).
     var paths: [String] { state.paths.withLock { $0 } }

@@ -17,6 +17,8 @@ public enum ConfigLimits {
     static let uplinkTimeout: ClosedRange<Duration> = .milliseconds(100) ... .seconds(600)
     static let heartbeat: ClosedRange<Duration> = .seconds(1) ... .seconds(86400)
     static let batchDelay: ClosedRange<Duration> = .zero ... .seconds(3600)
+    static let liveWindow: ClosedRange<Duration> = .seconds(1) ... .seconds(3600)
+    static let backlogThreshold: ClosedRange<Duration> = .seconds(5) ... .seconds(86400)
     // Polling
     static let probeInterval: ClosedRange<Duration> = .milliseconds(100) ... .seconds(86400)
     static let snapshotInterval: ClosedRange<Duration> = .seconds(1) ... .seconds(86400)

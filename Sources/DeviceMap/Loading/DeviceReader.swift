@@ -142,7 +142,8 @@ struct DeviceReader {
                 scanClass: readScanClass(point, key: "scan"),
                 enabled: point.bool("enabled"),
                 reportDeadband: point.double("report_deadband"),
-                frozenAfter: point.duration("frozen_after", in: ConfigLimits.frozenAfter)
+                frozenAfter: point.duration("frozen_after", in: ConfigLimits.frozenAfter),
+                report: ReportModeReader.read(point)
             )
         }
         return overrides

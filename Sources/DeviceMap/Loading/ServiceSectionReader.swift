@@ -5,7 +5,8 @@ import Yams
 enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
-        "ca_file", "client_cert", "client_key", "timeout", "profile", "profile_values", "profile_secrets",
+        "ca_file", "client_cert", "client_key", "timeout", "connect_timeout", "live_window", "backlog_max_age",
+        "backlog_max_growth", "profile", "profile_values", "profile_secrets",
     ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env", "time_zone"]
@@ -73,15 +74,21 @@ enum ServiceSectionReader {
                     url: url,
                     tokenEnvironment: environment[0],
                     hmacSecretEnvironment: environment[1],
-                    batchRecords: reader.int("batch_records", in: 1...100_000) ?? 500,
+                    batchRecords: reader.int("batch_records", in: 1...100_000) ?? 5000,
                     batchBytes: reader.int("batch_bytes", in: 1024...64_000_000) ?? 1_000_000,
-                    batchDelay: reader.duration("batch_delay", in: ConfigLimits.batchDelay) ?? .seconds(1),
+                    batchDelay: reader.duration("batch_delay", in: ConfigLimits.batchDelay) ?? .milliseconds(50),
                     heartbeat: reader.duration("heartbeat", in: ConfigLimits.heartbeat) ?? .seconds(30),
                     gzip: reader.bool("gzip") ?? true,
                     caFile: tlsFiles[0],
                     clientCertificate: tlsFiles[1],
                     clientKey: tlsFiles[2],
-                    timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10)
+                    timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10),
+                    connectTimeout: reader.duration("connect_timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(3),
+                    liveWindow: reader.duration("live_window", in: ConfigLimits.liveWindow) ?? .seconds(10),
+                    backlogMaxAge: reader.duration("backlog_max_age", in: ConfigLimits.backlogThreshold)
+                        ?? .seconds(60),
+                    backlogMaxGrowth: reader.duration("backlog_max_growth", in: ConfigLimits.backlogThreshold)
+                        ?? .seconds(60)
                 )
             readProfile(reader, into: &uplink, profilesDirectory: profilesDirectory)
             uplinks.append(uplink)
@@ -120,7 +127,9 @@ enum ServiceSectionReader {
         return resolved
     }
 
-    static let pollingKeys = ["retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval"]
+    static let pollingKeys = [
+        "retries", "demote_after", "probe_interval", "stale_after_periods", "snapshot_interval", "report",
+    ]
 
     static func polling(_ top: MappingReader) -> PollingSettings {
         var polling = PollingSettings()
@@ -132,6 +141,7 @@ enum ServiceSectionReader {
         polling.staleAfterPeriods = reader.int("stale_after_periods", in: 2...100) ?? polling.staleAfterPeriods
         polling.snapshotInterval =
             reader.duration("snapshot_interval", in: ConfigLimits.snapshotInterval) ?? polling.snapshotInterval
+        polling.report = ReportModeReader.read(reader) ?? polling.report
         if polling.snapshotInterval < .seconds(1) {
             reader.log.error("snapshot_interval must be at least 1s", at: reader.position(of: "snapshot_interval"))
         }

@@ -17,6 +17,7 @@ public enum SiteConfigLoader {
     ]
     static let overrideKeys = [
         "indicator", "tag", "name", "hazard_code", "alarms", "scan", "enabled", "report_deadband", "frozen_after",
+        "report",
     ]
     static let defaultScanClasses: [String: Duration] = [
         "fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60),
@@ -79,7 +80,7 @@ public enum SiteConfigLoader {
         let status = ServiceSectionReader.status(top)
         let polling = ServiceSectionReader.polling(top)
         guard let gateway else { return nil }
-        return SiteConfig(
+        var site = SiteConfig(
             path: document.source.name,
             gateway: gateway,
             links: links.map(\.config),
@@ -92,6 +93,29 @@ public enum SiteConfigLoader {
             polling: polling,
             dtuListener: dtuListener
         )
+        site.scanClassReports = readScanClassReports(top)
+        return site
+    }
+
+    /// The report modes of the scan classes written as a mapping (`fast: { period: 100ms, report: every_poll }`).
+    private static func readScanClassReports(_ top: MappingReader) -> [String: ReportMode] {
+        var reports: [String: ReportMode] = [:]
+        // Not a mapping at all: readScanClasses(_:) has said so already.
+        guard case .mapping? = top.node("scan_classes") else { return reports }
+        for (key, value) in top.entries("scan_classes") ?? [] {
+            guard let name = key.scalar?.string, value.mapping != nil,
+                let reader = MappingReader(
+                    value,
+                    context: "scan class '\(name)'",
+                    allowed: ["period", "report"],
+                    document: top.document,
+                    log: top.log
+                ),
+                let mode = ReportModeReader.read(reader)
+            else { continue }
+            reports[name] = mode
+        }
+        return reports
     }
 
     private static func readGateway(_ top: MappingReader) -> GatewayIdentity? {
@@ -218,7 +242,9 @@ public enum SiteConfigLoader {
                 continue
             }
             let range = ConfigLimits.scanPeriod
-            guard let text = value.scalar?.string, let period = DurationText.parse(text) else {
+            // `name: 1s`, or `name: { period: 1s, report: every_poll }` (``readScanClassReports(_:)``).
+            let periodNode = value.mapping?["period"] ?? value
+            guard let text = periodNode.scalar?.string, let period = DurationText.parse(text) else {
                 top.log.error(
                     "scan class '\(name)': the period is a duration with its unit, such as 'fast: 1s', from "
                         + "\(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), not \(value.kindName)",

@@ -17,6 +17,13 @@ public struct SiteConfig: Sendable, Hashable {
     public var polling: PollingSettings
     /// Where DTUs connect in (`dtu_listen`), when the site has DTU links.
     public var dtuListener: DTUListenerSettings? = nil
+    /// Scan classes that set their own report mode (`fast: { period: 100ms, report: every_poll }`).
+    public var scanClassReports: [String: ReportMode] = [:]
+
+    /// A point's report mode: its own, else its scan class's, else the site's (`polling.report`).
+    public func reportMode(of point: SitePoint) -> ReportMode {
+        point.report ?? scanClassReports[point.scanClass] ?? polling.report
+    }
 
     public func link(_ id: String) -> LinkConfig? { links.first { $0.id == id } }
 
@@ -100,7 +107,8 @@ public struct DeviceConfig: Sendable, Hashable {
                 platformName: override?.name,
                 hazardCode: override?.hazardCode,
                 alarms: alarms,
-                scanClass: override?.scanClass ?? scanClass
+                scanClass: override?.scanClass ?? scanClass,
+                report: override?.report
             )
         }
     }
@@ -121,6 +129,8 @@ public struct PointOverride: Sendable, Hashable {
     public var enabled: Bool?
     public var reportDeadband: Double?
     public var frozenAfter: Duration?
+    /// The point's own report mode (`report`), over its scan class's and the site's.
+    public var report: ReportMode?
 }
 
 /// A point as the site polls it.
@@ -135,6 +145,9 @@ public struct SitePoint: Sendable, Hashable {
     public var hazardCode: String?
     public var alarms: AlarmLimits?
     public var scanClass: String
+    /// The point's own report mode, when the site file sets one for it (else its scan class's, else the
+    /// site's: ``SiteConfig/reportMode(of:)``).
+    public var report: ReportMode? = nil
 
     public init(
         definition: PointDefinition,
@@ -143,7 +156,8 @@ public struct SitePoint: Sendable, Hashable {
         platformName: String? = nil,
         hazardCode: String? = nil,
         alarms: AlarmLimits? = nil,
-        scanClass: String
+        scanClass: String,
+        report: ReportMode? = nil
     ) {
         self.definition = definition
         self.indicator = indicator
@@ -152,6 +166,7 @@ public struct SitePoint: Sendable, Hashable {
         self.hazardCode = hazardCode
         self.alarms = alarms
         self.scanClass = scanClass
+        self.report = report
     }
 
     public var id: String { definition.id }
@@ -184,6 +199,14 @@ public struct UplinkConfig: Sendable, Hashable {
     /// Secrets the profile uses (`profile_secrets:`), by name: where each is read from, `env:NAME` or
     /// `file:PATH` (never the secret itself).
     public var profileSecrets: [String: String] = [:]
+    /// How long a connection attempt may take (`connect_timeout`), apart from the request's `timeout`.
+    public var connectTimeout: Duration = .seconds(3)
+    /// A record older than this when it is sent is labelled `backfill` (`live_window`).
+    public var liveWindow: Duration = .seconds(10)
+    /// A backlog whose oldest record is older than this is a problem in the status (`backlog_max_age`).
+    public var backlogMaxAge: Duration = .seconds(60)
+    /// A backlog that keeps growing for longer than this is a problem in the status (`backlog_max_growth`).
+    public var backlogMaxGrowth: Duration = .seconds(60)
 }
 
 /// The local log: history and outbox. Used by the storage layer.
@@ -227,6 +250,8 @@ public struct PollingSettings: Sendable, Hashable {
     public var staleAfterPeriods = 3
     /// The period of the full snapshot of every point.
     public var snapshotInterval: Duration = .seconds(60)
+    /// The site's report mode (`polling.report`); a scan class or a point may set its own.
+    public var report: ReportMode = .exception
 
     public init() {}
 }
