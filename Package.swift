@@ -49,6 +49,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libmosquitto from Debian's libmosquitto-dev. Only the MQTT module imports it.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // Safe async API over libmosquitto: connect, publish (until PUBACK), subscribe; its loop on its own thread.
+        .target(
+            name: "MQTT",
+            dependencies: ["CMosquitto", "GatewayCore"],
+            swiftSettings: swiftSettings
+        ),
         // Shared value types of the gateway (quality, readings); depends on nothing.
         .target(name: "GatewayCore", swiftSettings: swiftSettings),
         // Registers to typed, scaled values with quality: byte orders, BCD, text, NE43, sentinels. Pure.
@@ -130,6 +142,7 @@ let package = Package(
         .target(
             name: "Receiver",
             dependencies: [
+                "MQTT",
                 "UplinkPayload",
                 "GatewayCore",
                 "CZlib",
@@ -154,6 +167,7 @@ let package = Package(
             name: "Uplink",
             dependencies: [
                 "GatewayCore",
+                "MQTT",
                 "Outbox",
                 "UplinkPayload",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -188,6 +202,7 @@ let package = Package(
                 "DeviceMap",
                 "GatewayCore",
                 "Modbus",
+                "MQTT",
                 "Planner",
                 "Outbox",
                 "Polling",
@@ -307,7 +322,7 @@ let package = Package(
             name: "UplinkTests",
             dependencies: [
                 "Uplink", "Outbox", "Receiver", "UplinkPayload", "Polling", "DeviceMap", "GatewayCore", "Modbus",
-                "Simulator", "TestSupport", "TLSFiles",
+                "Simulator", "TestSupport", "TLSFiles", "MQTT",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -315,6 +330,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MQTTTests",
+            dependencies: ["MQTT", "UplinkPayload", "GatewayCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

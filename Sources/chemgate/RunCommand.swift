@@ -114,9 +114,11 @@ struct RunCommand: AsyncParsableCommand {
             version: Chemgate.version
         )
         var forwarders: [UplinkForwarder] = []
+        var mqttForwarders: [MQTTForwarder] = []
         if let durableLog {
             do {
                 forwarders = try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
+                mqttForwarders = try RunServices.mqttUplinks(site: site, log: durableLog, health: health, logger: logger)
             } catch {
                 Console.error("error: \(error)")
                 throw ExitCode(1)
@@ -158,6 +160,7 @@ struct RunCommand: AsyncParsableCommand {
         var gated: [any Service] = []
         if let durableLog { gated.append(LogLimitsService(log: durableLog, logger: logger)) }
         gated += forwarders as [any Service]
+        gated += mqttForwarders as [any Service]
         gated.append(poller)
         var services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
         if let systemd {

@@ -16,7 +16,7 @@ enum RunServices {
     static func uplinks(site: SiteConfig, log: DurableLog, health: PollingHealth, logger: Logger) throws
         -> [UplinkForwarder]
     {
-        try site.uplinks.map { uplink in
+        try site.uplinks.filter { $0.mqtt == nil }.map { uplink in
             let tls = try tlsConfiguration(for: uplink)
             let settings = UplinkForwarder.Settings(
                 id: uplink.id,

@@ -6,7 +6,7 @@ enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
         "ca_file", "client_cert", "client_key", "timeout",
-    ]
+    ] + MQTTUplinkReader.keys
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env"]
 
@@ -26,8 +26,12 @@ enum ServiceSectionReader {
                 let id = reader.id(),
                 let url = reader.string("url", required: true)
             else { continue }
-            if let problem = UplinkURL.problem(url) {
-                top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+            let mqtt = MQTTUplinkReader.isMQTT(url) ? MQTTUplinkReader.read(reader, url: url, name: name) : nil
+            if !MQTTUplinkReader.isMQTT(url) {
+                MQTTUplinkReader.rejectMQTTKeys(reader, name: name)
+                if let problem = UplinkURL.problem(url) {
+                    top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+                }
             }
             let environment = ["token_env", "hmac_secret_env"].map { key in environmentName(reader, key: key) }
             if let suffix = ["/batches", "/heartbeats"].first(where: { url.hasSuffix($0) || url.hasSuffix($0 + "/") }) {
@@ -48,9 +52,9 @@ enum ServiceSectionReader {
                     at: reader.position(of: present)
                 )
             }
-            if tlsFiles.contains(where: { $0 != nil }), !url.hasPrefix("https://") {
+            if tlsFiles.contains(where: { $0 != nil }), !url.hasPrefix("https://"), !url.hasPrefix("mqtts://") {
                 top.log.error(
-                    "\(name) has TLS files but its url is not https://",
+                    "\(name) has TLS files but its url is not https:// (or mqtts://)",
                     at: reader.position(of: "url")
                 )
             }
@@ -71,7 +75,8 @@ enum ServiceSectionReader {
                     caFile: tlsFiles[0],
                     clientCertificate: tlsFiles[1],
                     clientKey: tlsFiles[2],
-                    timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10)
+                    timeout: reader.duration("timeout", in: ConfigLimits.uplinkTimeout) ?? .seconds(10),
+                    mqtt: mqtt
                 )
             )
         }

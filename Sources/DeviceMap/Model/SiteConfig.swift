@@ -119,6 +119,8 @@ public struct UplinkConfig: Sendable, Hashable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var timeout: Duration
+    /// The MQTT settings of an `mqtt://` or `mqtts://` uplink; nil for HTTP uplinks.
+    public var mqtt: MQTTUplinkConfig?
 }
 
 /// The local log: history and outbox. Used by the storage layer.

@@ -1,0 +1,228 @@
+import Synchronization
+
+/// What the loop thread's callbacks and the async API share: the connection state, the callers
+/// waiting for a connection or a PUBACK, the subscriptions and the stream of received messages.
+final class MQTTClientState: Sendable {
+    struct Inner {
+        var connected = false
+        var connectedSinceFailure = false
+        var stopping = false
+        var loopEnded = false
+        var lastError: MQTTError?
+        /// The last error-level line libmosquitto logged (an OpenSSL reason, for instance).
+        var lastLibraryError: String?
+        var nextWaiter = 0
+        /// Callers of `connect()` (any outcome) and `waitUntilConnected()` (success only).
+        var waiters: [Int: (anyOutcome: Bool, continuation: CheckedContinuation<Void, any Error>)] = [:]
+        var loopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The group of each message waiting for its PUBACK (QoS 1) or its sending (QoS 0), by message id.
+        var publishes: [Int32: Int] = [:]
+        /// Callers waiting for all messages of a group, by group id.
+        var groups: [Int: (remaining: Set<Int32>, continuation: CheckedContinuation<Void, any Error>)] = [:]
+        /// Outcomes that arrived before their publisher registered (the loop thread can be that fast).
+        var early: [Int32: MQTTError?] = [:]
+        var subscriptions: [String: MQTTQoS] = [:]
+    }
+
+    let name: String
+    let broker: String
+    let version: MQTTOptions.ProtocolVersion
+    let inner = Mutex(Inner())
+    let messages: AsyncStream<MQTTMessage>
+    private let messageSink: AsyncStream<MQTTMessage>.Continuation
+    private let onEvent: @Sendable (MQTTClientEvent) -> Void
+
+    init(
+        name: String,
+        broker: String,
+        version: MQTTOptions.ProtocolVersion,
+        onEvent: @escaping @Sendable (MQTTClientEvent) -> Void
+    ) {
+        self.name = name
+        self.broker = broker
+        self.version = version
+        self.onEvent = onEvent
+        (messages, messageSink) = AsyncStream.makeStream(of: MQTTMessage.self)
+    }
+
+    var isStopping: Bool { inner.withLock { $0.stopping } }
+    var isConnected: Bool { inner.withLock { $0.connected } }
+
+    // MARK: Called on the loop thread
+
+    func didConnect(sessionPresent: Bool) {
+        let waiters = inner.withLock { inner in
+            inner.connected = true
+            inner.connectedSinceFailure = true
+            inner.lastError = nil
+            let waiting = inner.waiters.values.map(\.continuation)
+            inner.waiters = [:]
+            return waiting
+        }
+        for waiter in waiters { waiter.resume() }
+        onEvent(.connected(sessionPresent: sessionPresent))
+    }
+
+    /// A refused CONNACK or a connection that could not be made.
+    func didFail(_ error: MQTTError) {
+        let waiters = inner.withLock { inner in
+            inner.connected = false
+            inner.lastError = error
+            let failing = inner.waiters.filter(\.value.anyOutcome)
+            for key in failing.keys { inner.waiters[key] = nil }
+            return failing.values.map(\.continuation)
+        }
+        for waiter in waiters { waiter.resume(throwing: error) }
+        onEvent(.failed(error))
+    }
+
+    /// The connection dropped after it was up. Returns whether it had been accepted since the last failure.
+    func didLose(_ error: MQTTError) -> Bool {
+        let wasUp = inner.withLock { inner in
+            let wasUp = inner.connected
+            inner.connected = false
+            inner.lastError = error
+            return wasUp
+        }
+        if wasUp { onEvent(.lost(error)) }
+        return wasUp
+    }
+
+    /// Whether a connection was accepted since the last call (the backoff starts again from its minimum).
+    func takeConnectedSinceFailure() -> Bool {
+        inner.withLock { inner in
+            defer { inner.connectedSinceFailure = false }
+            return inner.connectedSinceFailure
+        }
+    }
+
+    func didPublish(mid: Int32, failure: MQTTError?) {
+        let outcome = inner.withLock { inner -> (CheckedContinuation<Void, any Error>, MQTTError?)? in
+            guard let group = inner.publishes.removeValue(forKey: mid) else {
+                if inner.early.count > 100_000 { inner.early = [:] }  // outcomes nobody waits for any more
+                inner.early[mid] = .some(failure)
+                return nil
+            }
+            return Self.settle(group: group, mid: mid, failure: failure, &inner)
+        }
+        if let (continuation, failure) = outcome {
+            if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+        }
+    }
+
+    /// Takes `mid` out of its group; the group's continuation when the group is complete or failed.
+    private static func settle(group: Int, mid: Int32, failure: MQTTError?, _ inner: inout Inner)
+        -> (CheckedContinuation<Void, any Error>, MQTTError?)?
+    {
+        guard var entry = inner.groups[group] else { return nil }
+        entry.remaining.remove(mid)
+        if failure != nil || entry.remaining.isEmpty {
+            inner.groups[group] = nil
+            for other in entry.remaining { inner.publishes[other] = nil }
+            return (entry.continuation, failure)
+        }
+        inner.groups[group] = entry
+        return nil
+    }
+
+    func didReceive(_ message: MQTTMessage) { messageSink.yield(message) }
+
+    func libraryLogged(_ line: String) { inner.withLock { $0.lastLibraryError = line } }
+
+    func takeLibraryError() -> String? {
+        inner.withLock { inner in
+            defer { inner.lastLibraryError = nil }
+            return inner.lastLibraryError
+        }
+    }
+
+    func loopDidEnd() {
+        let (waiters, publishes, connecting) = inner.withLock { inner in
+            inner.loopEnded = true
+            inner.connected = false
+            defer {
+                inner.loopWaiters = []
+                inner.publishes = [:]
+                inner.groups = [:]
+                inner.waiters = [:]
+            }
+            return (inner.loopWaiters, inner.groups.values.map(\.continuation), inner.waiters.values.map(\.continuation))
+        }
+        let stopped = MQTTError(.stopped, "\(name): the MQTT client was stopped")
+        for waiter in publishes { waiter.resume(throwing: stopped) }
+        for waiter in connecting { waiter.resume(throwing: stopped) }
+        for waiter in waiters { waiter.resume() }
+        messageSink.finish()
+    }
+
+    // MARK: Called by the async API
+
+    func nextWaiterID() -> Int {
+        inner.withLock { inner in
+            inner.nextWaiter += 1
+            return inner.nextWaiter
+        }
+    }
+
+    /// Registers a caller waiting for a connection; resumes it at once when already connected or stopped.
+    func addConnectionWaiter(_ id: Int, anyOutcome: Bool, _ continuation: CheckedContinuation<Void, any Error>) {
+        let outcome: Result<Void, any Error>? = inner.withLock { inner in
+            if inner.loopEnded || inner.stopping {
+                return .failure(MQTTError(.stopped, "\(name): the MQTT client was stopped"))
+            }
+            if inner.connected { return .success(()) }
+            if Task.isCancelled { return .failure(CancellationError()) }
+            inner.waiters[id] = (anyOutcome, continuation)
+            return nil
+        }
+        if let outcome { continuation.resume(with: outcome) }
+    }
+
+    func cancelConnectionWaiter(_ id: Int) {
+        let waiter = inner.withLock { $0.waiters.removeValue(forKey: id) }
+        waiter?.continuation.resume(throwing: CancellationError())
+    }
+
+    /// Registers a group of queued messages, completing at once what already has its outcome.
+    func addGroup(_ mids: [Int32], waiter: Int, _ continuation: CheckedContinuation<Void, any Error>) {
+        let outcome = inner.withLock { inner -> Result<Void, any Error>? in
+            if inner.loopEnded { return .failure(MQTTError(.stopped, "\(name): the MQTT client was stopped")) }
+            var remaining = Set<Int32>()
+            for mid in mids {
+                if let early = inner.early.removeValue(forKey: mid) {
+                    if let failure = early {
+                        for other in remaining { inner.publishes[other] = nil }
+                        return .failure(failure)
+                    }
+                } else {
+                    remaining.insert(mid)
+                }
+            }
+            if remaining.isEmpty { return .success(()) }
+            for mid in remaining { inner.publishes[mid] = waiter }
+            inner.groups[waiter] = (remaining, continuation)
+            return nil
+        }
+        if let outcome { continuation.resume(with: outcome) }
+    }
+
+    func cancelGroup(waiter: Int) {
+        let continuation = inner.withLock { inner -> CheckedContinuation<Void, any Error>? in
+            guard let entry = inner.groups.removeValue(forKey: waiter) else { return nil }
+            for mid in entry.remaining { inner.publishes[mid] = nil }
+            return entry.continuation
+        }
+        continuation?.resume(throwing: CancellationError())
+    }
+
+    func waitForLoopEnd() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended = inner.withLock { inner in
+                if inner.loopEnded { return true }
+                inner.loopWaiters.append(continuation)
+                return false
+            }
+            if ended { continuation.resume() }
+        }
+    }
+}
