@@ -367,13 +367,20 @@ let package = Package(
             dependencies: ["CModbus"],
             linkerSettings: [.linkedLibrary("modbus")]
         ),
-        // `chemgate-bench link|rtu|scale|planner|log|all`: chemgate's figures beside their references.
+        // The C reference of `chemgate-bench mqtt`: a plain libmosquitto QoS 1 publish loop (BENCHMARKS.md).
+        .executableTarget(
+            name: "mqtt-loop-reference",
+            dependencies: ["CMosquitto"],
+            linkerSettings: [.linkedLibrary("mosquitto")]
+        ),
+        // `chemgate-bench link|rtu|scale|planner|log|mqtt|all`: chemgate's figures beside their references.
         .executableTarget(
             name: "chemgate-bench",
             dependencies: [
                 "DeviceMap",
                 "GatewayCore",
                 "Modbus",
+                "MQTT",
                 "Outbox",
                 "Planner",
                 "Receiver",

@@ -47,13 +47,14 @@ public struct MQTTForwarder: Service {
         var options = settings.client
         options.will = statusMessage(online: false)
         options.maxInFlight = settings.inFlight
-        let client = try MQTTClient(options: options) { [logger, statistics] event in
+        let broker = options.broker
+        let client = try MQTTClient(options: options) { [logger, statistics, settings] event in
             switch event {
             case .connected(let sessionPresent):
                 connections.value.add(1, ordering: .relaxed)
                 logger.info(
                     "MQTT broker connected",
-                    metadata: ["uplink": "\(settings.id)", "broker": "\(options.broker)", "session": "\(sessionPresent)"]
+                    metadata: ["uplink": "\(settings.id)", "broker": "\(broker)", "session": "\(sessionPresent)"]
                 )
             case .failed(let error), .lost(let error):
                 statistics.record { $0.lastError = error.description }

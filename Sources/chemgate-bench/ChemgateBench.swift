@@ -12,7 +12,7 @@ struct ChemgateBench: AsyncParsableCommand {
             """,
         subcommands: [
             LinkScenario.self, RTUScenario.self, ScaleScenario.self, PlannerScenario.self, LogScenario.self,
-            AllScenarios.self,
+            MQTTScenario.self, AllScenarios.self,
         ]
     )
 }
@@ -31,6 +31,7 @@ struct AllScenarios: AsyncParsableCommand {
         try await LinkScenario.parse(arguments).run()
         try await RTUScenario.parse(arguments).run()
         try await LogScenario.parse(arguments).run()
+        try await MQTTScenario.parse(arguments).run()
         try await ScaleScenario.parse(arguments).run()
     }
 }

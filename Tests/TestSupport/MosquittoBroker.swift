@@ -26,23 +26,29 @@ public final class MosquittoBroker: Sendable {
     }
 
     /// Writes the config and starts the broker.
-    /// - Parameter users: user names and passwords; when given, anonymous clients are refused.
-    public init(users: [String: String] = [:], tls: TLS? = nil) async throws {
+    /// - Parameters:
+    ///   - users: user names and passwords; when given, anonymous clients are refused.
+    ///   - durable: save the persistence file after every change (tests); false keeps it in memory
+    ///     only (benchmarks: saving after every change would measure the disk, not the clients).
+    public init(users: [String: String] = [:], tls: TLS? = nil, durable: Bool = true) async throws {
         port = try Tools.freePort()
         directory = try Tools.temporaryDirectory()
         var lines = [
             "listener \(port) 127.0.0.1",
-            "persistence true",
-            "persistence_location \(directory.path)/",
-            "autosave_interval 1",
-            "autosave_on_changes true",
             "max_queued_messages 100000",
+            "max_inflight_messages 1000",
             "log_dest stdout",
             "log_type error",
             "log_type warning",
             "log_type notice",
             "log_type information",
         ]
+        if durable {
+            lines += [
+                "persistence true", "persistence_location \(directory.path)/", "autosave_interval 1",
+                "autosave_on_changes true",
+            ]
+        }
         if users.isEmpty {
             lines.append("allow_anonymous true")
         } else {

@@ -45,10 +45,11 @@ enum MQTTUplinkReader {
                 )
             }
         }
-        for (key, path) in [
-            ("topic", \MQTTUplinkConfig.topic), ("status_topic", \.statusTopic),
-            ("heartbeat_topic", \.heartbeatTopic), ("device_name", \.deviceName),
-        ] {
+        let templates: [(String, WritableKeyPath<MQTTUplinkConfig, String>)] = [
+            ("topic", \.topic), ("status_topic", \.statusTopic), ("heartbeat_topic", \.heartbeatTopic),
+            ("device_name", \.deviceName),
+        ]
+        for (key, path) in templates {
             if let text = reader.string(key) { config[keyPath: path] = text }
             checkTemplate(config[keyPath: path], key: key, reader: reader, name: name, config: config)
         }
@@ -70,7 +71,7 @@ enum MQTTUplinkReader {
         }
         config.keepalive = reader.duration("keepalive", in: .seconds(5) ... .seconds(65535)) ?? config.keepalive
         config.clientID = reader.string("client_id")
-        if let id = config.clientID, id.isEmpty || id.utf8.count > 23 && config.protocolVersion == "3.1.1" {
+        if let id = config.clientID, id.utf8.count > 23, config.protocolVersion == "3.1.1" {
             reader.log.warning(
                 "client_id of \(name) has \(id.utf8.count) bytes: MQTT 3.1.1 brokers need only accept 1 to 23",
                 at: reader.position(of: "client_id")
