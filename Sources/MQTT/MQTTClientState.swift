@@ -146,7 +146,9 @@ final class MQTTClientState: Sendable {
                 inner.groups = [:]
                 inner.waiters = [:]
             }
-            return (inner.loopWaiters, inner.groups.values.map(\.continuation), inner.waiters.values.map(\.continuation))
+            return (
+                inner.loopWaiters, inner.groups.values.map(\.continuation), inner.waiters.values.map(\.continuation)
+            )
         }
         let stopped = MQTTError(.stopped, "\(name): the MQTT client was stopped")
         for waiter in publishes { waiter.resume(throwing: stopped) }

@@ -1,7 +1,7 @@
 internal import Foundation
-internal import Synchronization
 public import Logging
 public import MQTT
+internal import Synchronization
 internal import UplinkPayload
 
 /// The platform's stand-in on an MQTT broker: subscribes (QoS 1, persistent session) and stores the

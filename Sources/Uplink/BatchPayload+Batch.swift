@@ -1,6 +1,6 @@
+public import GatewayCore
 public import Outbox
 public import UplinkPayload
-public import GatewayCore
 
 extension BatchPayload {
     /// The `chemgate.batch/1` payload of a batch read from the log: its events and readings with their

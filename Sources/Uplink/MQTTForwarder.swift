@@ -5,8 +5,8 @@ public import Logging
 public import MQTT
 public import Outbox
 public import ServiceLifecycle
-public import UplinkPayload
 import Synchronization
+public import UplinkPayload
 
 /// Drains the durable log to an MQTT broker, in the lanes and order of the HTTP uplink (events, then
 /// live readings, then backlog; order per point kept), at least once.
@@ -112,7 +112,8 @@ public struct MQTTForwarder: Service {
             }
             let batch: Batch?
             do {
-                let reads = settings.grouping == .batch ? settings.batchRecords * settings.inFlight : settings.batchRecords
+                let reads =
+                    settings.grouping == .batch ? settings.batchRecords * settings.inFlight : settings.batchRecords
                 batch = try await log.nextBatch(
                     for: settings.id,
                     maxRecords: min(reads, 100_000),
@@ -267,7 +268,12 @@ public struct MQTTForwarder: Service {
         let text =
             "{\"gateway\":\(Self.quoted(settings.gateway)),\"status\":\"\(online ? "online" : "offline")\","
             + "\"time\":\"\(Timestamp.now().iso8601)\"}"
-        return MQTTMessage(topic: render(settings.statusTopic), payload: Array(text.utf8), qos: .atLeastOnce, retain: true)
+        return MQTTMessage(
+            topic: render(settings.statusTopic),
+            payload: Array(text.utf8),
+            qos: .atLeastOnce,
+            retain: true
+        )
     }
 
     func deviceName(_ device: String) -> String {

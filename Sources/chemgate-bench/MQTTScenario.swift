@@ -182,7 +182,8 @@ struct MQTTScenario: AsyncParsableCommand {
             referenceLabel: "appended",
             reference: Double(appended) / Double(seconds),
             target: .atLeast(0.95, "0.95"),
-            note: "pending at the end \(lag); CPU \(Figure.format(cpu / Double(seconds))) core (log writer and uplink); "
+            note:
+                "pending at the end \(lag); CPU \(Figure.format(cpu / Double(seconds))) core (log writer and uplink); "
                 + "peak RSS \(Figure.format(meter.peakResidentMegabytes() ?? 0)) MB"
         ).print()
     }

@@ -118,7 +118,12 @@ struct RunCommand: AsyncParsableCommand {
         if let durableLog {
             do {
                 forwarders = try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
-                mqttForwarders = try RunServices.mqttUplinks(site: site, log: durableLog, health: health, logger: logger)
+                mqttForwarders = try RunServices.mqttUplinks(
+                    site: site,
+                    log: durableLog,
+                    health: health,
+                    logger: logger
+                )
             } catch {
                 Console.error("error: \(error)")
                 throw ExitCode(1)

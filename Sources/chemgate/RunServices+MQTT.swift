@@ -54,7 +54,8 @@ extension RunServices {
                         name: device.name,
                         location: device.location,
                         units: Dictionary(
-                            device.points.compactMap { point in point.definition.unit.map { (point.definition.id, $0) } },
+                            device.points.compactMap { point in point.definition.unit.map { (point.definition.id, $0) }
+                            },
                             uniquingKeysWith: { first, _ in first }
                         )
                     )

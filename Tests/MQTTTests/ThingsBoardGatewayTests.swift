@@ -20,9 +20,26 @@ struct ThingsBoardGatewayTests {
     @Test func telemetryHasTsInMillisecondsAndValuesPerDevice() throws {
         let t = Timestamp(milliseconds: 1_483_228_800_000)
         let items: [ThingsBoardGateway.Item] = [
-            .reading(Reading(gateway: "GW-1", device: "T-101", point: "gas", value: .number(12.5), quality: .good, timestamp: t), sequence: 7),
             .reading(
-                Reading(gateway: "GW-1", device: "T-101", point: "fault", value: .bool(false), quality: .good, timestamp: t),
+                Reading(
+                    gateway: "GW-1",
+                    device: "T-101",
+                    point: "gas",
+                    value: .number(12.5),
+                    quality: .good,
+                    timestamp: t
+                ),
+                sequence: 7
+            ),
+            .reading(
+                Reading(
+                    gateway: "GW-1",
+                    device: "T-101",
+                    point: "fault",
+                    value: .bool(false),
+                    quality: .good,
+                    timestamp: t
+                ),
                 sequence: 8
             ),
             .reading(
@@ -51,7 +68,10 @@ struct ThingsBoardGatewayTests {
                 ),
                 sequence: 10
             ),
-            .event(GatewayEvent(kind: .linkDown, gateway: "GW-1", link: "plc", timestamp: t, reason: "timeout"), sequence: 11),
+            .event(
+                GatewayEvent(kind: .linkDown, gateway: "GW-1", link: "plc", timestamp: t, reason: "timeout"),
+                sequence: 11
+            ),
         ]
         let payload = ThingsBoardGateway.telemetry(items, gateway: "GW-1", deviceName: { $0 })
         let expected = try Self.expected(
@@ -78,7 +98,9 @@ struct ThingsBoardGatewayTests {
     }
 
     @Test func connectDisconnectAndAttributesFollowTheDocumentedShapes() throws {
-        #expect(try Self.json(ThingsBoardGateway.deviceMessage("GW-1 T-101")) == Self.expected(#"{"device": "GW-1 T-101"}"#))
+        #expect(
+            try Self.json(ThingsBoardGateway.deviceMessage("GW-1 T-101")) == Self.expected(#"{"device": "GW-1 T-101"}"#)
+        )
         let attributes = ThingsBoardGateway.attributes(
             [.init(device: "T-101", name: "罐区A T-101 可燃气体", location: "罐区A", units: ["gas": "%LEL"])],
             gateway: "GW-1",

@@ -6,7 +6,7 @@ enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
         "ca_file", "client_cert", "client_key", "timeout",
-    ] + MQTTUplinkReader.keys
+    ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env"]
 
@@ -19,7 +19,7 @@ enum ServiceSectionReader {
                 let reader = MappingReader(
                     node,
                     context: name,
-                    allowed: uplinkKeys,
+                    allowed: uplinkKeys + MQTTUplinkReader.keys,
                     document: top.document,
                     log: top.log
                 ),
