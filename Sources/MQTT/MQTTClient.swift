@@ -118,7 +118,8 @@ public final class MQTTClient: Sendable {
 
     /// Stops the client: publishes `finalMessage` first when connected (waiting at most `timeout` for
     /// its acknowledgement), disconnects cleanly (so the broker does not publish the will) and waits
-    /// for the loop thread to end. Publishes still waiting fail with ``MQTTError/Code/stopped``.
+    /// for the loop thread to end (at most `timeout` more: a connect blocked on an unreachable host
+    /// ends on its own later). Publishes still waiting fail with ``MQTTError/Code/stopped``.
     public func stop(finalMessage: MQTTMessage? = nil, timeout: Duration = .seconds(2)) async {
         if let finalMessage, state.isConnected {
             await withTaskGroup(of: Void.self) { group in
@@ -131,7 +132,13 @@ public final class MQTTClient: Sendable {
         state.inner.withLock { $0.stopping = true }
         handle.disconnect()
         if started.load(ordering: .acquiring) {
+            let state = state
+            let timer = Task {
+                try? await Task.sleep(for: timeout + .seconds(1))
+                state.releaseLoopWaiters()
+            }
             await state.waitForLoopEnd()
+            timer.cancel()
         } else {
             state.loopDidEnd()
         }

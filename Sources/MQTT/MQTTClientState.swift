@@ -189,6 +189,9 @@ final class MQTTClientState: Sendable {
     func addGroup(_ mids: [Int32], waiter: Int, _ continuation: CheckedContinuation<Void, any Error>) {
         let outcome = inner.withLock { inner -> Result<Void, any Error>? in
             if inner.loopEnded { return .failure(MQTTError(.stopped, "\(name): the MQTT client was stopped")) }
+            // Checked under the lock the cancellation handler takes: a cancellation either is seen here or
+            // finds the group registered.
+            if Task.isCancelled { return .failure(CancellationError()) }
             var remaining = Set<Int32>()
             for mid in mids {
                 if let early = inner.early.removeValue(forKey: mid) {
@@ -215,6 +218,16 @@ final class MQTTClientState: Sendable {
             return entry.continuation
         }
         continuation?.resume(throwing: CancellationError())
+    }
+
+    /// Lets the callers of ``waitForLoopEnd()`` go on although the loop has not ended (a connect blocked
+    /// on an unreachable host ends only with the kernel's timeout; the thread finishes on its own).
+    func releaseLoopWaiters() {
+        let waiters = inner.withLock { inner in
+            defer { inner.loopWaiters = [] }
+            return inner.loopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     func waitForLoopEnd() async {
