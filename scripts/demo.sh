@@ -179,9 +179,9 @@ echo "$dead"
 say "The same path over MQTT: chemgate run → mosquitto → chemgate receive --mqtt, beside the HTTP uplink"
 mqtt_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$work/mosquitto"
-printf '%s\n' "listener $mqtt_port 127.0.0.1" "allow_anonymous true" "persistence true" \
+printf '%s\n' "listener $mqtt_port 127.0.0.1" "user $(id -un)" "allow_anonymous true" "persistence true" \
     "persistence_location $work/mosquitto/" "autosave_interval 1" "autosave_on_changes true" \
-    "log_dest stdout" >"$work/mosquitto.conf"
+    "log_dest stderr" >"$work/mosquitto.conf"
 /usr/sbin/mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 wait_for "$work/mosquitto.log" "running"
 "$BIN" receive --listen 127.0.0.1:0 --database "$work/receiver-mqtt.sqlite" \

@@ -50,7 +50,8 @@ public final class MQTTClient: Sendable {
         try await waitForConnection(anyOutcome: true)
     }
 
-    /// Waits until the broker has accepted a connection (at once when it already has).
+    /// Waits until the broker has accepted a connection and acknowledged the subscriptions (at once when
+    /// it already has).
     /// - Throws: `CancellationError`, or ``MQTTError`` when the client stops.
     public func waitUntilConnected() async throws {
         try await waitForConnection(anyOutcome: false)
@@ -69,8 +70,9 @@ public final class MQTTClient: Sendable {
     }
 
     /// Publishes `message` and returns when the broker acknowledged it (QoS 1: its PUBACK; QoS 0: once
-    /// sent). A QoS 1 message published while the connection is down waits in the client's queue and
-    /// goes out after the reconnect.
+    /// sent). A QoS 1 message published while the connection is down, or whose connection drops before
+    /// its PUBACK, waits in the client's queue and goes out after the reconnect (this call returns on
+    /// that PUBACK).
     /// - Throws: ``MQTTError`` when the message cannot be queued (QoS 0 while disconnected, a topic
     ///   libmosquitto rejects), when an MQTT 5 broker refuses it, or when the client stops;
     ///   `CancellationError` (the message may still be delivered).
@@ -91,7 +93,10 @@ public final class MQTTClient: Sendable {
                 for message in messages {
                     var mid: Int32 = 0
                     let rc = handle.publish(message, mid: &mid)
-                    guard rc == MosquittoHandle.success else {
+                    // While the connection is down libmosquitto keeps a QoS 1 message in its queue (and says
+                    // so with MOSQ_ERR_NO_CONN): it goes out after the reconnect, so its PUBACK is awaited.
+                    let queued = rc == MosquittoHandle.notConnected && message.qos == .atLeastOnce
+                    guard rc == MosquittoHandle.success || queued else {
                         continuation.resume(
                             throwing: MQTTError(
                                 .lost(rc),

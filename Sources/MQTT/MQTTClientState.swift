@@ -22,6 +22,9 @@ final class MQTTClientState: Sendable {
         /// Outcomes that arrived before their publisher registered (the loop thread can be that fast).
         var early: [Int32: MQTTError?] = [:]
         var subscriptions: [String: MQTTQoS] = [:]
+        /// The SUBACKs awaited before the connection counts as made, and its session flag.
+        var pendingSubscriptions: Set<Int32> = []
+        var pendingSessionPresent = false
     }
 
     let name: String
@@ -61,6 +64,23 @@ final class MQTTClientState: Sendable {
         }
         for waiter in waiters { waiter.resume() }
         onEvent(.connected(sessionPresent: sessionPresent))
+    }
+
+    /// Connected once the broker acknowledged `mids` (the subscriptions sent at connect), at once without.
+    func awaitSubscriptions(_ mids: [Int32], sessionPresent: Bool) {
+        guard !mids.isEmpty else { return didConnect(sessionPresent: sessionPresent) }
+        inner.withLock { inner in
+            inner.pendingSubscriptions = Set(mids)
+            inner.pendingSessionPresent = sessionPresent
+        }
+    }
+
+    func didSubscribe(mid: Int32) {
+        let complete = inner.withLock { inner -> Bool? in
+            guard inner.pendingSubscriptions.remove(mid) != nil else { return nil }
+            return inner.pendingSubscriptions.isEmpty ? inner.pendingSessionPresent : nil
+        }
+        if let sessionPresent = complete { didConnect(sessionPresent: sessionPresent) }
     }
 
     /// A refused CONNACK or a connection that could not be made.

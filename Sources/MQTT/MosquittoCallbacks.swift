@@ -8,10 +8,15 @@ enum MosquittoCallbacks {
         mosquitto_connect_v5_callback_set(pointer) { handle, context, reasonCode, flags, _ in
             guard let handle, let state = MosquittoCallbacks.state(context) else { return }
             if reasonCode == 0 {
+                // Connected for the callers once the broker acknowledged the subscriptions (SUBACK).
+                var mids: [Int32] = []
                 for (filter, qos) in state.inner.withLock({ $0.subscriptions }) {
-                    _ = mosquitto_subscribe(handle, nil, filter, qos.rawValue)
+                    var mid: Int32 = 0
+                    if mosquitto_subscribe(handle, &mid, filter, qos.rawValue) == MOSQ_ERR_SUCCESS.rawValue {
+                        mids.append(mid)
+                    }
                 }
-                state.didConnect(sessionPresent: flags & 1 == 1)
+                state.awaitSubscriptions(mids, sessionPresent: flags & 1 == 1)
             } else {
                 let words = MosquittoHandle.connackText(reasonCode, version: state.version)
                 state.didFail(
@@ -23,6 +28,9 @@ enum MosquittoCallbacks {
                     )
                 )
             }
+        }
+        mosquitto_subscribe_callback_set(pointer) { _, context, mid, _, _ in
+            MosquittoCallbacks.state(context)?.didSubscribe(mid: mid)
         }
         mosquitto_publish_v5_callback_set(pointer) { _, context, mid, reasonCode, _ in
             guard let state = MosquittoCallbacks.state(context) else { return }

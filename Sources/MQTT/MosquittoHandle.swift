@@ -149,4 +149,5 @@ final class MosquittoHandle: @unchecked Sendable {
 
     static var success: Int32 { MOSQ_ERR_SUCCESS.rawValue }
     static var connectionRefused: Int32 { MOSQ_ERR_CONN_REFUSED.rawValue }
+    static var notConnected: Int32 { MOSQ_ERR_NO_CONN.rawValue }
 }

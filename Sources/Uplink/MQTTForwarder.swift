@@ -2,7 +2,7 @@ import CoreMetrics
 import Foundation
 import GatewayCore
 public import Logging
-public import MQTT
+import MQTT
 public import Outbox
 public import ServiceLifecycle
 import Synchronization

@@ -35,9 +35,12 @@ public final class MosquittoBroker: Sendable {
         directory = try Tools.temporaryDirectory()
         var lines = [
             "listener \(port) 127.0.0.1",
+            // Run as whoever runs the tests: mosquitto started as root would become user mosquitto and
+            // could not write its persistence file nor read the test's keys.
+            "user \(Self.userName)",
             "max_queued_messages 100000",
             "max_inflight_messages 1000",
-            "log_dest stdout",
+            "log_dest stderr",
             "log_type error",
             "log_type warning",
             "log_type notice",
@@ -73,6 +76,11 @@ public final class MosquittoBroker: Sendable {
     }
 
     deinit { kill() }
+
+    private static var userName: String {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "root" }
+        return String(cString: name)
+    }
 
     /// `mqtt://127.0.0.1:PORT` (or `mqtts://` for a TLS broker).
     public func url(tls: Bool = false) -> String { "\(tls ? "mqtts" : "mqtt")://127.0.0.1:\(port)" }
