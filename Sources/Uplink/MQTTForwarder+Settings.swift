@@ -24,6 +24,9 @@ extension MQTTForwarder {
         /// The data topic (chemgate format), with `{gateway}`, `{enterprise}`, `{device}`, `{point}`, `{lane}`.
         public var topic: String
         public var grouping: Grouping
+        /// A live-only feed: every live reading of a read also goes alone, QoS 0, to this topic (with
+        /// `{device}`, `{point}`…) before the read's QoS 1 messages; never acknowledged, never resent.
+        public var liveTopic: String?
         /// The retained `online`/`offline` status topic: the birth message and the last will.
         public var statusTopic: String
         /// Heartbeats (chemgate format), QoS 0; nil sends none.
@@ -49,6 +52,7 @@ extension MQTTForwarder {
             format: Format = .chemgate,
             topic: String = "chemgate/{gateway}/{lane}",
             grouping: Grouping = .batch,
+            liveTopic: String? = nil,
             statusTopic: String = "chemgate/{gateway}/status",
             heartbeatTopic: String? = "chemgate/{gateway}/heartbeat",
             deviceName: String = "{device}",
@@ -65,6 +69,7 @@ extension MQTTForwarder {
             self.format = format
             self.topic = topic
             self.grouping = grouping
+            self.liveTopic = liveTopic
             self.statusTopic = statusTopic
             self.heartbeatTopic = heartbeatTopic
             self.deviceName = deviceName

@@ -130,6 +130,9 @@ public struct MQTTForwarder: Service {
                 try await Task.sleep(for: max(.milliseconds(10), min(settings.batchDelay, nextHeartbeat - clock.now)))
                 continue
             }
+            if let live = liveMessages(for: batch), !live.isEmpty {
+                _ = try? await client.publish(live)  // QoS 0: a dashboard feed, never waited for nor resent
+            }
             do {
                 try await client.publish(messages(for: batch))
             } catch is CancellationError {
@@ -232,6 +235,25 @@ public struct MQTTForwarder: Service {
                     payload: ThingsBoardGateway.telemetry(items, gateway: settings.gateway, deviceName: deviceName)
                 )
             }
+        }
+    }
+
+    /// One QoS 0 message per live reading of the read, for ``Settings/liveTopic``; nil without one.
+    func liveMessages(for batch: Batch) -> [MQTTMessage]? {
+        guard let liveTopic = settings.liveTopic else { return nil }
+        let template = MQTTTopicTemplate(text: liveTopic)
+        return batch.records.compactMap { record in
+            guard !record.backfill, case .reading(let reading) = record.payload else { return nil }
+            var item = BatchRecord(reading: reading, backfill: false)
+            item.sequence = UInt64(record.sequence)
+            let topic = template.render(
+                gateway: settings.gateway,
+                enterprise: settings.enterprise,
+                device: reading.device,
+                point: reading.point,
+                lane: "live"
+            )
+            return MQTTMessage(topic: topic, payload: item.encodedBytes(), qos: .atMostOnce)
         }
     }
 

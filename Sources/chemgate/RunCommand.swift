@@ -129,7 +129,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: forwarders)
+        let reporter = GatewayHealth(
+            polling: health,
+            log: durableLog,
+            forwarders: forwarders.map { $0 as any UplinkReporting } + mqttForwarders.map { $0 as any UplinkReporting }
+        )
         // The services that read devices and send readings start only once the status port is
         // bound: a start that fails has read nothing, so it has lost nothing.
         let started = StartGate()

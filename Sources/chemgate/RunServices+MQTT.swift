@@ -41,6 +41,7 @@ extension RunServices {
                 format: mqtt.format == .thingsboardGateway ? .thingsboardGateway : .chemgate,
                 topic: mqtt.topic,
                 grouping: MQTTForwarder.Grouping(rawValue: mqtt.grouping.rawValue) ?? .batch,
+                liveTopic: mqtt.liveTopic,
                 statusTopic: mqtt.statusTopic,
                 heartbeatTopic: mqtt.heartbeatTopic,
                 deviceName: mqtt.deviceName,

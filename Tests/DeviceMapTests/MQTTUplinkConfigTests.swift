@@ -36,7 +36,8 @@ struct MQTTUplinkConfigTests {
                 password_env: PARK_PASSWORD
                 in_flight: 50
                 batch_records: 100
-              - { id: plain, url: "mqtt://10.0.0.5:11883", per: device, topic: "c/{gateway}/{lane}/{device}" }
+              - { id: plain, url: "mqtt://10.0.0.5:11883", per: device, topic: "c/{gateway}/{lane}/{device}",
+                  live_topic: "live/{gateway}/{device}/{point}" }
               - { id: http, url: "https://park.example/api" }
             """
         )
@@ -63,6 +64,8 @@ struct MQTTUplinkConfigTests {
         #expect(plain.topic == "c/{gateway}/{lane}/{device}")
         #expect(plain.statusTopic == "chemgate/{gateway}/status")
         #expect(plain.inFlight == 20)
+        #expect(plain.liveTopic == "live/{gateway}/{device}/{point}")
+        #expect(tb.liveTopic == nil)
         #expect(site.uplinks[2].mqtt == nil, "an http uplink has no MQTT settings")
     }
 }

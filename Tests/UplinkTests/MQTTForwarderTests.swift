@@ -41,6 +41,7 @@ struct MQTTForwarderTests {
         _ broker: MosquittoBroker,
         grouping: MQTTForwarder.Grouping = .batch,
         topic: String = "chemgate/{gateway}/{lane}",
+        liveTopic: String? = nil,
         tls: MQTTOptions.TLS? = nil,
         receiverTLS: MQTTOptions.TLS? = nil
     ) throws -> Stream {
@@ -56,6 +57,7 @@ struct MQTTForwarderTests {
                 client: options(broker, id: "gw-park", tls: tls),
                 topic: topic,
                 grouping: grouping,
+                liveTopic: liveTopic,
                 batchRecords: 7,
                 batchDelay: .milliseconds(20),
                 inFlight: 4
@@ -167,6 +169,27 @@ struct MQTTForwarderTests {
         #expect(topics.contains("chemgate/GW-MQ/live/u0"), "\(topics)")
         #expect(topics.contains("chemgate/GW-MQ/live/u2"), "\(topics)")
         #expect(topics.contains("chemgate/GW-MQ/status"), "the retained birth message: \(topics)")
+        await stream.stop()
+        await watcher.stop()
+    }
+
+    @Test func liveReadingsAlsoGoToTheLiveOnlyTopicWithQoS0() async throws {
+        let broker = try await MosquittoBroker()
+        let watcher = try MQTTClient(options: Self.options(broker, id: "live-watcher"))
+        watcher.subscribe("live/#", qos: .atMostOnce)
+        try await watcher.connect()
+        let stream = try Self.start(broker, liveTopic: "live/{gateway}/{device}/{point}")
+        _ = try await stream.log.append(Self.readings(0..<6))
+        var live: [MQTTMessage] = []
+        let deadline = ContinuousClock.now + .seconds(5)
+        for await message in watcher.messages {
+            live.append(message)
+            if live.count == 6 || ContinuousClock.now > deadline { break }
+        }
+        #expect(Set(live.map(\.topic)).contains("live/GW-MQ/u0/p0"), "\(live.map(\.topic))")
+        #expect(live.allSatisfy { $0.qos == .atMostOnce })
+        #expect(live.first?.text.contains("\"seq\":") == true, "\(live.first?.text ?? "")")
+        _ = try await Self.waitFor(6, in: stream.store)  // the QoS 1 batches still carry every reading
         await stream.stop()
         await watcher.stop()
     }

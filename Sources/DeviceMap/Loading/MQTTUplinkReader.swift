@@ -4,7 +4,8 @@ import Foundation
 enum MQTTUplinkReader {
     /// Keys only MQTT uplinks have.
     static let keys = [
-        "format", "topic", "per", "status_topic", "heartbeat_topic", "device_name", "protocol", "keepalive",
+        "format", "topic", "per", "live_topic", "status_topic", "heartbeat_topic", "device_name", "protocol",
+        "keepalive",
         "client_id", "username_env", "password_env", "in_flight",
     ]
     static let placeholders = ["gateway", "enterprise", "device", "point", "lane"]
@@ -52,6 +53,10 @@ enum MQTTUplinkReader {
         for (key, path) in templates {
             if let text = reader.string(key) { config[keyPath: path] = text }
             checkTemplate(config[keyPath: path], key: key, reader: reader, name: name, config: config)
+        }
+        if let live = reader.string("live_topic") {
+            config.liveTopic = live
+            checkTemplate(live, key: "live_topic", reader: reader, name: name, config: config)
         }
         if config.format == .thingsboardGateway, reader.has("topic") || reader.has("per") {
             reader.log.warning(
@@ -155,7 +160,7 @@ enum MQTTUplinkReader {
             rest = rest[rest.index(after: close)...]
         }
         let perMessage: Set<String> = ["device", "point", "lane"]
-        if key != "topic", key != "device_name", !used.isDisjoint(with: perMessage) {
+        if !["topic", "device_name", "live_topic"].contains(key), !used.isDisjoint(with: perMessage) {
             return fail("may use {gateway} and {enterprise} only")
         }
         if key == "device_name", !used.isSubset(of: ["gateway", "device"]) {

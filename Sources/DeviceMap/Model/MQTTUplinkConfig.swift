@@ -27,6 +27,8 @@ public struct MQTTUplinkConfig: Sendable, Hashable {
     public var grouping: Grouping = .batch
     /// The retained `online`/`offline` status topic (birth message and last will).
     public var statusTopic: String = "chemgate/{gateway}/status"
+    /// A live-only feed: each live reading also goes, QoS 0 and unacknowledged, to this topic (nil: none).
+    public var liveTopic: String?
     /// Where heartbeats go (chemgate format), QoS 0.
     public var heartbeatTopic: String = "chemgate/{gateway}/heartbeat"
     /// ThingsBoard device names; `{gateway}` and `{device}` are filled in.
