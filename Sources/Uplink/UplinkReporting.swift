@@ -1,3 +1,5 @@
+import MQTT
+
 /// What the status endpoint shows of an uplink, whatever its transport.
 public protocol UplinkReporting: Sendable {
     /// The uplink's id: its destination in the durable log.
