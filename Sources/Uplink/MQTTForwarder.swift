@@ -242,7 +242,7 @@ public struct MQTTForwarder: Service {
     func liveMessages(for batch: Batch) -> [MQTTMessage]? {
         guard let liveTopic = settings.liveTopic else { return nil }
         let template = MQTTTopicTemplate(text: liveTopic)
-        return batch.records.compactMap { record in
+        return batch.records.compactMap { record -> MQTTMessage? in
             guard !record.backfill, case .reading(let reading) = record.payload else { return nil }
             var item = BatchRecord(reading: reading, backfill: false)
             item.sequence = UInt64(record.sequence)
