@@ -18,7 +18,7 @@ final class MQTTClientState: Sendable {
         /// The group of each message waiting for its PUBACK (QoS 1) or its sending (QoS 0), by message id.
         var publishes: [Int32: Int] = [:]
         /// Callers waiting for all messages of a group, by group id.
-        var groups: [Int: (remaining: Set<Int32>, continuation: CheckedContinuation<Void, any Error>)] = [:]
+        var groups: [Int: (remaining: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
         /// Outcomes that arrived before their publisher registered (the loop thread can be that fast).
         var early: [Int32: MQTTError?] = [:]
         var subscriptions: [String: MQTTQoS] = [:]
@@ -134,14 +134,14 @@ final class MQTTClientState: Sendable {
     private static func settle(group: Int, mid: Int32, failure: MQTTError?, _ inner: inout Inner)
         -> (CheckedContinuation<Void, any Error>, MQTTError?)?
     {
-        guard var entry = inner.groups[group] else { return nil }
-        entry.remaining.remove(mid)
-        if failure != nil || entry.remaining.isEmpty {
+        guard let entry = inner.groups[group] else { return nil }
+        if failure != nil || entry.remaining <= 1 {
             inner.groups[group] = nil
-            for other in entry.remaining { inner.publishes[other] = nil }
+            if failure != nil { inner.publishes = inner.publishes.filter { $0.value != group } }
             return (entry.continuation, failure)
         }
-        inner.groups[group] = entry
+        // A count, not the set of ids: thousands of PUBACKs per group must each cost O(1).
+        inner.groups[group]?.remaining -= 1
         return nil
     }
 
@@ -212,20 +212,17 @@ final class MQTTClientState: Sendable {
             // Checked under the lock the cancellation handler takes: a cancellation either is seen here or
             // finds the group registered.
             if Task.isCancelled { return .failure(CancellationError()) }
-            var remaining = Set<Int32>()
+            var remaining: [Int32] = []
             for mid in mids {
                 if let early = inner.early.removeValue(forKey: mid) {
-                    if let failure = early {
-                        for other in remaining { inner.publishes[other] = nil }
-                        return .failure(failure)
-                    }
+                    if let failure = early { return .failure(failure) }
                 } else {
-                    remaining.insert(mid)
+                    remaining.append(mid)
                 }
             }
             if remaining.isEmpty { return .success(()) }
             for mid in remaining { inner.publishes[mid] = waiter }
-            inner.groups[waiter] = (remaining, continuation)
+            inner.groups[waiter] = (remaining.count, continuation)
             return nil
         }
         if let outcome { continuation.resume(with: outcome) }
@@ -234,7 +231,7 @@ final class MQTTClientState: Sendable {
     func cancelGroup(waiter: Int) {
         let continuation = inner.withLock { inner -> CheckedContinuation<Void, any Error>? in
             guard let entry = inner.groups.removeValue(forKey: waiter) else { return nil }
-            for mid in entry.remaining { inner.publishes[mid] = nil }
+            inner.publishes = inner.publishes.filter { $0.value != waiter }
             return entry.continuation
         }
         continuation?.resume(throwing: CancellationError())
