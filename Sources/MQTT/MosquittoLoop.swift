@@ -47,13 +47,25 @@ enum MosquittoLoop {
             if state.takeConnectedSinceFailure() { backoff.succeeded() }
             if rc != MosquittoHandle.connectionRefused {
                 let detail = state.takeLibraryError().map { " (\($0))" } ?? ""
-                _ = state.didLose(
-                    MQTTError(
-                        .lost(rc),
-                        "\(options.name): lost the connection to the MQTT broker \(options.broker): "
-                            + MosquittoHandle.text(rc) + detail
+                if state.isConnected {
+                    _ = state.didLose(
+                        MQTTError(
+                            .lost(rc),
+                            "\(options.name): lost the connection to the MQTT broker \(options.broker): "
+                                + MosquittoHandle.text(rc) + detail
+                        )
                     )
-                )
+                } else {
+                    // Before the CONNACK: a TLS handshake the broker or the CA refused, a broker that hung up.
+                    state.didFail(
+                        MQTTError(
+                            .connectionFailed,
+                            "\(options.name): cannot connect to the MQTT broker \(options.broker): "
+                                + MosquittoHandle.text(rc) + detail
+                                + (options.tls == nil ? "" : "; check ca_file, client_cert and client_key")
+                        )
+                    )
+                }
             }
             pause(backoff.failed(at: .zero, random: &random), state)
         }
