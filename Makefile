@@ -48,6 +48,7 @@ package-test: package
 bench: deps
 	$(SWIFT) build -c release --product chemgate
 	$(SWIFT) build -c release --product modbus-loop-reference
+	$(SWIFT) build -c release --product mqtt-loop-reference
 	$(SWIFT) run -c release chemgate-bench all
 
 clean:

@@ -49,6 +49,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libmosquitto from Debian's libmosquitto-dev. Only the MQTT module imports it.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // Safe async API over libmosquitto: connect, publish (until PUBACK), subscribe; its loop on its own thread.
+        .target(
+            name: "MQTT",
+            dependencies: ["CMosquitto", "GatewayCore"],
+            swiftSettings: swiftSettings
+        ),
         // Shared value types of the gateway (quality, readings); depends on nothing.
         .target(name: "GatewayCore", swiftSettings: swiftSettings),
         // Registers to typed, scaled values with quality: byte orders, BCD, text, NE43, sentinels. Pure.
@@ -161,6 +173,7 @@ let package = Package(
         .target(
             name: "Receiver",
             dependencies: [
+                "MQTT",
                 "UplinkPayload",
                 "GatewayCore",
                 "CZlib",
@@ -185,6 +198,7 @@ let package = Package(
             name: "Uplink",
             dependencies: [
                 "GatewayCore",
+                "MQTT",
                 "Outbox",
                 "UplinkPayload",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -219,6 +233,7 @@ let package = Package(
                 "DeviceMap",
                 "GatewayCore",
                 "Modbus",
+                "MQTT",
                 "Planner",
                 "Outbox",
                 "Polling",
@@ -340,7 +355,7 @@ let package = Package(
             name: "UplinkTests",
             dependencies: [
                 "Uplink", "Outbox", "Receiver", "UplinkPayload", "Polling", "DeviceMap", "GatewayCore", "Modbus",
-                "Simulator", "TestSupport", "TLSFiles",
+                "Simulator", "TestSupport", "TLSFiles", "MQTT",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -374,6 +389,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MQTTTests",
+            dependencies: ["MQTT", "UplinkPayload", "GatewayCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Modbus", "TestSupport"],
             swiftSettings: swiftSettings
@@ -403,7 +423,13 @@ let package = Package(
             dependencies: ["CModbus"],
             linkerSettings: [.linkedLibrary("modbus")]
         ),
-        // `chemgate-bench link|rtu|scale|planner|log|profile|all`: chemgate's figures beside their references.
+        // The C reference of `chemgate-bench mqtt`: a plain libmosquitto QoS 1 publish loop (BENCHMARKS.md).
+        .executableTarget(
+            name: "mqtt-loop-reference",
+            dependencies: ["CMosquitto"],
+            linkerSettings: [.linkedLibrary("mosquitto")]
+        ),
+        // `chemgate-bench link|rtu|scale|planner|log|profile|mqtt|all`: chemgate's figures beside their references.
         .executableTarget(
             name: "chemgate-bench",
             dependencies: [
@@ -412,6 +438,7 @@ let package = Package(
                 "UplinkPayload",
                 "GatewayCore",
                 "Modbus",
+                "MQTT",
                 "Outbox",
                 "Planner",
                 "Receiver",

@@ -255,4 +255,58 @@ echo "$dead"
 [ "$dead" = "no dead letters" ] || fail "the platform refused batches (dead letters above)"
 "$BIN" history --config "$work/chemgate-log.yaml" --device gd-103 --point concentration --hours 1 | sed -n '1,6p'
 
+# ---- MQTT (issue 13): the same readings through a mosquitto broker ---------------------------------
+say "The same path over MQTT: chemgate run → mosquitto → chemgate receive --mqtt, beside the HTTP uplink"
+mqtt_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/mosquitto"
+printf '%s\n' "listener $mqtt_port 127.0.0.1" "user $(id -un)" "allow_anonymous true" "persistence true" \
+    "persistence_location $work/mosquitto/" "autosave_interval 1" "autosave_on_changes true" \
+    "log_dest stderr" >"$work/mosquitto.conf"
+/usr/sbin/mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+wait_for "$work/mosquitto.log" "running"
+"$BIN" receive --listen 127.0.0.1:0 --database "$work/receiver-mqtt.sqlite" \
+    --mqtt "mqtt://127.0.0.1:$mqtt_port" --topic 'chemgate/#' >"$work/receive-mqtt.log" 2>&1 &
+wait_for "$work/receive-mqtt.log" "subscribed to"
+mqtt_receiver=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$work/receive-mqtt.log")
+mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -t 'chemgate/+/status' -v >"$work/status-topic.log" 2>&1 &
+cp "$work/chemgate-log.yaml" "$work/chemgate-mqtt.yaml"
+printf '%s\n' "  - id: park-mqtt" "    url: mqtt://127.0.0.1:$mqtt_port" '    topic: "chemgate/{gateway}/{lane}"' \
+    "    heartbeat: 2s" >>"$work/chemgate-mqtt.yaml"
+"$BIN" check "$work/chemgate-mqtt.yaml" >/dev/null || fail "check of the site with the MQTT uplink failed"
+"$BIN" run --config "$work/chemgate-mqtt.yaml" >"$work/run-mqtt.out" 2>&1 &
+run_pid=$!
+sleep 8
+kill -0 "$run_pid" 2>/dev/null || fail "chemgate run (MQTT uplink) stopped early: $(tail -5 "$work/run-mqtt.out")"
+kill -TERM "$run_pid"
+wait "$run_pid" || fail "chemgate run (MQTT uplink) did not stop cleanly: $(tail -5 "$work/run-mqtt.out")"
+sleep 0.5
+echo "the broker's status topic (retained birth message, then the graceful stop):"
+sed 's/^/  /' "$work/status-topic.log"
+python3 - "$receiver" "$mqtt_receiver" <<'PY'
+import json, sys, urllib.request
+http, mqtt = (json.load(urllib.request.urlopen(url + "/counts")) for url in sys.argv[1:3])
+for name, counts in (("HTTP", http), ("MQTT", mqtt)):
+    print(f"over {name}: {counts['batches']} batches, {counts['records']} readings, {counts['events']} events, "
+          f"{counts['heartbeats']} heartbeats; gaps: {counts['gaps'] or 'none'}; duplicates: {counts['duplicates']}")
+latest = {(p["device"], p["point"]): p for p in json.load(urllib.request.urlopen(sys.argv[2] + "/latest"))}
+problems = []
+if mqtt["records"] == 0: problems.append("no reading arrived over MQTT")
+if mqtt["events"] == 0: problems.append("no event arrived over MQTT")
+if mqtt["gaps"]: problems.append(f"gaps in the sequence numbers over MQTT: {mqtt['gaps']}")
+if mqtt["out_of_order"]: problems.append(f"{mqtt['out_of_order']} readings out of order over MQTT")
+if mqtt["rejected"]: problems.append(f"the MQTT receiver rejected {mqtt['rejected']} messages")
+for device in ("gd-103", "gd-104", "gd-106", "gt-201"):
+    point = latest.get((device, "concentration"))
+    if point is None:
+        problems.append(f"no concentration of {device} arrived over MQTT")
+        continue
+    shown = point["quality"] + (f" ({point['reason']})" if point.get("reason") else "")
+    print(f"  latest over MQTT {device:<8} concentration: {point.get('value', '-'):>5} {point.get('unit', ''):<5} {shown}")
+for problem in problems: print("demo: " + problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+grep -q '"status":"online"' "$work/status-topic.log" || fail "no retained online status on the broker"
+grep -q '"status":"offline"' "$work/status-topic.log" || fail "the gateway's stop did not publish its offline status"
+# ---- end of the MQTT block ------------------------------------------------------------------------
+
 printf '\ndemo: all steps behaved as expected\n'

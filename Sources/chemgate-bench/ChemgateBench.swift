@@ -12,7 +12,7 @@ struct ChemgateBench: AsyncParsableCommand {
             """,
         subcommands: [
             LinkScenario.self, RTUScenario.self, ScaleScenario.self, PlannerScenario.self, LogScenario.self,
-            ProfileScenario.self, AllScenarios.self,
+            ProfileScenario.self, MQTTScenario.self, AllScenarios.self,
         ]
     )
 }
@@ -32,6 +32,7 @@ struct AllScenarios: AsyncParsableCommand {
         try await RTUScenario.parse(arguments).run()
         try await LogScenario.parse(arguments).run()
         try await ProfileScenario.parse(arguments).run()
+        try await MQTTScenario.parse(arguments).run()
         try await ScaleScenario.parse(arguments).run()
     }
 }

@@ -8,7 +8,7 @@ import Uplink
 struct GatewayHealth: HealthReporting {
     let polling: PollingHealth
     let log: DurableLog?
-    let forwarders: [UplinkForwarder]
+    let forwarders: [any UplinkReporting]
     let recent = RecentSuccess()
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool {
@@ -27,7 +27,7 @@ struct GatewayHealth: HealthReporting {
         var oldest: Timestamp?
         var deadLetterTotal = 0
         for forwarder in forwarders {
-            let id = forwarder.settings.id
+            let id = forwarder.uplinkID
             let pending = (try? await log.pending(for: id)) ?? (records: 0, oldestUnacknowledged: nil)
             let deadLetters = (try? await log.deadLetters(destination: id).reduce(0) { $0 + $1.sequences.count }) ?? 0
             let values = forwarder.statistics.values
@@ -57,7 +57,7 @@ struct GatewayHealth: HealthReporting {
             }
             var uplink = HealthSnapshot.Uplink(
                 id: id,
-                url: forwarder.settings.url,
+                url: forwarder.displayURL,
                 state: state,
                 lastAcknowledgement: values.lastAcknowledgement?.description,
                 lag: pending.records,

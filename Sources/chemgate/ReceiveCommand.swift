@@ -21,8 +21,10 @@ struct ReceiveCommand: AsyncParsableCommand {
             numbers: how the platform tells loss from quiet); GET /latest shows the newest value per \
             point. With --tls-cert and --tls-key it serves HTTPS, and with --client-ca it also \
             requires a client certificate issued by that CA (mutual TLS), to commission an uplink's \
-            ca_file, client_cert and client_key. Prints 'listening on http://HOST:PORT' (or https) \
-            when ready; stops on SIGINT or SIGTERM.
+            ca_file, client_cert and client_key. With --mqtt it also subscribes to --topic on that \
+            broker (QoS 1, persistent session) and stores the batches that arrive there the same way \
+            (docs/mqtt.md). Prints 'listening on http://HOST:PORT' (or https) when ready, and \
+            'subscribed to TOPIC on URL' once the broker accepted it; stops on SIGINT or SIGTERM.
             """
     )
 
@@ -50,6 +52,8 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Flag(help: "Serve POST /control/unavailable and /control/reject (tests and demos only).")
     var testControls = false
 
+    @OptionGroup var mqtt: MQTTReceiveOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -72,9 +76,13 @@ struct ReceiveCommand: AsyncParsableCommand {
         let application = try receiver.makeApplication { bound in
             Console.out("listening on \(scheme)://\(host):\(bound)")
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        if let subscriber = try mqtt.service(store: receiver.store, logger: logger) {
+            services.append(.init(service: subscriber))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: application)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -149,9 +149,16 @@ struct RunCommand: AsyncParsableCommand {
             version: Chemgate.version
         )
         var forwarders: [UplinkForwarder] = []
+        var mqttForwarders: [MQTTForwarder] = []
         if let durableLog {
             do {
                 forwarders = try RunServices.uplinks(site: site, log: durableLog, health: health, logger: logger)
+                mqttForwarders = try RunServices.mqttUplinks(
+                    site: site,
+                    log: durableLog,
+                    health: health,
+                    logger: logger
+                )
             } catch {
                 Console.error("error: \(error)")
                 throw ExitCode(1)
@@ -159,10 +166,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         for forwarder in forwarders {
             LogSecrets.shared.add([forwarder.settings.bearerToken, forwarder.settings.hmacSecret])
-            forwarder.statistics.logTransitions(uplink: forwarder.settings.id, logger: logger)
         }
-        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: forwarders)
-        let metrics = HealthMetrics(uplinks: forwarders.map { .init(id: $0.settings.id, statistics: $0.statistics) })
+        for forwarder in mqttForwarders { LogSecrets.shared.add([forwarder.settings.client.password]) }
+        let reporting = forwarders.map { $0 as any UplinkReporting } + mqttForwarders.map { $0 as any UplinkReporting }
+        for uplink in reporting { uplink.statistics.logTransitions(uplink: uplink.uplinkID, logger: logger) }
+        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: reporting)
+        let metrics = HealthMetrics(uplinks: reporting.map { .init(id: $0.uplinkID, statistics: $0.statistics) })
         // The services that read devices and send readings start only once the status port is
         // bound: a start that fails has read nothing, so it has lost nothing.
         let started = StartGate()
@@ -201,6 +210,7 @@ struct RunCommand: AsyncParsableCommand {
         var gated: [any Service] = []
         if let durableLog { gated.append(LogLimitsService(log: durableLog, logger: logger)) }
         gated += forwarders as [any Service]
+        gated += mqttForwarders as [any Service]
         gated.append(poller)
         var services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
         if let systemd {

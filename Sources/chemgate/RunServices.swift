@@ -24,7 +24,7 @@ enum RunServices {
                 "uplink '\(uplink.id)' uses the platform profile '\(uplink.profile ?? "")', which chemgate run does not send yet; its records stay in the log"
             )
         }
-        return try site.uplinks.filter { $0.profile == nil }.map { uplink in
+        return try site.uplinks.filter { $0.profile == nil && $0.mqtt == nil }.map { uplink in
             let tls = try tlsConfiguration(for: uplink)
             let settings = UplinkForwarder.Settings(
                 id: uplink.id,

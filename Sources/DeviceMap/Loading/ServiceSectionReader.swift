@@ -20,14 +20,18 @@ enum ServiceSectionReader {
                 let reader = MappingReader(
                     node,
                     context: name,
-                    allowed: uplinkKeys,
+                    allowed: uplinkKeys + MQTTUplinkReader.keys,
                     document: top.document,
                     log: top.log
                 ),
                 let id = reader.id(),
                 let url = reader.string("url", required: true)
             else { continue }
-            if url.lowercased().hasPrefix("tcp://") {
+            let mqtt = MQTTUplinkReader.isMQTT(url) ? MQTTUplinkReader.read(reader, url: url, name: name) : nil
+            if MQTTUplinkReader.isMQTT(url) {
+                // Checked by MQTTUplinkReader.
+            } else if url.lowercased().hasPrefix("tcp://") {
+                MQTTUplinkReader.rejectMQTTKeys(reader, name: name)
                 if !reader.has("profile") {
                     top.log.error(
                         "the url of \(name) is tcp://, which only a platform profile with a tcp transport sends "
@@ -37,8 +41,11 @@ enum ServiceSectionReader {
                 } else if let problem = UplinkURL.tcpProblem(url) {
                     top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
                 }
-            } else if let problem = UplinkURL.problem(url) {
-                top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+            } else {
+                MQTTUplinkReader.rejectMQTTKeys(reader, name: name)
+                if let problem = UplinkURL.problem(url) {
+                    top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
+                }
             }
             let environment = ["token_env", "hmac_secret_env"].map { key in environmentName(reader, key: key) }
             if let suffix = ["/batches", "/heartbeats"].first(where: { url.hasSuffix($0) || url.hasSuffix($0 + "/") }) {
@@ -59,9 +66,9 @@ enum ServiceSectionReader {
                     at: reader.position(of: present)
                 )
             }
-            if tlsFiles.contains(where: { $0 != nil }), !url.hasPrefix("https://") {
+            if tlsFiles.contains(where: { $0 != nil }), !url.hasPrefix("https://"), !url.hasPrefix("mqtts://") {
                 top.log.error(
-                    "\(name) has TLS files but its url is not https://",
+                    "\(name) has TLS files but its url is not https:// (or mqtts://)",
                     at: reader.position(of: "url")
                 )
             }
@@ -88,7 +95,8 @@ enum ServiceSectionReader {
                     backlogMaxAge: reader.duration("backlog_max_age", in: ConfigLimits.backlogThreshold)
                         ?? .seconds(60),
                     backlogMaxGrowth: reader.duration("backlog_max_growth", in: ConfigLimits.backlogThreshold)
-                        ?? .seconds(60)
+                        ?? .seconds(60),
+                    mqtt: mqtt
                 )
             readProfile(reader, into: &uplink, profilesDirectory: profilesDirectory)
             uplinks.append(uplink)

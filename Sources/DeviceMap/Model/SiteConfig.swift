@@ -207,6 +207,8 @@ public struct UplinkConfig: Sendable, Hashable {
     public var backlogMaxAge: Duration = .seconds(60)
     /// A backlog that keeps growing for longer than this is a problem in the status (`backlog_max_growth`).
     public var backlogMaxGrowth: Duration = .seconds(60)
+    /// The MQTT settings of an `mqtt://` or `mqtts://` uplink; nil for HTTP uplinks.
+    public var mqtt: MQTTUplinkConfig?
 }
 
 /// The local log: history and outbox. Used by the storage layer.
