@@ -5,6 +5,7 @@ import Foundation
 import GatewayCore
 import Logging
 import Metrics
+import MQTT
 import Modbus
 import Outbox
 import Polling
