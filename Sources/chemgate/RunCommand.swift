@@ -4,8 +4,8 @@ import DeviceMap
 import Foundation
 import GatewayCore
 import Logging
-import Metrics
 import MQTT
+import Metrics
 import Modbus
 import Outbox
 import Polling
