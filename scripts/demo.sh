@@ -82,7 +82,8 @@ devices = ("devices:\n"
            "  - { id: gd-401, name: 'valve station 7 GD-401', link: valve-station-7, unit: 31, map: generic/combustible-gas-detector }\n")
 assert text.count("\nlinks:\n") == 1 and text.count("\ndevices:\n") == 1
 text = text.replace("\nlinks:\n", "\n" + links, 1).replace("\ndevices:\n", "\n" + devices, 1)
-open(path, "w").write(text + f"\ndtu_listen: 127.0.0.1:{dtu}\n")
+# At the top: later steps append uplinks to the end of the file.
+open(path, "w").write(f"dtu_listen: 127.0.0.1:{dtu}\n" + text)
 PY
 # --- end of serial device server and DTU ----------------------------------------------------------
 
