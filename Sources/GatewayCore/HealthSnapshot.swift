@@ -253,6 +253,10 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         /// Rows dropped by retention or the size cap, by reason.
         public var drops: [String: Int]
         public var deadLetters: Int
+        /// Set while the log file was deleted or replaced under the running gateway (its problem text).
+        public var fileProblem: String? = nil
+        /// Set while the log's file system is under `storage.min_free` (its problem text).
+        public var diskProblem: String? = nil
 
         public init(
             depth: Int,

@@ -33,7 +33,8 @@ extension SiteVerdict {
         for uplink in snapshot.uplinks {
             let erring = uplink.state == "retrying" && uplink.lag > 0
             let old = (uplink.oldestUnacknowledgedAgeSeconds ?? 0) > rules.uplinkStuckAfterSeconds
-            if erring || (old && uplink.lag > 0) {
+            // backlogProblem: the uplink's own thresholds (backlog_max_age, backlog_max_growth).
+            if erring || (old && uplink.lag > 0) || uplink.backlogProblem != nil {
                 problems.append(
                     Problem(.uplinkStuck, subject: uplink.id, since: uplink.lastAcknowledgement, count: uplink.lag)
                 )
@@ -45,7 +46,10 @@ extension SiteVerdict {
             }
         }
         if snapshot.clock.synchronized == false { problems.append(Problem(.clockUnsynchronised)) }
-        for text in snapshot.problems where !Self.derivedProblem(text) {
+        if let text = snapshot.outbox?.fileProblem { problems.append(Problem(.logReplaced, text: text)) }
+        if let text = snapshot.outbox?.diskProblem { problems.append(Problem(.diskLow, text: text)) }
+        let structured = [snapshot.outbox?.fileProblem, snapshot.outbox?.diskProblem].compactMap { $0 }
+        for text in snapshot.problems where !Self.derivedProblem(text) && !structured.contains(text) {
             problems.append(Problem(.other, text: text))
         }
 

@@ -75,6 +75,10 @@ public struct SiteVerdict: Sendable, Codable, Hashable {
             case logRefusing = "log_refusing"
             case clockUnsynchronised = "clock_unsynchronised"
             case deadLetters = "dead_letters"
+            /// The log file was deleted or replaced under the running gateway.
+            case logReplaced = "log_replaced"
+            /// The log's file system is under `storage.min_free`: the log's size cap is tightened.
+            case diskLow = "disk_low"
             /// A problem the rules do not know, shown in its own words.
             case other
         }

@@ -29,6 +29,8 @@ public enum StatusText {
         subject: (String) -> String = { $0 }
     ) -> String {
         if problem.code == .other { return problem.text ?? "" }
+        // The gateway's own English text carries the figures and the path; Chinese uses the table's.
+        if language == .english, let text = problem.text { return text }
         var key = "problem.\(problem.code.rawValue)"
         if problem.code == .lineSilent { key += ".\(problem.kind ?? "tcp")" }
         if problem.since == nil, table[key + ".never"] != nil { key += ".never" }
@@ -134,6 +136,14 @@ public enum StatusText {
         "problem.clock_unsynchronised": (
             "the system clock is not synchronised (NTP): reading times may be wrong",
             "系统时钟未同步(NTP),数据时间可能不准"
+        ),
+        "problem.log_replaced": (
+            "the log file was deleted or replaced while the gateway runs: restart the gateway and find out what did it",
+            "本地缓存文件在网关运行中被删除或替换:请重启网关并查明原因"
+        ),
+        "problem.disk_low": (
+            "the log's disk is below storage.min_free: the log is held smaller (delivered rows dropped first); make room",
+            "本地缓存所在磁盘的剩余空间低于设定阈值:缓存上限已收紧(先删已上传数据),请清理磁盘"
         ),
         "problem.dead_letters": (
             "uplink {subject}: {count} records in the dead-letter table", "上传通道 {subject}:{count} 条记录被平台拒收(死信)"

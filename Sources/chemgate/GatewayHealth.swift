@@ -79,6 +79,8 @@ struct GatewayHealth: HealthReporting {
             deadLetters: deadLetterTotal
         )
         snapshot.recentEvents = (try? await log.recentEvents(limit: 50))?.map(HealthSnapshot.Event.init)
+        snapshot.outbox?.fileProblem = log.fileProblem
+        snapshot.outbox?.diskProblem = log.diskProblem
         if let problem = log.fileProblem { snapshot.problems.append(problem) }
         if let problem = log.diskProblem { snapshot.problems.append(problem) }
         snapshot.healthy = snapshot.problems.isEmpty

@@ -13,6 +13,28 @@ struct SiteVerdictTests {
         #expect(verdict.notProtecting.isEmpty)
     }
 
+    /// A log file replaced under the gateway and a disk under `storage.min_free` are problems of the
+    /// rules (translated), not raw English text; a backlog over the uplink's own thresholds is a stuck
+    /// uplink even while its attempts succeed.
+    @Test func logDiskAndBacklogProblemsAreStructured() {
+        var scenario = SiteScenario()
+        let replaced = "the log file /var/lib/chemgate/chemgate.sqlite was replaced by another file while the gateway runs"
+        let disk = "the log's file system has 10 MB free of 1000 MB, under storage.min_free 5 %"
+        scenario.snapshot.outbox?.fileProblem = replaced
+        scenario.snapshot.outbox?.diskProblem = disk
+        scenario.snapshot.problems += [replaced, disk]
+        scenario.snapshot.uplinks[0].lag = 5000
+        scenario.snapshot.uplinks[0].backlogProblem = "uplink park is behind: 5000 records waiting"
+        let verdict = SiteVerdict(snapshot: scenario.snapshot)
+        #expect(verdict.problems.map(\.code) == [.uplinkStuck, .logReplaced, .diskLow])
+        #expect(verdict.monitoring == .degraded)
+        #expect(!verdict.problems.contains { $0.code == .other })
+        let chinese = verdict.problems.map { StatusText.sentence($0, .chinese) }
+        #expect(chinese[1].hasPrefix("本地缓存文件在网关运行中被删除或替换"))
+        #expect(chinese[2].hasPrefix("本地缓存所在磁盘的剩余空间低于设定阈值"))
+        #expect(StatusText.sentence(verdict.problems[1], .english) == replaced, "English keeps the path")
+    }
+
     @Test func aLevelTwoAlarmIsNeverGreen() {
         var scenario = SiteScenario()
         scenario.gasAlarm("gd-103")
