@@ -18,7 +18,8 @@ struct SiteVerdictTests {
     /// uplink even while its attempts succeed.
     @Test func logDiskAndBacklogProblemsAreStructured() {
         var scenario = SiteScenario()
-        let replaced = "the log file /var/lib/chemgate/chemgate.sqlite was replaced by another file while the gateway runs"
+        let replaced =
+            "the log file /var/lib/chemgate/chemgate.sqlite was replaced by another file while the gateway runs"
         let disk = "the log's file system has 10 MB free of 1000 MB, under storage.min_free 5 %"
         scenario.snapshot.outbox?.fileProblem = replaced
         scenario.snapshot.outbox?.diskProblem = disk
