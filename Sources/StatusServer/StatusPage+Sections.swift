@@ -43,9 +43,17 @@ extension StatusPage {
             let marked =
                 problem.code == .other
                 ? "<span class=\"id\" lang=\"en\">\(escape(problem.text ?? ""))</span>"
-                : StatusText.sentence(problem, language, time: { time.both($0) }, subject: { id($0) })
+                : StatusText.sentence(problem, language, time: { time.both($0) }, subject: { subjectName($0) })
             return "<p class=\"\(style)\">⚠ \(marked)</p>"
         }.joined()
+    }
+
+    /// A problem's subject: a device by its name and id (`GD-106 储罐区 (gd-106)`), anything else by id.
+    func subjectName(_ subject: String) -> String {
+        guard let name = snapshot.devices.first(where: { $0.id == subject })?.name, name != subject else {
+            return id(subject)
+        }
+        return "\(id(name)) (\(id(subject)))"
     }
 
     var linksBlock: String {

@@ -79,6 +79,10 @@ struct StatusPageTests {
         #expect(html.contains("href=\"status\""))
         #expect(!html.contains("t+k") && !html.contains("t%2Bk"), "the token is never in the page")
         #expect(html.contains("报警产生"), "recent events, in Chinese")
+        #expect(
+            html.contains(#"设备 <span class="id">可燃气体探测器 GD-106</span> (<span class="id">gd-106</span>)"#),
+            "a problem names the device by its name"
+        )
         #expect(html.contains("上传通道 <span class=\"id\">park</span> 无法送达:640 条待上传"))
     }
 
