@@ -151,6 +151,7 @@ let package = Package(
                 "GatewayCore",
                 "Outbox",
                 "PayloadCipher",
+                "UplinkPayload",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],

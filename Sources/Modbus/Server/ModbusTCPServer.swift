@@ -43,7 +43,7 @@ public final class ModbusTCPServer: Sendable {
             throw ModbusError(.cannotOpen("cannot listen: \(error.text)"), endpoint: endpoint)
         }
         self.host = host
-        self.port = Self.boundPort(of: listener) ?? port
+        self.port = TCPStream.boundPort(of: listener) ?? port
         self.state = Mutex(State(listener: listener))
         self.handler = handler
         self.logger = logger
@@ -121,28 +121,5 @@ public final class ModbusTCPServer: Sendable {
 
     private func unregister(_ client: Int32) {
         state.withLock { _ = $0.clients.remove(client) }
-    }
-
-    private static func boundPort(of socket: Int32) -> Int? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        guard result == 0 else { return nil }
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
-                }
-            }
-        default:
-            return nil
-        }
     }
 }
