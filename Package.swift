@@ -67,11 +67,14 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["GatewayCore"], swiftSettings: swiftSettings),
         // Points to the fewest Modbus reads within a device's limits. Pure.
         .target(name: "Planner", dependencies: ["Modbus"], swiftSettings: swiftSettings),
+        // Formulas of computed points (`compute: "hi + lo / 10"`): a small parser with error columns and an evaluator. Pure.
+        .target(name: "Formula", swiftSettings: swiftSettings),
         // Device maps and site configuration: YAML format, validation with file:line:column, site plans.
         .target(
             name: "DeviceMap",
             dependencies: [
                 "Decoding",
+                "Formula",
                 "GatewayCore",
                 "Modbus",
                 "Planner",
@@ -95,6 +98,7 @@ let package = Package(
                 "Decoding",
                 "DeviceMap",
                 "EdgeLogic",
+                "Formula",
                 "GatewayCore",
                 "Modbus",
                 "Planner",
@@ -219,6 +223,7 @@ let package = Package(
                 "GatewayCore",
                 "Decoding",
                 "DeviceMap",
+                "Formula",
                 "Modbus",
                 "Planner",
                 .product(name: "Logging", package: "swift-log"),
@@ -305,6 +310,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "FormulaTests", dependencies: ["Formula"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeLogicTests",
             dependencies: ["EdgeLogic", "GatewayCore"],
