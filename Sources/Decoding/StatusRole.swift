@@ -18,10 +18,13 @@ public enum StatusRole: String, Sendable, Hashable, CaseIterable {
     case warmup
     /// The device is in maintenance.
     case maintenance
+    /// The device reports a value the map says it never has (an `expect` assertion failed, or a state
+    /// marked so): the values it qualifies cannot be read as the map describes them.
+    case configMismatch = "config_mismatch"
 
     /// The quality the role imposes: fault → bad(sensorFault); overRange → uncertain(outOfRange);
     /// commFault → bad(communicationFailure); warmup → uncertain(warmup); inhibit → uncertain(inhibited);
-    /// maintenance → uncertain(maintenance); alarm1, alarm2 → nil (an alarm is not a quality problem).
+    /// maintenance → uncertain(maintenance); configMismatch → bad(configMismatch); alarm1, alarm2 → nil (an alarm is not a quality problem).
     public var quality: Quality? {
         switch self {
         case .fault: .bad(.sensorFault)
@@ -31,6 +34,7 @@ public enum StatusRole: String, Sendable, Hashable, CaseIterable {
         case .commFault: .bad(.communicationFailure)
         case .warmup: .uncertain(.warmup)
         case .maintenance: .uncertain(.maintenance)
+        case .configMismatch: .bad(.configMismatch)
         }
     }
 }

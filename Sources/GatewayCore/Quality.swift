@@ -48,6 +48,9 @@ public struct Quality: Sendable, Hashable, CustomStringConvertible {
         case configError
         /// The registers hold no number (NaN or infinity in a float).
         case invalidValue
+        /// The device reports a value the map asserts it never has (`expect`: a unit code, an exponent, a
+        /// cartridge type), so the values that depend on it cannot be read as the map says.
+        case configMismatch
 
         /// The snake_case name used in logs, JSON and the status page.
         public var description: String {
@@ -66,6 +69,7 @@ public struct Quality: Sendable, Hashable, CustomStringConvertible {
             case .warmup: "warmup"
             case .configError: "config_error"
             case .invalidValue: "invalid_value"
+            case .configMismatch: "config_mismatch"
             }
         }
     }

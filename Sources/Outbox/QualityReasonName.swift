@@ -6,6 +6,7 @@ enum QualityReasonName {
         uniqueKeysWithValues: [
             Quality.Reason.communicationFailure, .timeout, .gatewayPathFailed, .stale, .demoted, .sensorFault,
             .outOfRange, .frozen, .maintenance, .inhibited, .warmup, .configError, .invalidValue,
+            .configMismatch,
         ]
         .map { ($0.description, $0) }
     )

@@ -20,18 +20,22 @@ public struct DeviceReadout: Sendable {
     public private(set) var plan: RequestPlan
     /// Points the device refused, with the error that isolated them.
     public private(set) var isolated: [String: ModbusError] = [:]
-    /// The map's points by id: decoding looks each point up once per poll (a linear search of the map
-    /// copied every point definition it passed, O(T²) per device of T points).
+    /// The polled points by id, as the site configures them (its range, scale and unit over the map's):
+    /// decoding looks each point up once per poll (a linear search of the map copied every point
+    /// definition it passed, O(T²) per device of T points).
     private let pointsByID: [String: PointDefinition]
+    /// The computed points among them, evaluated after the reads.
+    private let computed: ComputedPoints
     /// The points planned at creation, to plan again when isolated points are restored.
     private let plannedPoints: [PlannedPoint]
 
     public init(map: DeviceMap, unit: UInt8, points: [PointDefinition]? = nil) throws(PlanningError) {
         self.map = map
         self.unit = unit
-        self.pointsByID = Dictionary(map.points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let selected = points ?? map.points
-        self.plannedPoints = selected.map {
+        self.pointsByID = Dictionary(selected.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.computed = ComputedPoints(selected)
+        self.plannedPoints = selected.filter { !$0.isComputed }.map {
             PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count)
         }
         self.plan = try RequestPlan.make(points: plannedPoints, limits: map.plannerLimits)
@@ -116,7 +120,7 @@ public struct DeviceReadout: Sendable {
             }
         }
         return ReadoutResult(
-            readings: StatusQualifier.qualify(readings, map: map),
+            readings: computed.complete(readings, map: map),
             answered: answered,
             linkFailure: linkFailure,
             transactions: transactions

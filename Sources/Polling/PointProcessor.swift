@@ -62,7 +62,8 @@ public actor PointProcessor {
         snapshotInterval = site.polling.snapshotInterval
         maintenance = Set(site.devices.filter(\.maintenance).map(\.id))
         for device in site.devices where device.enabled {
-            for point in device.points {
+            // Hidden points are inputs of formulas and assertions: read, never reported.
+            for point in device.points where !point.definition.hidden {
                 let period = site.scanClasses[point.scanClass] ?? .seconds(5)
                 let key = Self.key(device.id, point.id)
                 order.append(key)

@@ -67,7 +67,7 @@ public enum StatusText {
     public static let qualityReasons = [
         "communication_failure", "timeout", "device_exception", "gateway_path_failed", "stale", "demoted",
         "sensor_fault", "out_of_range", "frozen", "maintenance", "inhibited", "warmup", "config_error",
-        "invalid_value",
+        "invalid_value", "config_mismatch",
     ]
 
     /// A quality reason (`device_exception_2` → the `device_exception` sentence with its code).
@@ -178,6 +178,7 @@ public enum StatusText {
         "reason.warmup": ("warming up", "预热"),
         "reason.config_error": ("configuration error", "配置错误"),
         "reason.invalid_value": ("invalid value", "无效数值"),
+        "reason.config_mismatch": ("device reports a value its map rules out", "设备配置与点表不符"),
         "event.alarm_raised": ("alarm raised", "报警产生"),
         "event.alarm_cleared": ("alarm cleared", "报警消除"),
         "event.alarm_suppressed": ("alarm suppressed (calibration, inhibit, maintenance)", "报警被屏蔽(标定/屏蔽/检修)"),

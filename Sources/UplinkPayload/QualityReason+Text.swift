@@ -9,7 +9,7 @@ extension Quality.Reason {
             "gateway_path_failed": .gatewayPathFailed, "stale": .stale, "demoted": .demoted,
             "sensor_fault": .sensorFault, "out_of_range": .outOfRange, "frozen": .frozen,
             "maintenance": .maintenance, "inhibited": .inhibited, "warmup": .warmup, "config_error": .configError,
-            "invalid_value": .invalidValue,
+            "invalid_value": .invalidValue, "config_mismatch": .configMismatch,
         ]
         if let reason = simple[text] {
             self = reason

@@ -29,6 +29,12 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also print the request plan of every device.")
     var plan = false
 
+    @Flag(
+        help:
+            "Also print every point as the site polls it, with where each setting comes from (the device map's line or the site file's)."
+    )
+    var explain = false
+
     func run() throws {
         var profilesFailed = false
         for file in profiles {
@@ -73,6 +79,7 @@ struct CheckCommand: ParsableCommand {
         let report = CheckReport(site: site, plan: sitePlan)
         Console.out(report.summary)
         if plan { Console.out(report.requestPlans) }
+        if explain { Console.out(CheckExplain.render(site)) }
     }
 }
 

@@ -35,7 +35,9 @@ enum MapReadReport {
                 let point = reading.point
                 return [
                     point.id, point.name ?? "", display(reading), point.unit ?? "", reading.quality.description,
-                    "\(point.table) \(point.address)",
+                    point.isComputed
+                        ? "= \(point.formulaText ?? "")"
+                        : "\(point.table) \(point.address)" + (point.hidden ? " (hidden)" : ""),
                 ]
             }
         for line in TextTable.render(rows) { Console.out(line) }
@@ -52,9 +54,9 @@ enum MapReadReport {
         case .bool(let flag): return flag ? "1" : "0"
         case .text(let text): return "\"\(text)\""
         case .number(let number):
-            if let states = point.states {
-                let label = states[Int(number)]?.label ?? "unknown state"
-                return "\(Int(number)) (\(label))"
+            if point.states != nil, let whole = Int(exactly: number) {
+                let label = point.state(of: whole)?.label ?? "unknown state"
+                return "\(whole) (\(label))"
             }
             return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         }

@@ -41,7 +41,8 @@ struct PayloadRoundTripTests {
         [.good, .uncertain(.stale), .bad(.deviceException(2)), .bad(.deviceException(255)), Quality(.bad, nil)]
         + [
             Quality.Reason.communicationFailure, .timeout, .gatewayPathFailed, .stale, .demoted, .sensorFault,
-            .outOfRange, .frozen, .maintenance, .inhibited, .warmup, .configError, .invalidValue, .deviceException(0),
+            .outOfRange, .frozen, .maintenance, .inhibited, .warmup, .configError, .invalidValue, .configMismatch,
+            .deviceException(0),
         ].map { Quality.bad($0) }
 
     @Test("every quality reason survives", arguments: qualities)

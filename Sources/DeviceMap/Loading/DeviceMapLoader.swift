@@ -58,8 +58,16 @@ public enum DeviceMapLoader {
         if top.has("points") && pointNodes.isEmpty {
             log.error("the device map has no points", at: top.position(of: "points"))
         }
+        let formulas = FormulaSites()
         for node in pointNodes {
-            let reader = PointReader(node: node, defaults: defaults, channels: channels, document: document, log: log)
+            let reader = PointReader(
+                node: node,
+                defaults: defaults,
+                channels: channels,
+                document: document,
+                log: log,
+                formulas: formulas
+            )
             for point in reader.read() {
                 if let line = firstLine[point.id] {
                     log.error(
@@ -73,6 +81,7 @@ public enum DeviceMapLoader {
             }
         }
         PointChecks(points: points, forbidden: forbidden, defaults: defaults, file: document.source, log: log).run()
+        FormulaChecks(points: points, sites: formulas, log: log).run()
         guard let vendor, let model, let source else { return nil }
         return DeviceMap(
             path: document.source.name,

@@ -1,3 +1,4 @@
+import Formula
 import Modbus
 import Yams
 
@@ -97,6 +98,7 @@ struct DeviceReader {
             line: reader.position.line
         )
         checkMergedAlarms(device, reader: reader)
+        checkFormulaInputs(device, reader: reader)
         return device
     }
 
@@ -116,7 +118,7 @@ struct DeviceReader {
         var overrides: [String: PointOverride] = [:]
         for (key, value) in reader.entries("points") ?? [] {
             guard let pointID = key.scalar?.string else { continue }
-            guard map.point(pointID) != nil else {
+            guard let definition = map.point(pointID) else {
                 var message = "the map \(map.path) has no point \(MappingReader.quoted(pointID))"
                 if let suggestion = nearest(to: pointID, in: map.points.map(\.id)) {
                     message += "; did you mean '\(suggestion)'?"
@@ -143,10 +145,34 @@ struct DeviceReader {
                 enabled: point.bool("enabled"),
                 reportDeadband: point.double("report_deadband"),
                 frozenAfter: point.duration("frozen_after", in: ConfigLimits.frozenAfter),
-                report: ReportModeReader.read(point)
+                report: ReportModeReader.read(point),
+                conversion: ConversionOverrideReader(reader: point, point: definition).read()
             )
         }
         return overrides
+    }
+
+    /// A computed point is evaluated from inputs read in the same poll: each must be enabled and in its scan class.
+    private func checkFormulaInputs(_ device: DeviceConfig, reader: MappingReader) {
+        guard device.map.points.contains(where: \.isComputed) else { return }
+        let points = Dictionary(device.points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for point in points.values.sorted(by: { $0.definition.line < $1.definition.line }) {
+            for reference in point.definition.formula?.references ?? [] {
+                guard let input = points[reference.name] else {
+                    log.error(
+                        "\(device.id).\(point.id) is computed from '\(reference.name)', which this site disables: enable it (it may be hidden) or disable \(point.id) too",
+                        at: reader.keyPosition(of: "points")
+                    )
+                    continue
+                }
+                if input.scanClass != point.scanClass {
+                    log.error(
+                        "\(device.id).\(point.id) (scan \(point.scanClass)) is computed from '\(reference.name)' (scan \(input.scanClass)): a formula uses values of the same poll, so give both the same scan class",
+                        at: reader.keyPosition(of: "points")
+                    )
+                }
+            }
+        }
     }
 
     /// Site limits merged onto the map's must still rise ll < l < h < hh.

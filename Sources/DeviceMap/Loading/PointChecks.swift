@@ -11,7 +11,15 @@ struct PointChecks {
 
     func run() {
         let ids = Set(points.map(\.id))
-        for point in points {
+        for point in points where point.isComputed {
+            for target in point.qualifies ?? [] where !ids.contains(target) {
+                log.error(
+                    "point '\(point.id)' qualifies \(MappingReader.quoted(target)), which is not a point of this map",
+                    at: SourcePosition(file: file, line: point.line, column: 5)
+                )
+            }
+        }
+        for point in points where !point.isComputed {
             let position = SourcePosition(file: file, line: point.line, column: 5)
             if point.address + point.count - 1 > 65535 {
                 log.error(
@@ -45,7 +53,7 @@ struct PointChecks {
     /// Two points may share registers only when they read them the same way: bits and bit fields of
     /// one register, or the same span with the same length and byte order (two views of one value).
     private func checkOverlaps() {
-        let byTable = Dictionary(grouping: points, by: \.table)
+        let byTable = Dictionary(grouping: points.filter { !$0.isComputed }, by: \.table)
         for (_, group) in byTable {
             let sorted = group.sorted { ($0.address, $0.line) < ($1.address, $1.line) }
             for (index, first) in sorted.enumerated() {

@@ -9,7 +9,12 @@ struct PointReader {
         "id", "name", "description", "table", "address", "plc_address", "type", "bit", "bits", "length", "order",
         "scale",
         "offset", "range", "unit", "decimals", "category", "status", "states", "qualifies", "sentinels", "ne43",
-        "measuring_range", "alarms", "stride", "report_deadband", "frozen_after",
+        "measuring_range", "alarms", "stride", "report_deadband", "frozen_after", "compute", "hidden", "expect",
+        "simulate",
+    ]
+    /// Keys of a point read from registers, which a computed point (`compute`) does not have.
+    static let registerKeys = [
+        "table", "address", "plc_address", "type", "bit", "bits", "length", "order", "sentinels",
     ]
     static let typeNames =
         "bool, bit (with bit: N), bits (with bits: LO-HI), int16, uint16, int32, uint32, int64, uint64, float32, float64, bcd16, bcd32, string (with length: N)"
@@ -20,6 +25,8 @@ struct PointReader {
     let channels: Int?
     let document: YAMLDocument
     let log: IssueLog
+    /// Where each computed point's formulas are, for the checks that need every point.
+    let formulas: FormulaSites
 
     /// The point, or one point per channel for a point with a stride; empty when it is unusable.
     func read() -> [PointDefinition] {
@@ -29,14 +36,49 @@ struct PointReader {
             return []
         }
         let id = reader.id()
-        let (table, address) = readAddress(reader)
-        let type = readType(reader, table: table)
-        let order = readOrder(reader, type: type)
+        let formulaReader = FormulaReader(reader: reader)
+        let computed = reader.has("compute") ? formulaReader.compute() : nil
+        let table: ModbusTable?
+        let address: Int?
+        let type: DataType?
+        let order: ByteOrder?
+        if reader.has("compute") {
+            for key in Self.registerKeys where reader.has(key) {
+                log.error(
+                    "\(reader.context) is computed ('compute'), not read from registers: remove '\(key)'",
+                    at: reader.keyPosition(of: key)
+                )
+            }
+            // Placeholders: a computed point is never planned, read or served.
+            (table, address, type, order) = (.holding, 0, .float64, .abcd)
+        } else {
+            (table, address) = readAddress(reader)
+            type = readType(reader, table: table)
+            order = readOrder(reader, type: type)
+        }
         let conversion = readConversion(reader, type: type)
         let unit = readUnit(reader)
-        let (status, states) = readStatus(reader, type: type)
-        let category = readCategory(reader, isStatus: status != nil || states != nil)
+        let (status, states, other) = readStatus(reader, type: type)
+        let expected = formulaReader.expect(type: type)
+        let hidden = reader.bool("hidden") ?? false
+        let category = readCategory(
+            reader,
+            default: status != nil || states != nil || expected != nil ? .status : hidden ? .other : nil
+        )
         let alarms = AlarmReader.read(reader, key: "alarms")
+        if alarms != nil, hidden {
+            log.error(
+                "\(reader.context) is hidden (an input, never reported): its alarms would never be seen; put them on the computed point",
+                at: reader.keyPosition(of: "alarms")
+            )
+        }
+        if reader.has("simulate"), !reader.has("compute") {
+            log.error(
+                "'simulate' tells the simulator how to write the inputs of a computed point: it goes with 'compute'",
+                at: reader.keyPosition(of: "simulate")
+            )
+        }
+        let simulation = reader.has("compute") ? formulaReader.simulate() : []
         if alarms != nil, status != nil || states != nil || type.map(Self.isFlag) == true {
             log.error(
                 "alarms belong on analog points; \(reader.context) is a status or flag point",
@@ -50,13 +92,19 @@ struct PointReader {
             }
             return name
         }
-        if qualifies != nil, status == nil, states == nil {
+        if qualifies != nil, status == nil, states == nil, expected == nil {
             log.error(
-                "'qualifies' belongs on a status point (one with 'status' or 'states')",
+                "'qualifies' belongs on a status point (one with 'status' or 'states') or an assertion ('expect')",
                 at: reader.keyPosition(of: "qualifies")
             )
         }
         let stride = reader.int("stride", in: 0...4096)
+        if stride != nil, reader.has("compute") {
+            log.error(
+                "a computed point has no address to repeat per channel: write one computed point per channel",
+                at: reader.keyPosition(of: "stride")
+            )
+        }
         if stride != nil, channels == nil {
             log.error(
                 "'stride' repeats a point per channel, but the map sets no 'channels'",
@@ -64,7 +112,8 @@ struct PointReader {
             )
         }
         guard let id, let table, let address, let type, let order, let conversion, let category else { return [] }
-        let base = PointDefinition(
+        if reader.has("compute"), computed == nil { return [] }
+        var base = PointDefinition(
             id: id,
             name: reader.string("name"),
             table: table,
@@ -83,6 +132,21 @@ struct PointReader {
             channel: nil,
             line: reader.position.line
         )
+        base.formula = computed?.0
+        base.hidden = hidden
+        base.expected = expected
+        base.otherState = other
+        base.simulation = Dictionary(simulation.map { ($0.input, $0.formula) }, uniquingKeysWith: { first, _ in first })
+        if let computed {
+            formulas.add(
+                FormulaSites.Site(
+                    point: id,
+                    formula: computed.0,
+                    source: computed.1,
+                    simulated: simulation.map { ($0.input, $0.keyPosition) }
+                )
+            )
+        }
         guard let stride, let channels else { return [base] }
         return (1...channels).map { channel in
             var point = base
@@ -269,9 +333,9 @@ struct PointReader {
         return unit
     }
 
-    private func readCategory(_ reader: MappingReader, isStatus: Bool) -> PointCategory? {
+    private func readCategory(_ reader: MappingReader, default fallback: PointCategory?) -> PointCategory? {
         guard let text = reader.string("category") else {
-            if isStatus { return .status }
+            if let fallback { return fallback }
             log.error(
                 "\(reader.context) needs 'category': \(PointCategory.allCases.map(\.rawValue).joined(separator: ", "))",
                 at: reader.position
@@ -290,7 +354,8 @@ struct PointReader {
 
     // MARK: - Status
 
-    private func readStatus(_ reader: MappingReader, type: DataType?) -> (StatusRole?, [Int: PointState]?) {
+    private func readStatus(_ reader: MappingReader, type: DataType?) -> (StatusRole?, [Int: PointState]?, PointState?)
+    {
         var role: StatusRole?
         if let name = reader.string("status") {
             role = StatusRole(rawValue: name)
@@ -306,7 +371,7 @@ struct PointReader {
                 )
             }
         }
-        guard let entries = reader.entries("states") else { return (role, nil) }
+        guard let entries = reader.entries("states") else { return (role, nil, nil) }
         if reader.has("status") {
             log.error(
                 "write either 'status' (a flag) or 'states' (an enum), not both",
@@ -314,51 +379,55 @@ struct PointReader {
             )
         }
         var states: [Int: PointState] = [:]
+        var other: PointState?
         for (key, value) in entries {
+            if key.scalar?.string == "other" {
+                other = readState(value, name: "other", reader: reader)
+                continue
+            }
             guard let raw = YAMLNumber.int(key) else {
                 log.error(
-                    "state values are whole numbers, not \(key.kindName)",
+                    "state values are whole numbers (or 'other', for every value not listed), not \(key.kindName)",
                     at: document.position(of: key)
                 )
                 continue
             }
-            if let label = value.scalar?.string {
-                let position = document.position(of: value)
-                guard
-                    MappingReader.checkedText(
-                        label,
-                        key: "state \(raw)",
-                        context: reader.context,
-                        at: position,
-                        log: log
-                    ) != nil
-                else { continue }
-                states[raw] = PointState(label: label)
-                continue
-            }
-            guard
-                let state = MappingReader(
-                    value,
-                    context: "state \(raw)",
-                    allowed: ["label", "status"],
-                    document: document,
-                    log: log
-                ),
-                let label = state.string("label", required: true)
-            else { continue }
-            var stateRole: StatusRole?
-            if let name = state.string("status") {
-                stateRole = StatusRole(rawValue: name)
-                if stateRole == nil {
-                    log.error(
-                        "unknown status \(MappingReader.quoted(name)); allowed: \(Self.roleNames)",
-                        at: state.position(of: "status")
-                    )
-                }
-            }
-            states[raw] = PointState(label: label, status: stateRole)
+            if let state = readState(value, name: "state \(raw)", reader: reader) { states[raw] = state }
         }
-        return (role, states)
+        return (role, states, other)
+    }
+
+    /// One entry of `states`: a label, or `{ label: …, status: … }`.
+    private func readState(_ value: Node, name: String, reader: MappingReader) -> PointState? {
+        if let label = value.scalar?.string {
+            let position = document.position(of: value)
+            guard
+                MappingReader.checkedText(label, key: name, context: reader.context, at: position, log: log)
+                    != nil
+            else { return nil }
+            return PointState(label: label)
+        }
+        guard
+            let state = MappingReader(
+                value,
+                context: name,
+                allowed: ["label", "status"],
+                document: document,
+                log: log
+            ),
+            let label = state.string("label", required: true)
+        else { return nil }
+        var stateRole: StatusRole?
+        if let roleName = state.string("status") {
+            stateRole = StatusRole(rawValue: roleName)
+            if stateRole == nil {
+                log.error(
+                    "unknown status \(MappingReader.quoted(roleName)); allowed: \(Self.roleNames)",
+                    at: state.position(of: "status")
+                )
+            }
+        }
+        return PointState(label: label, status: stateRole)
     }
 
     // MARK: - Conversion
@@ -375,30 +444,13 @@ struct PointReader {
             )
             valid = false
         }
-        if let rangeReader = reader.mapping("range", context: "range", allowed: ["raw", "engineering"]) {
+        if let rangeReader = reader.mapping("range", context: "range", allowed: ["raw", "engineering", "eng"]) {
             if scale != nil || offset != nil {
                 log.error("write either 'scale'/'offset' or 'range', not both", at: reader.keyPosition(of: "range"))
                 valid = false
             }
-            let raw = pair(rangeReader, "raw")
-            let engineering = pair(rangeReader, "engineering")
-            if let raw, let engineering {
-                if raw.0 == raw.1 {
-                    log.error("the raw range needs two different ends", at: rangeReader.position(of: "raw"))
-                    valid = false
-                } else if engineering.0 == engineering.1 {
-                    log.error(
-                        "the engineering range needs two different ends: with equal ends every reading would be \(engineering.0)",
-                        at: rangeReader.position(of: "engineering")
-                    )
-                    valid = false
-                } else if raw.0 > raw.1 || engineering.0 > engineering.1 {
-                    // Checked before building the ranges: a ClosedRange with its ends swapped traps.
-                    log.error("write both ranges low end first, as [low, high]", at: rangeReader.position)
-                    valid = false
-                } else {
-                    conversion.scaling = .linear(raw: raw.0...raw.1, engineering: engineering.0...engineering.1)
-                }
+            if let linear = ConversionOverrideReader.linear(rangeReader) {
+                conversion.scaling = linear
             } else {
                 valid = false
             }
@@ -461,21 +513,6 @@ struct PointReader {
             }
         }
         return valid ? conversion : nil
-    }
-
-    private func pair(_ reader: MappingReader, _ key: String) -> (Double, Double)? {
-        guard let value = pairNode(reader, key) else {
-            if reader.has(key) {
-                log.error(
-                    "'\(key)' is [low, high], two finite numbers from -1e15 to 1e15",
-                    at: reader.position(of: key)
-                )
-            } else {
-                log.error("range needs '\(key)': [low, high]", at: reader.position)
-            }
-            return nil
-        }
-        return value
     }
 
     private func pairNode(_ reader: MappingReader, _ key: String) -> (Double, Double)? {

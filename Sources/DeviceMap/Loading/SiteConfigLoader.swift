@@ -15,10 +15,11 @@ public enum SiteConfigLoader {
     static let deviceKeys = [
         "id", "name", "location", "link", "unit", "map", "scan", "enabled", "maintenance", "points",
     ]
-    static let overrideKeys = [
-        "indicator", "tag", "name", "hazard_code", "alarms", "scan", "enabled", "report_deadband", "frozen_after",
-        "report",
-    ]
+    static let overrideKeys =
+        [
+            "indicator", "tag", "name", "hazard_code", "alarms", "scan", "enabled", "report_deadband", "frozen_after",
+            "report",
+        ] + ConversionOverrideReader.keys
     static let defaultScanClasses: [String: Duration] = [
         "fast": .seconds(1), "normal": .seconds(5), "slow": .seconds(60),
     ]

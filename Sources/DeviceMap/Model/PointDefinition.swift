@@ -1,4 +1,5 @@
 public import Decoding
+public import Formula
 public import Modbus
 
 /// One point of a device map: where it is, how to decode it, what it means.
@@ -32,6 +33,19 @@ public struct PointDefinition: Sendable, Hashable {
     public var channel: Int?
     /// The line of the point in its map, for messages.
     public var line: Int
+    /// A computed point's formula over other points of its device (`compute:`); nil for a point read
+    /// from registers. A computed point has no table, address or type of its own (placeholders).
+    public var formula: Formula? = nil
+    /// `hidden: true`: read and decoded (an input of formulas and assertions) but never reported.
+    public var hidden = false
+    /// `expect:`: the only values the device may report here; anything else makes the points this one
+    /// qualifies bad (config_mismatch).
+    public var expected: [ExpectedValue]? = nil
+    /// `states: { other: … }`: the state of every value `states` does not list.
+    public var otherState: PointState? = nil
+    /// `simulate:`: for a computed point, how the simulator writes each input from the point's target
+    /// `value` (formulas over `value`), so the registers it serves compute back to that value.
+    public var simulation: [String: Formula] = [:]
 
     /// Registers (or bits) the point occupies.
     public var count: Int { table.holdsBits ? 1 : type.registerCount }
@@ -39,8 +53,20 @@ public struct PointDefinition: Sendable, Hashable {
     /// Its addresses.
     public var addresses: ClosedRange<Int> { address...(address + count - 1) }
 
-    /// Whether the point carries a process value (not a status flag or state).
-    public var isValue: Bool { status == nil && states == nil && category != .status }
+    /// Whether the point carries a process value (not a status flag or state, not a hidden input).
+    public var isValue: Bool { status == nil && states == nil && category != .status && !hidden }
+
+    /// Whether the point is computed from others rather than read (`compute:`).
+    public var isComputed: Bool { formula != nil }
+
+    /// The formula as written, for a computed point.
+    public var formulaText: String? { formula?.text }
+
+    /// Whether the point qualifies others: a status flag, an enum with states, or an assertion (`expect`).
+    public var isQualifier: Bool { status != nil || states != nil || expected != nil }
+
+    /// The state a value of an enum point stands for: its own entry, else the catch-all (`other`).
+    public func state(of raw: Int) -> PointState? { states?[raw] ?? (states != nil ? otherState : nil) }
 }
 
 /// One value of an enum point.

@@ -1,3 +1,4 @@
+import Formula
 public import Modbus
 
 /// A site: the gateway, its links, its devices and where their data goes. Loaded from `chemgate.yaml`.
@@ -91,13 +92,26 @@ public struct DeviceConfig: Sendable, Hashable {
     public var line: Int
 
     /// The device's points with the site's settings applied, disabled points left out.
+    ///
+    /// A hidden input (`hidden: true`) without a scan class of its own is read in the scan class of the
+    /// first computed point that uses it, so that the formula finds it in the same poll.
     public var points: [SitePoint] {
-        map.points.compactMap { definition in
+        var inputScanClasses: [String: String] = [:]
+        for point in map.points {
+            guard let formula = point.formula, let computedClass = overrides[point.id]?.scanClass else { continue }
+            for reference in formula.references where inputScanClasses[reference.name] == nil {
+                guard map.point(reference.name)?.hidden == true, overrides[reference.name]?.scanClass == nil
+                else { continue }
+                inputScanClasses[reference.name] = computedClass
+            }
+        }
+        return map.points.compactMap { definition in
             let override = overrides[definition.id]
             guard override?.enabled ?? true else { return nil }
             var alarms = definition.alarms
             if let site = override?.alarms { alarms = (alarms ?? AlarmLimits()).merged(with: site) }
             var definition = definition
+            if let conversion = override?.conversion { definition = definition.applying(conversion) }
             definition.reportDeadband = override?.reportDeadband ?? definition.reportDeadband
             definition.frozenAfter = override?.frozenAfter ?? definition.frozenAfter
             return SitePoint(
@@ -107,7 +121,7 @@ public struct DeviceConfig: Sendable, Hashable {
                 platformName: override?.name,
                 hazardCode: override?.hazardCode,
                 alarms: alarms,
-                scanClass: override?.scanClass ?? scanClass,
+                scanClass: override?.scanClass ?? inputScanClasses[definition.id] ?? scanClass,
                 report: override?.report
             )
         }
@@ -131,6 +145,8 @@ public struct PointOverride: Sendable, Hashable {
     public var frozenAfter: Duration?
     /// The point's own report mode (`report`), over its scan class's and the site's.
     public var report: ReportMode?
+    /// This instrument's range, scale, unit, measuring range and decimals, over the map's.
+    public var conversion: ConversionOverride? = nil
 }
 
 /// A point as the site polls it.

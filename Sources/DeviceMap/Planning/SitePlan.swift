@@ -21,7 +21,8 @@ public struct SitePlan: Sendable, Hashable {
         for device in config.devices where device.enabled {
             let byClass = Dictionary(grouping: device.points, by: \.scanClass)
             for (scanClass, points) in byClass.sorted(by: { $0.key < $1.key }) {
-                let planned = points.map {
+                // Computed points are evaluated from the others after the reads: nothing to plan for them.
+                let planned = points.filter { !$0.definition.isComputed }.map {
                     PlannedPoint(
                         id: $0.id,
                         table: $0.definition.table,

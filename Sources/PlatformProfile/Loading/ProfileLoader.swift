@@ -152,6 +152,7 @@ public enum ProfileLoader {
         Quality.Level.allCases.map(\.rawValue) + [
             "communication_failure", "timeout", "gateway_path_failed", "stale", "demoted", "sensor_fault",
             "out_of_range", "frozen", "maintenance", "inhibited", "warmup", "config_error", "invalid_value",
+            "config_mismatch",
         ] + (1...11).map { "device_exception_\($0)" }
 
     static func isHeaderName(_ name: String) -> Bool {

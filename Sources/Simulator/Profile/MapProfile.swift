@@ -1,5 +1,6 @@
 import Decoding
 import DeviceMap
+import Formula
 import Foundation
 import GatewayCore
 import Modbus
@@ -8,6 +9,10 @@ import Planner
 /// Serves a device map with plausible, moving values: each point gets a signal suited to its
 /// category (a quiet gas reading, a slowly breathing tank level, a temperature around 25 °C, a
 /// rising totaliser) and the device's status points follow its ``DeviceState``.
+///
+/// A computed point is served through its inputs: with `simulate` (a formula per input over the point's
+/// target `value`), the inputs are written so that the point's formula gives back that target, which
+/// moves and alarms like any point of its category; without it, each input moves on its own.
 ///
 /// Only the addresses the map's request plan reads are served (its points, and the gaps a map with
 /// `max_gap` asserts the device answers); anything else answers exception 02, as most devices do.
@@ -19,8 +24,9 @@ struct MapProfile: Sendable {
     init(map: DeviceMap) {
         self.map = map
         var served: [ModbusTable: Set<Int>] = [:]
-        for point in map.points { served[point.table, default: []].formUnion(point.addresses) }
-        let planned = map.points.map { PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count) }
+        let read = map.points.filter { !$0.isComputed }
+        for point in read { served[point.table, default: []].formUnion(point.addresses) }
+        let planned = read.map { PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count) }
         if let plan = try? RequestPlan.make(points: planned, limits: map.plannerLimits) {
             for read in plan.reads { served[read.table, default: []].formUnion(read.addresses) }
         }
@@ -38,8 +44,16 @@ struct MapProfile: Sendable {
         -> [Int: UInt16]
     {
         var image: [Int: UInt16] = [:]
-        for point in map.points where point.table == table {
-            let registers = encode(point, elapsed: elapsed, state: state, unit: unit, noise: &noise)
+        let forced = inputValues(elapsed: elapsed, state: state, unit: unit, noise: &noise)
+        for point in map.points where point.table == table && !point.isComputed {
+            let registers = encode(
+                point,
+                forced: forced[point.id],
+                elapsed: elapsed,
+                state: state,
+                unit: unit,
+                noise: &noise
+            )
             for (offset, register) in registers.enumerated() {
                 let address = point.address + offset
                 switch point.type {
@@ -53,16 +67,35 @@ struct MapProfile: Sendable {
         return image
     }
 
+    /// The engineering value of every input a computed point's `simulate` writes, from the point's target.
+    private func inputValues(elapsed: Double, state: DeviceState, unit: UInt8, noise: inout SplitMix64)
+        -> [String: Double]
+    {
+        var values: [String: Double] = [:]
+        for point in map.points where point.isComputed && !point.simulation.isEmpty {
+            let target = value(of: point, elapsed: elapsed, state: state, unit: unit, noise: &noise)
+            // The formula's result that the point's own conversion turns into the target.
+            let result = rawValue(target, conversion: point.conversion)
+            for (input, formula) in point.simulation.sorted(by: { $0.key < $1.key }) where values[input] == nil {
+                if let value = formula.evaluate({ $0 == "value" ? result : nil }), value.isFinite {
+                    values[input] = value
+                }
+            }
+        }
+        return values
+    }
+
     // MARK: - Points
 
     private func encode(
         _ point: PointDefinition,
+        forced: Double? = nil,
         elapsed: Double,
         state: DeviceState,
         unit: UInt8,
         noise: inout SplitMix64
     ) -> [UInt16] {
-        if let flag = statusValue(point, state: state) {
+        if forced == nil, let flag = statusValue(point, state: state) {
             switch point.type {
             case .bit(let bit): return [flag != 0 ? UInt16(1) << UInt16(bit) : 0]
             case .bitField(let bits): return [UInt16(truncatingIfNeeded: flag) << UInt16(bits.lowerBound)]
@@ -75,7 +108,7 @@ struct MapProfile: Sendable {
         if case .string(let registers) = point.type {
             return RegisterEncoder.encode(text: "SIM-\(unit)", registers: registers, order: point.order)
         }
-        var engineering = value(of: point, elapsed: elapsed, state: state, unit: unit, noise: &noise)
+        var engineering = forced ?? value(of: point, elapsed: elapsed, state: state, unit: unit, noise: &noise)
         if state == .fault, point.conversion.ne43 { engineering = milliamps(2.0, point) }  // below 3.6 mA
         let raw = rawValue(engineering, conversion: point.conversion)
         switch point.type {
@@ -138,6 +171,10 @@ struct MapProfile: Sendable {
             return span.upperBound + width * 0.1
         default:
             break
+        }
+        if let low = alarms?.low, let high = alarms?.high {
+            // A value watched from both sides (oxygen: deficiency and enrichment) sits between them.
+            return low + (high - low) * (0.5 + 0.05 * sin(elapsed / 30 + phase)) + jitter
         }
         switch point.category {
         case .gas:
