@@ -50,7 +50,7 @@ public struct ComputedPoints: Sendable {
             guard let formula = point.formula else { continue }
             let inputs = formula.references.compactMap { byID[$0.name] }
             guard inputs.count == formula.references.count else { continue }
-            let reading = StatusQualifier.apply(rolesByPoint, to: [Self.evaluate(point, formula, inputs)])[0]
+            let reading = Self.evaluate(point, formula, inputs, roles: rolesByPoint[point.id] ?? [])
             byID[point.id] = reading
             computed.append(reading)
         }
@@ -60,13 +60,23 @@ public struct ComputedPoints: Sendable {
         return computedRoles.isEmpty ? all : StatusQualifier.apply(computedRoles, to: all)
     }
 
-    static func evaluate(_ point: PointDefinition, _ formula: Formula, _ inputs: [PointReading]) -> PointReading {
+    /// The point's reading from its inputs; `roles` are what the device's status points say about it,
+    /// applied before the point's own checks, so a failed assertion (`config_mismatch`) names the cause
+    /// of the wrong number it made (10^32767 from an unconfigured exponent is no number).
+    static func evaluate(
+        _ point: PointDefinition,
+        _ formula: Formula,
+        _ inputs: [PointReading],
+        roles: Set<StatusRole>
+    ) -> PointReading {
         var values: [String: Double] = [:]
         var quality = Quality.good
         for input in inputs {
             if let operand = input.value.value?.formulaOperand { values[input.point.id] = operand }
             quality = quality.worst(input.quality)
         }
+        let unread = RawReading(value: .invalid("computed"), bits: 0)
+        quality = Decoder.qualify(DecodedValue(value: nil, quality: quality, raw: unread), by: roles).quality
         let timestamp = inputs.map(\.timestamp).max() ?? .now()
         let answered = inputs.allSatisfy(\.answered)
         guard let result = formula.evaluate({ values[$0] }) else {

@@ -21,17 +21,11 @@ public enum StatusQualifier {
         {
             roles.insert(.configMismatch)
         }
-        switch reading.value.value {
-        case .bool(true):
-            if let role = point.status { roles.insert(role) }
-        case .number(let number):
-            if point.states != nil {
-                // A value that is no whole number (or too large for one) is no listed state: the catch-all.
-                let state = Int(exactly: number).flatMap { point.state(of: $0) } ?? point.otherState
-                if let role = state?.status { roles.insert(role) }
-            }
-        default:
-            break
+        if let role = point.status, reading.value.value == .bool(true) { roles.insert(role) }
+        if point.states != nil, let number = reading.value.value?.formulaOperand {
+            // A value that is no whole number (or too large for one) is no listed state: the catch-all.
+            let state = Int(exactly: number).flatMap { point.state(of: $0) } ?? point.otherState
+            if let role = state?.status { roles.insert(role) }
         }
         return roles
     }

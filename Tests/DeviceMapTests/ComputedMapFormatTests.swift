@@ -1,6 +1,7 @@
 import Decoding
 import DeviceMap
 import Foundation
+import GatewayCore
 import Modbus
 import TestSupport
 import Testing
@@ -95,7 +96,7 @@ struct ComputedMapFormatTests {
             """
         )
         #expect(errors.count == 1)
-        #expect(errors.first?.line == 9)
+        #expect(errors.first?.line == 8)
         #expect(errors.first?.column == 14)
         #expect(
             errors.first?.message.contains(
@@ -109,7 +110,7 @@ struct ComputedMapFormatTests {
             """
               - { id: a, compute: "b + 1", category: other }
               - { id: b, compute: "a * 2", category: other }
-              - { id: tag, table: holding, address: 0, type: string, length: 4 }
+              - { id: tag, table: holding, address: 0, type: string, length: 4, category: other }
               - { id: c, compute: "tag + 1", category: other }
               - { id: d, compute: "1", address: 5, category: other }
               - { id: e, table: holding, address: 9, type: uint16, hidden: true, alarms: { h: 1 } }

@@ -1,6 +1,5 @@
 import Decoding
 import Formula
-import GatewayCore
 import Yams
 
 /// Where a formula's text sits in its YAML file, so an error at a column of the formula is reported at
@@ -13,16 +12,13 @@ struct FormulaSource {
     init(node: Node, text: String, document: YAMLDocument) {
         start = document.position(of: node)
         let quoted = node.scalar.map { $0.style == .singleQuoted || $0.style == .doubleQuoted } ?? false
-        let shift = quoted ? 1 : 0
         let line = Array(document.source.line(start.line).unicodeScalars)
-        let from = start.column - 1 + shift
         let textScalars = Array(text.unicodeScalars)
-        if from >= 0, from + textScalars.count <= line.count,
-            Array(line[from..<(from + textScalars.count)]) == textScalars
-        {
-            offset = shift
-        } else {
-            offset = nil
+        let column = start.column
+        offset = (quoted ? [1, 0] : [0]).first { shift in
+            let from = column - 1 + shift
+            return from >= 0 && from + textScalars.count <= line.count
+                && Array(line[from..<(from + textScalars.count)]) == textScalars
         }
     }
 
