@@ -15,6 +15,7 @@ struct StatusRoleTests {
             (.commFault, .bad(.communicationFailure)),
             (.warmup, .uncertain(.warmup)),
             (.maintenance, .uncertain(.maintenance)),
+            (.configMismatch, .bad(.configMismatch)),
         ]
     )
     func quality(role: StatusRole, expected: Quality?) {
@@ -26,6 +27,7 @@ struct StatusRoleTests {
         #expect(
             StatusRole.allCases.map(\.rawValue) == [
                 "fault", "alarm1", "alarm2", "inhibit", "over_range", "comm_fault", "warmup", "maintenance",
+                "config_mismatch",
             ]
         )
         #expect(StatusRole(rawValue: "over_range") == .overRange)
