@@ -196,4 +196,32 @@ struct ComputedMapFormatTests {
         #expect(messages.contains { $0.contains("unknown unit 'furlong'") })
         #expect(error?.errors.map(\.line) == [10, 11, 12])
     }
+
+    @Test func aHiddenInputFollowsItsComputedPointsScanClassAndADisabledInputIsRefused() throws {
+        let directory = try Tools.temporaryDirectory()
+        let file = directory.appendingPathComponent("site.yaml")
+        func load(_ points: String) throws(ConfigErrors) -> SiteConfig {
+            try? """
+            gateway: { id: GW-1, enterprise: E-1 }
+            devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
+            links: [ { id: bus, endpoint: "tcp://127.0.0.1:502" } ]
+            devices:
+              - { id: OX-1, link: bus, unit: 1, map: dongxin/sf6-o2-detector, points: \(points) }
+            """.write(to: file, atomically: true, encoding: .utf8)
+            return try SiteConfigLoader.load(path: file.path).0
+        }
+        let site = try load("{ o2: { scan: fast } }")
+        let points = try #require(site.devices.first?.points)
+        #expect(points.first { $0.id == "o2" }?.scanClass == "fast")
+        #expect(points.first { $0.id == "o2_raw" }?.scanClass == "fast", "read in the same poll as its formula")
+        #expect(points.first { $0.id == "sf6" }?.scanClass == "normal")
+        let error = #expect(throws: ConfigErrors.self) { try load("{ o2_raw: { enabled: false } }") }
+        #expect(
+            error?.errors.first?.message.contains("OX-1.o2 is computed from 'o2_raw', which this site disables")
+                == true,
+            "\(String(describing: error))"
+        )
+        let split = #expect(throws: ConfigErrors.self) { try load("{ o2_raw: { scan: slow }, o2: { scan: fast } }") }
+        #expect(split?.errors.first?.message.contains("give both the same scan class") == true)
+    }
 }
