@@ -129,6 +129,34 @@ struct ComputedMapFormatTests {
         #expect(errors.first { $0.message.contains("type string") }?.line == 9)
     }
 
+    @Test func aHiddenPointNoFormulaUsesIsWarnedAbout() throws {
+        let directory = try Tools.temporaryDirectory()
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("maps/test"),
+            withIntermediateDirectories: true
+        )
+        try """
+        vendor: Test
+        model: Computed
+        source: { document: test }
+        points:
+          - { id: spare, table: holding, address: 0, type: uint16, hidden: true }
+          - { id: raw, table: holding, address: 1, type: uint16, hidden: true }
+          - { id: gas, compute: raw / 10, category: gas }
+        """.write(to: directory.appendingPathComponent("maps/test/hidden.yaml"), atomically: true, encoding: .utf8)
+        let site = directory.appendingPathComponent("site.yaml")
+        try """
+        gateway: { id: GW-1, enterprise: E-1 }
+        devices_path: maps
+        links: [ { id: bus, endpoint: "tcp://127.0.0.1:502" } ]
+        devices: [ { id: d1, link: bus, unit: 1, map: test/hidden } ]
+        """.write(to: site, atomically: true, encoding: .utf8)
+        let (_, warnings) = try SiteConfigLoader.load(path: site.path)
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.message.hasPrefix("point 'spare' is hidden but no formula uses it") == true)
+        #expect(warnings.first?.line == 5)
+    }
+
     // MARK: - Per-instance overrides
 
     static func site(_ points: String) throws(ConfigErrors) -> SiteConfig {

@@ -177,6 +177,29 @@ struct ComputedPointTests {
         }
     }
 
+    @Test func aTextAssertionOnACartridgeName() async throws {
+        let map = try Self.parse(
+            """
+              - { id: gas, table: holding, address: 50, type: uint16, unit: ppm, category: gas }
+              - { id: cartridge, table: holding, address: 51, type: string, length: 2, expect: [H2S, "H2S-LC"] }
+            """
+        )
+        try await withTCPSimulator(units: [1]) { (endpoint, simulator, _) async throws in
+            var readout = try DeviceReadout(map: map, unit: 1)
+            let link = testLink(endpoint)
+            simulator.set(.holding, unit: 1, address: 50, to: 12)
+            simulator.set(.holding, unit: 1, address: 51, to: 0x4832)  // "H2"
+            simulator.set(.holding, unit: 1, address: 52, to: 0x5300)  // "S", NUL
+            var readings = await readout.readOnce(over: link).readings
+            #expect(Self.reading(readings, "cartridge")?.value.value == .text("H2S"))
+            #expect(Self.reading(readings, "gas")?.quality == .good, "no qualifies: every measurement of the device")
+            simulator.set(.holding, unit: 1, address: 51, to: 0x434F)  // "CO"
+            simulator.set(.holding, unit: 1, address: 52, to: 0x0000)
+            readings = await readout.readOnce(over: link).readings
+            #expect(Self.reading(readings, "gas")?.quality == .bad(.configMismatch))
+        }
+    }
+
     @Test func anOutOfRangeQualifierPropagates() async throws {
         let map = try Self.parse(
             """

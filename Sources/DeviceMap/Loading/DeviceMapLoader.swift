@@ -81,7 +81,7 @@ public enum DeviceMapLoader {
             }
         }
         PointChecks(points: points, forbidden: forbidden, defaults: defaults, file: document.source, log: log).run()
-        FormulaChecks(points: points, sites: formulas, log: log).run()
+        FormulaChecks(points: points, sites: formulas, file: document.source, log: log).run()
         guard let vendor, let model, let source else { return nil }
         return DeviceMap(
             path: document.source.name,

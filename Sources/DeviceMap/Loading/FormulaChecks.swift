@@ -22,6 +22,7 @@ final class FormulaSites {
 struct FormulaChecks {
     let points: [PointDefinition]
     let sites: FormulaSites
+    let file: SourceFile
     let log: IssueLog
 
     func run() {
@@ -58,6 +59,13 @@ struct FormulaChecks {
             }
         }
         checkCycles(byID: byID)
+        let used = Set(sites.sites.flatMap { $0.formula.references.map(\.name) })
+        for point in points where point.hidden && !point.isQualifier && !used.contains(point.id) {
+            log.warning(
+                "point '\(point.id)' is hidden but no formula uses it: it is read and never reported; use it in a 'compute', or remove 'hidden'",
+                at: SourcePosition(file: file, line: point.line, column: 5)
+            )
+        }
     }
 
     /// A computed point that depends on itself through other computed points can never be evaluated.
