@@ -175,6 +175,8 @@ let package = Package(
             name: "Receiver",
             dependencies: [
                 "MQTT",
+                "PlatformProfile",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "UplinkPayload",
                 "GatewayCore",
                 "CZlib",
@@ -198,9 +200,11 @@ let package = Package(
         .target(
             name: "Uplink",
             dependencies: [
+                "FramedTCP",
                 "GatewayCore",
                 "MQTT",
                 "Outbox",
+                "PlatformProfile",
                 "UplinkPayload",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -356,7 +360,8 @@ let package = Package(
             name: "UplinkTests",
             dependencies: [
                 "Uplink", "Outbox", "Receiver", "UplinkPayload", "Polling", "DeviceMap", "GatewayCore", "Modbus",
-                "Simulator", "TestSupport", "TLSFiles", "MQTT",
+                "Simulator", "TestSupport", "TLSFiles", "MQTT", "PlatformProfile", "FramedTCP",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

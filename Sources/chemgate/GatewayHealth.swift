@@ -15,6 +15,15 @@ struct GatewayHealth: HealthReporting {
         await polling.setMaintenance(on, device: device)
     }
 
+    func requestCatalogue(uplink: String) async -> CatalogueRequestResult {
+        guard let forwarder = forwarders.first(where: { $0.uplinkID == uplink }) else { return .noSuchUplink }
+        guard let channel = (forwarder as? UplinkForwarder)?.settings.profile, channel.hasCatalogue else {
+            return .noCatalogue
+        }
+        channel.requestCatalogue()
+        return .requested
+    }
+
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
         recent.annotate(&snapshot.devices)

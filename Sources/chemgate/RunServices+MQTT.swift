@@ -14,7 +14,7 @@ extension RunServices {
         -> [MQTTForwarder]
     {
         try site.uplinks.compactMap { uplink in
-            guard let mqtt = uplink.mqtt else { return nil }
+            guard let mqtt = uplink.mqtt, uplink.profile == nil else { return nil }
             let key = "uplinks[\(uplink.id)]"
             let options = MQTTOptions(
                 name: "uplink '\(uplink.id)'",
