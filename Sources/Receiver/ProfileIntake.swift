@@ -23,7 +23,7 @@ public struct ProfileIntake: Sendable {
     /// Decodes and stores one message (an HTTP body, or a frame without its delimiter).
     public func receive(_ body: [UInt8]) async -> Outcome {
         let message: DecodedMessage
-        do {
+        do throws(ProfileError) {
             message = try decoder.decode(body)
         } catch {
             try? await store.storeProfileRejection(error.description)

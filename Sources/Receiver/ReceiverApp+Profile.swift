@@ -1,4 +1,5 @@
 internal import GatewayCore
+internal import HTTPTypes
 public import Hummingbird
 internal import NIOCore
 public import PlatformProfile

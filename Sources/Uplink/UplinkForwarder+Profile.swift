@@ -29,7 +29,7 @@ extension UplinkForwarder {
     /// Sends one rendered message and reads the platform's reply through the profile's reply rule.
     func deliver(_ message: RenderedMessage, channel: ProfileChannel, what: String) async -> Outcome {
         if let tcp = channel.tcp {
-            do {
+            do throws(FramedTCPError) {
                 guard let reply = try await tcp.send(message.body) else { return .accepted }
                 return Self.outcome(of: channel.verdict(on: reply), what: what, transport: "frame")
             } catch {

@@ -17,7 +17,9 @@ struct GatewayHealth: HealthReporting {
 
     func requestCatalogue(uplink: String) async -> CatalogueRequestResult {
         guard let forwarder = forwarders.first(where: { $0.uplinkID == uplink }) else { return .noSuchUplink }
-        guard let channel = (forwarder as? UplinkForwarder)?.settings.profile, channel.hasCatalogue else {
+        let profile =
+            (forwarder as? UplinkForwarder)?.settings.profile ?? (forwarder as? MQTTForwarder)?.settings.profile
+        guard let channel = profile, channel.hasCatalogue else {
             return .noCatalogue
         }
         channel.requestCatalogue()

@@ -22,24 +22,18 @@ extension RunServices {
             )
         }
         let tcpAddress = UplinkURL.tcpAddress(uplink.url)
-        switch (profile.transport, tcpAddress) {
-        case (.tcp, nil):
+        let urlTransport = uplink.mqtt != nil ? "mqtt" : tcpAddress != nil ? "tcp" : "http"
+        guard profile.transport.name == urlTransport else {
+            let expected =
+                switch profile.transport {
+                case .http: "http:// or https://"
+                case .mqtt: "mqtt:// or mqtts://"
+                case .tcp: "tcp://HOST:PORT"
+                }
             throw ValidationFailure(
-                description:
-                    "uplink '\(uplink.id)': profile '\(profile.name)' sends framed TCP: its url is tcp://HOST:PORT"
+                description: "uplink '\(uplink.id)': profile '\(profile.name)' sends over \(profile.transport.name): "
+                    + "its url is \(expected), not \(urlTransport)"
             )
-        case (.http, .some), (.mqtt, .some):
-            throw ValidationFailure(
-                description: "uplink '\(uplink.id)': profile '\(profile.name)' sends over \(profile.transport.name), "
-                    + "not framed TCP: its url is http:// or https://"
-            )
-        case (.mqtt, nil):
-            throw ValidationFailure(
-                description:
-                    "uplink '\(uplink.id)': profile '\(profile.name)' sends over MQTT: its url is mqtt:// or mqtts://"
-            )
-        default:
-            break
         }
         do throws(ProfileError) {
             let secrets = try ProfileSecrets.read(

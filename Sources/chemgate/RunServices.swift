@@ -16,13 +16,6 @@ enum RunServices {
     static func uplinks(site: SiteConfig, log: DurableLog, health: PollingHealth, logger: Logger) throws
         -> [UplinkForwarder]
     {
-        // Profiles over MQTT are not rendered by the MQTT forwarder yet (docs/uplink-profiles.md): sending them
-        // chemgate's own format would be refused, so they are left out, loudly; their records wait in the log.
-        for uplink in site.uplinks where uplink.profile != nil && uplink.mqtt != nil {
-            logger.warning(
-                "uplink '\(uplink.id)' uses the platform profile '\(uplink.profile ?? "")' over MQTT, which chemgate run does not send yet; its records stay in the log"
-            )
-        }
         return try site.uplinks.filter { $0.mqtt == nil }.map { uplink in
             let tls = try tlsConfiguration(for: uplink)
             var settings = UplinkForwarder.Settings(

@@ -152,11 +152,9 @@ struct ProfileDeliveryTests {
             let received = items.filter {
                 $0["indicator"] as? String == "IND-LEVEL" && $0["kind"] as? String == "reading"
             }
-            let receivedPairs = received.map {
-                Pair(
-                    value: ($0["value"] as? String).flatMap(Double.init) ?? .nan,
-                    second: (($0["ts"] as? Int) ?? 0) / 1000
-                )
+            let receivedPairs = received.compactMap { item -> Pair? in
+                guard let value = (item["value"] as? String).flatMap(Double.init) else { return nil }
+                return Pair(value: value, second: ((item["ts"] as? Int) ?? 0) / 1000)
             }
             // What the gateway logged for that point: the same values, at the same times (to the second), in order.
             let log = try DurableLog(path: logPath)
@@ -172,8 +170,11 @@ struct ProfileDeliveryTests {
                 "\(platform)"
             )
             #expect(receivedPairs.map(\.value).filter { [100, 300, 500, 700].contains($0) } == [100, 300, 500, 700])
-            // Only indicated points travel (indicated_points_only): the temperature never arrives.
-            #expect(!items.contains { $0["point"] as? String == "temperature" })
+            // Only indicated points travel (indicated_points_only): the temperature and gas never arrive.
+            let indicators = Set(
+                items.filter { $0["kind"] as? String == "reading" }.compactMap { $0["indicator"] as? String }
+            )
+            #expect(indicators == ["IND-LEVEL", "IND-PRES"], "\(indicators)")
             if platform.hasCatalogue {
                 let firstPoint = items.firstIndex { $0["kind"] as? String == "point" }
                 let firstReading = items.firstIndex { $0["kind"] as? String == "reading" }
@@ -346,6 +347,58 @@ struct ProfileDeliveryTests {
             #expect(logged.count >= 20)
             #expect(tcpLevels == logged, "the TCP platform got every reading, in the log's order, after its outage")
             #expect(try await levels(memURL) == logged, "so did the HTTP platform")
+        }
+    }
+
+    /// A profile with `transport: mqtt` publishes its rendered messages on the uplink's topic, `{lane}`
+    /// naming the kind: the catalogue first, then data carrying the readings as the profile writes them.
+    @Test func anMQTTProfilePublishesTheCatalogueThenItsMessages() async throws {
+        let broker = try await MosquittoBroker()
+        try await withTCPSimulator(units: [1]) { (endpoint, simulator, _) async throws in
+            simulator.set(.holding, unit: 1, address: 1, to: 250)
+            let directory = try Tools.temporaryDirectory()
+            let root = Tools.repositoryRoot.path
+            let profile = directory.appendingPathComponent("park-mqtt.yaml").path
+            try String(contentsOfFile: "\(root)/profiles/park-json-strings.yaml", encoding: .utf8)
+                .replacingOccurrences(of: "profile: park-json-strings", with: "profile: park-mqtt")
+                .replacingOccurrences(of: "transport: http", with: "transport: mqtt")
+                .write(toFile: profile, atomically: true, encoding: .utf8)
+            let watcher = try ChildProcess(
+                "mosquitto_sub",
+                ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "plat/#", "-v", "-q", "1"]
+            )
+            defer { watcher.signal(SIGKILL) }
+            try await Task.sleep(for: .milliseconds(300))
+            let site = directory.appendingPathComponent("site.yaml").path
+            try """
+            gateway: { id: GW-MQP, enterprise: E-MQP }
+            devices_path: \(root)/Devices
+            links: [ { id: plc, endpoint: "\(endpoint)" } ]
+            scan_classes: { fast: 200ms }
+            default_scan: fast
+            storage: { path: "\(directory.appendingPathComponent("log.sqlite").path)" }
+            status: { listen: "127.0.0.1:\(try Tools.freePort())" }
+            uplinks:
+              - { id: plat, url: "\(broker.url())", topic: "plat/{gateway}/{lane}", profile: "\(profile)",
+                  batch_delay: 50ms, heartbeat: 1s, profile_values: { enterprise_name: 测试化工 } }
+            devices:
+              - { id: u1, link: plc, unit: 1, map: chemgate/simulator, points: { level: { indicator: "IND-LEVEL" } } }
+
+            """.write(toFile: site, atomically: true, encoding: .utf8)
+            let check = try await ChildProcess.run(try Tools.chemgate(), ["check", site])
+            #expect(check.status == 0, "\(check.output)")
+            let run = try ChildProcess(try Tools.chemgate(), ["run", "--config", site])
+            defer { run.signal(SIGKILL) }
+            try await watcher.waitForLine(containing: "plat/GW-MQP/data", timeout: .seconds(15))
+            run.signal(SIGTERM)
+            #expect(try await run.waitForExit() == 0, "\(run.text)")
+            let lines = watcher.text.split(separator: "\n").map(String.init)
+            let catalogue = lines.firstIndex { $0.hasPrefix("plat/GW-MQP/catalogue ") }
+            let data = lines.firstIndex { $0.hasPrefix("plat/GW-MQP/data ") }
+            #expect(catalogue != nil && data != nil && catalogue! < data!, "the catalogue goes first: \(lines)")
+            let message = data.map { lines[$0] } ?? ""
+            #expect(message.contains(#""indicatorCode":"IND-LEVEL""#), "\(message)")
+            #expect(message.contains(#""value":"250""#), "values as strings, as the profile says: \(message)")
         }
     }
 
