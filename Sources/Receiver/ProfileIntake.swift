@@ -1,4 +1,4 @@
-public import GatewayCore
+internal import GatewayCore
 public import PlatformProfile
 
 /// `chemgate receive --profile`: reads a platform's messages through the profile that wrote them

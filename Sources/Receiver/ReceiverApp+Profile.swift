@@ -1,8 +1,9 @@
 internal import GatewayCore
 internal import HTTPTypes
-public import Hummingbird
+internal import Hummingbird
+internal import Logging
 internal import NIOCore
-public import PlatformProfile
+internal import PlatformProfile
 
 /// The receiver in profile mode (`chemgate receive --profile FILE`): every POST, on any path, is one
 /// message of the profile; `GET /counts` and `GET /items?after=N` show what arrived.

@@ -3,6 +3,7 @@ import GatewayCore
 public import Logging
 import MQTT
 public import Outbox
+import PlatformProfile
 public import ServiceLifecycle
 import Synchronization
 public import UplinkPayload

@@ -1,6 +1,6 @@
 public import FramedTCP
-public import GatewayCore
-public import Outbox
+import GatewayCore
+import Outbox
 public import PlatformProfile
 import Synchronization
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import FramedTCP
 import GatewayCore
 import Logging
+import NIOHTTP1
 import Outbox
 import PlatformProfile
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// `chemgate catalogue`: asks a running gateway to send a profile uplink's point catalogue again.
 struct CatalogueCommand: AsyncParsableCommand {

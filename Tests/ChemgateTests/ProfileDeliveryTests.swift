@@ -1,7 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayCore
+import Modbus
+import NIOCore
 import Outbox
+import Simulator
 import TestSupport
 import Testing
 
