@@ -90,7 +90,7 @@ public struct MQTTForwarder: Service {
         let origin = clock.now
         var nextHeartbeat = origin
         var announced = 0
-        var catalogueDue = settings.profile?.hasCatalogue ?? false
+        var catalogueDue = await settings.profile?.catalogueDueAtStart(log: log, destination: settings.id) ?? false
         while !Task.isCancelled {
             try await client.waitUntilConnected()
             let connection = connections.value.load(ordering: .relaxed)
@@ -108,6 +108,7 @@ public struct MQTTForwarder: Service {
                     do {
                         try await client.publish(try profileCatalogue(channel))
                         catalogueDue = false
+                        try? await log.recordCatalogue(digest: channel.catalogueDigest, for: settings.id)
                     } catch is CancellationError {
                         return
                     } catch {

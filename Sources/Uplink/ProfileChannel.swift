@@ -12,6 +12,9 @@ import Synchronization
 /// sends `chemgate.batch/1` through its fast batch writer.
 public final class ProfileChannel: Sendable {
     public let profile: PlatformProfile
+    /// The digest of the catalogue (``ProfileRenderer/catalogueDigest``): the log keeps the one last
+    /// accepted, and the catalogue goes at start only when it differs.
+    public let catalogueDigest: String
     /// The framed-TCP connection of a `transport: tcp` profile; nil for HTTP.
     public let tcp: FramedTCPClient?
     private let renderer: Mutex<ProfileRenderer>
@@ -29,6 +32,7 @@ public final class ProfileChannel: Sendable {
         replyTimeout: Duration = .seconds(10)
     ) {
         self.profile = renderer.profile
+        self.catalogueDigest = renderer.catalogueDigest
         self.renderer = Mutex(renderer)
         if case .tcp(let framing) = renderer.profile.transport, let tcpAddress {
             let format: FrameFormat =
@@ -81,6 +85,13 @@ public final class ProfileChannel: Sendable {
     /// What the platform's reply means under the profile's `reply:` rule.
     func verdict(on reply: [UInt8]) -> ReplyVerdict {
         renderer.withLock { $0.verdict(on: reply) }
+    }
+
+    /// Whether the catalogue must go at start: the profile has one and the platform has not accepted
+    /// this one yet (a new uplink, or a configuration or profile change since).
+    func catalogueDueAtStart(log: DurableLog, destination: String) async -> Bool {
+        guard hasCatalogue else { return false }
+        return (try? await log.catalogueDigest(for: destination)) != catalogueDigest
     }
 
     /// Asks the forwarder to send the point catalogue again before its next batch.

@@ -113,6 +113,15 @@ extension UplinkForwarder {
             metadata: ["uplink": "\(settings.id)", "points": "\(points)", "messages": "\(messages.count)"]
         )
         statistics.record { $0.catalogueAcknowledgement = .now() }
+        do {
+            try await log.recordCatalogue(digest: channel.catalogueDigest, for: settings.id)
+        } catch {
+            // Only costs a catalogue sent again at the next start.
+            logger.warning(
+                "cannot record the accepted catalogue in the log",
+                metadata: ["uplink": "\(settings.id)", "error": "\(error)"]
+            )
+        }
         return .accepted
     }
 

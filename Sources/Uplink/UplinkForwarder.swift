@@ -182,7 +182,7 @@ public struct UplinkForwarder: Service {
             }
         }
         // A profile's point catalogue goes first, so the platform knows every indicator before data.
-        var catalogueDue = settings.profile?.hasCatalogue ?? false
+        var catalogueDue = await settings.profile?.catalogueDueAtStart(log: log, destination: settings.id) ?? false
         while !Task.isCancelled {
             if let channel = settings.profile, channel.takeCatalogueRequest() || catalogueDue {
                 let outcome = await sendCatalogue(channel)

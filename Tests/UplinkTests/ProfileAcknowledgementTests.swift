@@ -17,7 +17,9 @@ struct ProfileAcknowledgementTests {
         "key": "0123456789abcdeffedcba9876543210", "iv": "00112233445566778899aabbccddeeff", "app_secret": "s3cret",
     ]
 
-    static func forwarder(to url: String, in directory: URL) async throws -> (DurableLog, UplinkForwarder) {
+    static func forwarder(to url: String, in directory: URL, unit: String = "%LEL") async throws
+        -> (DurableLog, UplinkForwarder)
+    {
         let log = try DurableLog(
             path: directory.appendingPathComponent("log.sqlite").path,
             options: LogOptions(synchronous: .normal, destinations: ["mem"])
@@ -45,7 +47,7 @@ struct ProfileAcknowledgementTests {
             devices: [
                 (
                     CatalogueDevice(id: "gd-1"),
-                    [CataloguePoint(device: "gd-1", id: "gas", indicator: "GD1_LEL", unit: "%LEL", decimals: 0)]
+                    [CataloguePoint(device: "gd-1", id: "gas", indicator: "GD1_LEL", unit: unit, decimals: 0)]
                 )
             ]
         )
@@ -146,5 +148,28 @@ struct ProfileAcknowledgementTests {
         #expect(messages[catalogue].points.first?[.pointIndicator] == "GD1_LEL")
         let values = messages.filter { $0.kind == .data }.flatMap(\.readings).compactMap { $0[.recordValue] }
         #expect(values == (0..<Self.entries).map { String($0) }, "every reading, in order")
+    }
+
+    /// The catalogue goes at start only when the platform has not accepted this one yet: not again after
+    /// a restart with the same configuration, again after a change (here the point's unit).
+    @Test func theCatalogueGoesAgainOnlyAfterAChange() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let platform = try await FakePlatform(.init(200, body: #"{"code": 0}"#))
+        defer { platform.stop() }
+        func runOnce(unit: String) async throws -> Int {
+            let before = platform.requests.count
+            let (log, forwarder) = try await Self.forwarder(to: platform.url, in: directory, unit: unit)
+            let task = Task { try await forwarder.run() }
+            let deadline = ContinuousClock.now + .seconds(5)
+            while try await log.pending(for: "mem").records > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            task.cancel()
+            _ = await task.result
+            return try platform.requests.dropFirst(before).filter { try Self.decoded($0.body).kind == .catalogue }.count
+        }
+        #expect(try await runOnce(unit: "%LEL") == 1, "a new uplink: the catalogue goes")
+        #expect(try await runOnce(unit: "%LEL") == 0, "the same configuration: not again")
+        #expect(try await runOnce(unit: "ppm") == 1, "a changed point: again")
     }
 }
