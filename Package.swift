@@ -179,6 +179,8 @@ let package = Package(
             name: "Receiver",
             dependencies: [
                 "MQTT",
+                "PlatformProfile",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "UplinkPayload",
                 "GatewayCore",
                 "CZlib",
@@ -202,9 +204,11 @@ let package = Package(
         .target(
             name: "Uplink",
             dependencies: [
+                "FramedTCP",
                 "GatewayCore",
                 "MQTT",
                 "Outbox",
+                "PlatformProfile",
                 "UplinkPayload",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -362,7 +366,8 @@ let package = Package(
             name: "UplinkTests",
             dependencies: [
                 "Uplink", "Outbox", "Receiver", "UplinkPayload", "Polling", "DeviceMap", "GatewayCore", "Modbus",
-                "Simulator", "TestSupport", "TLSFiles", "MQTT",
+                "Simulator", "TestSupport", "TLSFiles", "MQTT", "PlatformProfile", "FramedTCP",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -414,6 +414,8 @@ public protocol HealthReporting: Sendable {
     func snapshot() async -> HealthSnapshot
     /// Switches a device's maintenance mode; false when there is no such device.
     func setMaintenance(_ on: Bool, device: String) async -> Bool
+    /// Asks a profile uplink to send its point catalogue again (`POST /uplinks/ID/catalogue`).
+    func requestCatalogue(uplink: String) async -> CatalogueRequestResult
     /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
     /// rendering, so a scrape reads what `/status` reads at that moment.
     func refreshMetrics() async

@@ -147,6 +147,7 @@ enum Schema {
                     """
             )
         }
+        registerCatalogueMigration(&migrator)
         return migrator
     }
 }

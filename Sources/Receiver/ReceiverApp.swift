@@ -58,6 +58,7 @@ public struct ReceiverApp: Sendable {
 
     /// The routes, for `makeApplication` and for tests.
     public func makeRouter() -> Router<BasicRequestContext> {
+        if let decoder = options.profile { return makeProfileRouter(decoder) }
         let router = Router()
         router.post("/batches") { request, _ in try await receiveBatch(request) }
         router.post("/heartbeats") { request, _ in try await receiveHeartbeat(request) }

@@ -1,4 +1,5 @@
 public import NIOSSL
+public import PlatformProfile
 
 /// How a receiver listens, whom it lets in and what it accepts.
 public struct ReceiverOptions: Sendable {
@@ -20,6 +21,8 @@ public struct ReceiverOptions: Sendable {
     public var testControls: Bool
     /// Serve HTTPS with this configuration (`TLSSettings.server`); nil serves plain HTTP.
     public var tls: TLSConfiguration?
+    /// Receive a platform profile's messages instead of chemgate batches (`chemgate receive --profile`).
+    public var profile: ProfileDecoder?
 
     /// With neither `bearerToken` nor `hmacSecret`, every request is accepted unauthenticated.
     public init(

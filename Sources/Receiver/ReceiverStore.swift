@@ -401,6 +401,7 @@ public final class ReceiverStore: Sendable {
                     """
             )
         }
+        registerProfileMigrations(&migrator)
         return migrator
     }
 

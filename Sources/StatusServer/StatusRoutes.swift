@@ -75,6 +75,27 @@ public enum StatusRoutes {
             )
             return Response.text("device \(device): maintenance \(on ? "on" : "off")\n")
         }
+        router.post("/uplinks/:id/catalogue") { _, context -> Response in
+            guard token != nil else {
+                return Response.text(
+                    "requesting a catalogue needs a status token: set status.token_env and send it as Authorization: Bearer\n",
+                    status: .forbidden
+                )
+            }
+            let uplink = context.parameters.get("id") ?? ""
+            switch await reporter.requestCatalogue(uplink: uplink) {
+            case .requested:
+                logger.notice("point catalogue requested", metadata: ["uplink": "\(uplink)"])
+                return Response.text("uplink \(uplink): the point catalogue is sent before its next batch\n")
+            case .noCatalogue:
+                return Response.text(
+                    "uplink \(uplink) has no platform profile with a catalogue message\n",
+                    status: .conflict
+                )
+            case .noSuchUplink:
+                return Response.text("no uplink '\(uplink)'\n", status: .notFound)
+            }
+        }
         return router
     }
 }

@@ -47,6 +47,9 @@ extension MQTTForwarder {
         public var client: MQTTOptions
         /// The devices ThingsBoard is told about (connect and attributes) on every connection.
         public var devices: [ThingsBoardGateway.DeviceAttributes]
+        /// A platform profile (`profile:` with `transport: mqtt`): its rendered messages are published to
+        /// ``topic`` instead of chemgate's format (the broker's PUBACK acknowledges; replies are not read).
+        public var profile: ProfileChannel?
 
         public init(
             id: String,

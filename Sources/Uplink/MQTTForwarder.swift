@@ -3,6 +3,7 @@ import GatewayCore
 public import Logging
 import MQTT
 public import Outbox
+import PlatformProfile
 public import ServiceLifecycle
 import Synchronization
 public import UplinkPayload
@@ -23,8 +24,8 @@ public import UplinkPayload
 public struct MQTTForwarder: Service {
     public let settings: Settings
     public let statistics = UplinkStatistics()
-    private let log: DurableLog
-    private let logger: Logger
+    let log: DurableLog
+    let logger: Logger
     private let heartbeat: @Sendable () async -> HeartbeatPayload?
 
     /// - Parameter heartbeat: builds the next heartbeat (chemgate format); nil skips one.
@@ -89,6 +90,7 @@ public struct MQTTForwarder: Service {
         let origin = clock.now
         var nextHeartbeat = origin
         var announced = 0
+        var catalogueDue = await settings.profile?.catalogueDueAtStart(log: log, destination: settings.id) ?? false
         while !Task.isCancelled {
             try await client.waitUntilConnected()
             let connection = connections.value.load(ordering: .relaxed)
@@ -101,7 +103,29 @@ public struct MQTTForwarder: Service {
                     continue
                 }
             }
-            if let topic = settings.heartbeatTopic, settings.format == .chemgate, clock.now >= nextHeartbeat {
+            if let channel = settings.profile {
+                if channel.takeCatalogueRequest() || catalogueDue {
+                    do {
+                        try await client.publish(try profileCatalogue(channel))
+                        catalogueDue = false
+                        try? await log.recordCatalogue(digest: channel.catalogueDigest, for: settings.id)
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        catalogueDue = true
+                        try await failed("publishing the point catalogue failed: \(error)", &backoff, &random, origin)
+                        continue
+                    }
+                }
+                if clock.now >= nextHeartbeat {
+                    nextHeartbeat = clock.now + settings.heartbeatInterval
+                    if let messages = try? profileHeartbeat(channel), !messages.isEmpty,
+                        (try? await client.publish(messages)) != nil
+                    {
+                        statistics.record { $0.heartbeats += 1 }
+                    }
+                }
+            } else if let topic = settings.heartbeatTopic, settings.format == .chemgate, clock.now >= nextHeartbeat {
                 nextHeartbeat = clock.now + settings.heartbeatInterval
                 if let payload = await heartbeat() {
                     let message = MQTTMessage(topic: render(topic), payload: Array(payload.encode()), qos: .atMostOnce)
@@ -131,7 +155,26 @@ public struct MQTTForwarder: Service {
                 _ = try? await client.publish(live)  // QoS 0: a dashboard feed, never waited for nor resent
             }
             do {
-                try await client.publish(messages(for: batch))
+                if let channel = settings.profile {
+                    let outgoing: [MQTTMessage]
+                    do throws(ProfileError) {
+                        outgoing = try profileMessages(for: batch, channel: channel)
+                    } catch {
+                        // A record the profile cannot render (a message over max_bytes on its own) never will be.
+                        try await log.deadLetter(batch, destination: settings.id, reason: error.description)
+                        statistics.record {
+                            $0.deadLettered += batch.records.count; $0.lastError = error.description
+                        }
+                        logger.error(
+                            "batch cannot be rendered by the profile; moved to the dead-letter table",
+                            metadata: ["uplink": "\(settings.id)", "reason": "\(error.description)"]
+                        )
+                        continue
+                    }
+                    try await client.publish(outgoing)
+                } else {
+                    try await client.publish(messages(for: batch))
+                }
             } catch is CancellationError {
                 return
             } catch {

@@ -53,6 +53,10 @@ public struct UplinkForwarder: Service {
         /// TLS for `https` URLs: a custom CA and/or a client certificate (`TLSSettings.client`);
         /// nil uses the system's trusted CAs and no client certificate.
         public var tls: TLSConfiguration?
+        /// The uplink's platform profile (`profile:`): its messages replace `chemgate.batch/1`, posted to
+        /// ``url`` itself (HTTP) or framed on its TCP connection, and its reply rule decides what is
+        /// acknowledged; nil sends chemgate's own format (docs/uplink-profiles.md).
+        public var profile: ProfileChannel?
 
         public init(
             id: String,
@@ -95,10 +99,10 @@ public struct UplinkForwarder: Service {
 
     public let settings: Settings
     public let statistics = UplinkStatistics()
-    private let log: DurableLog
+    let log: DurableLog
     private let heartbeat: @Sendable () async -> HeartbeatPayload?
     private let client: HTTPClient
-    private let logger: Logger
+    let logger: Logger
 
     /// - Parameter heartbeat: builds the next heartbeat; nil skips one.
     public init(
@@ -126,7 +130,8 @@ public struct UplinkForwarder: Service {
     private func forward() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Heartbeats keep their period whatever the data lane does (backing off, waiting for a reply).
-            group.addTask { try await sendHeartbeats() }
+            // A profile without a heartbeat message sends none.
+            if settings.profile?.hasHeartbeat ?? true { group.addTask { try await sendHeartbeats() } }
             group.addTask { try await sendBatches() }
             try await group.next()
             group.cancelAll()
@@ -137,7 +142,11 @@ public struct UplinkForwarder: Service {
         let clock = ContinuousClock()
         var next = clock.now
         while !Task.isCancelled {
-            if let payload = await heartbeat() { await send(heartbeat: payload) }
+            if let channel = settings.profile {
+                await sendProfileHeartbeat(channel)
+            } else if let payload = await heartbeat() {
+                await send(heartbeat: payload)
+            }
             next = next + settings.heartbeatInterval
             if next < clock.now { next = clock.now }  // a slow platform: no burst to catch up
             try await Task.sleep(until: next, clock: clock)
@@ -172,7 +181,39 @@ public struct UplinkForwarder: Service {
                 $0.backlogProblem = problem
             }
         }
+        // A profile's point catalogue goes first, so the platform knows every indicator before data.
+        var catalogueDue = await settings.profile?.catalogueDueAtStart(log: log, destination: settings.id) ?? false
         while !Task.isCancelled {
+            if let channel = settings.profile, channel.takeCatalogueRequest() || catalogueDue {
+                let outcome = await sendCatalogue(channel)
+                if Task.isCancelled { return }
+                switch outcome {
+                case .accepted, .deadLetter, .tooLarge:
+                    // A catalogue refused for good is logged by sendCatalogue; data must not wait for it forever.
+                    catalogueDue = false
+                case .retryAfter(let delay, let reason):
+                    catalogueDue = true
+                    statistics.record {
+                        $0.retries += 1; $0.lastError = reason
+                    }
+                    noteFailure(reason, outage: &outage, at: clock.now, retryIn: delay)
+                    try await Task.sleep(for: delay)
+                    continue
+                case .failed(let failure):
+                    catalogueDue = true
+                    let now = clock.now - origin
+                    let wait =
+                        failure.cannotConnect
+                        ? connectBackoff.failed(at: now, random: &random) - now
+                        : backoff.failed(at: now, random: &random) - now
+                    statistics.record {
+                        $0.retries += 1; $0.lastError = failure.description
+                    }
+                    noteFailure(failure.description, outage: &outage, at: clock.now, retryIn: wait)
+                    try await Task.sleep(for: wait)
+                    continue
+                }
+            }
             let batch: Batch?
             do {
                 batch = try await log.nextBatch(
@@ -256,7 +297,7 @@ public struct UplinkForwarder: Service {
     }
 
     /// Logs the first failure of an outage at warning level (one line per outage), the others at debug.
-    private func noteFailure(
+    func noteFailure(
         _ reason: String,
         outage: inout UplinkOutage,
         at instant: ContinuousClock.Instant,
@@ -321,6 +362,7 @@ public struct UplinkForwarder: Service {
     }
 
     func post(_ batch: Batch) async -> Outcome {
+        if let channel = settings.profile { return await post(batch, channel: channel) }
         let payload = BatchPayload(
             gateway: settings.gateway,
             enterprise: settings.enterprise,
@@ -376,11 +418,15 @@ public struct UplinkForwarder: Service {
     }
 
     /// Sends a body with the configured encoding and credentials (the secret never reaches the log).
-    private func send(request: inout HTTPClientRequest, body: [UInt8]) async -> Result<PlatformReply, SendFailure> {
+    func send(
+        request: inout HTTPClientRequest,
+        body: [UInt8],
+        gzip: Bool? = nil
+    ) async -> Result<PlatformReply, SendFailure> {
         var bytes = body
         request.tlsConfiguration = settings.tls
         request.headers.add(name: "Content-Type", value: "application/json")
-        if settings.gzip {
+        if gzip ?? settings.gzip {
             bytes = Gzip.compress(body)
             request.headers.add(name: "Content-Encoding", value: "gzip")
         }

@@ -12,6 +12,8 @@ public final class UplinkStatistics: Sendable {
         public var heartbeats = 0
         public var lastAcknowledgement: Timestamp?
         public var lastError: String?
+        /// When a platform profile's point catalogue was last accepted (nil: never, or no catalogue).
+        public var catalogueAcknowledgement: Timestamp?
         /// Records waiting for this platform, at the last sample (about every second while sending).
         public var backlog = 0
         /// The oldest waiting record's timestamp, at the last sample.

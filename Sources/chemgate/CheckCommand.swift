@@ -107,7 +107,14 @@ extension CheckCommand {
                 continue
             }
             let isTCP = uplink.url.lowercased().hasPrefix("tcp://")
-            if case .tcp = profile.transport, !isTCP {
+            if (uplink.mqtt != nil) != (profile.transport == .mqtt) {
+                Console.error(
+                    "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends over "
+                        + "\(profile.transport.name): "
+                        + (profile.transport == .mqtt ? "its url is mqtt:// or mqtts://" : "its url is not mqtt://")
+                )
+                valid = false
+            } else if case .tcp = profile.transport, !isTCP {
                 Console.error(
                     "\(site.path): error: uplink '\(uplink.id)': profile '\(profile.name)' sends framed TCP: "
                         + "its url is tcp://HOST:PORT, not \(uplink.url.prefix(8))…"

@@ -22,6 +22,7 @@ struct Chemgate: AsyncParsableCommand {
             SimulateCommand.self,
             ReceiveCommand.self,
             PreviewPayloadCommand.self,
+            CatalogueCommand.self,
         ]
     )
 

@@ -15,6 +15,17 @@ struct GatewayHealth: HealthReporting {
         await polling.setMaintenance(on, device: device)
     }
 
+    func requestCatalogue(uplink: String) async -> CatalogueRequestResult {
+        guard let forwarder = forwarders.first(where: { $0.uplinkID == uplink }) else { return .noSuchUplink }
+        let profile =
+            (forwarder as? UplinkForwarder)?.settings.profile ?? (forwarder as? MQTTForwarder)?.settings.profile
+        guard let channel = profile, channel.hasCatalogue else {
+            return .noCatalogue
+        }
+        channel.requestCatalogue()
+        return .requested
+    }
+
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
         recent.annotate(&snapshot.devices)

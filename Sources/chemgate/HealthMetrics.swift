@@ -129,5 +129,9 @@ struct MetricsReporter: HealthReporting {
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool { await base.setMaintenance(on, device: device) }
 
+    func requestCatalogue(uplink: String) async -> CatalogueRequestResult {
+        await base.requestCatalogue(uplink: uplink)
+    }
+
     func refreshMetrics() async { metrics.record(await base.snapshot()) }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import DeviceMap
 import Foundation
 import Hummingbird
 import Logging
 import NIOSSL
+import PlatformProfile
 import Receiver
 import ServiceLifecycle
 import TLSFiles
@@ -25,6 +27,13 @@ struct ReceiveCommand: AsyncParsableCommand {
             broker (QoS 1, persistent session) and stores the batches that arrive there the same way \
             (docs/mqtt.md). Prints 'listening on http://HOST:PORT' (or https) when ready, and \
             'subscribed to TOPIC on URL' once the broker accepted it; stops on SIGINT or SIGTERM.
+
+            With --profile FILE it is a platform's stand-in for that profile instead (docs/uplink-profiles.md): \
+            every POST, on any path, is one of the profile's messages, decrypted with the keys given by \
+            --secret NAME=env:VARIABLE (or file:PATH) and decoded back into readings, events and catalogue \
+            points; it answers as the profile's reply rule expects. With --tcp PORT it also accepts the \
+            profile's frames on that port (framed TCP profiles), answering each frame when the profile says \
+            the platform replies. GET /counts and GET /items?after=N show what arrived.
             """
     )
 
@@ -52,6 +61,15 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Flag(help: "Serve POST /control/unavailable and /control/reject (tests and demos only).")
     var testControls = false
 
+    @Option(help: "Receive this platform profile's messages (a profile file) instead of chemgate batches.")
+    var profile: String?
+
+    @Option(help: "A secret of --profile: NAME=env:VARIABLE or NAME=file:PATH (repeatable).")
+    var secret: [String] = []
+
+    @Option(help: "With --profile: also accept the profile's framed TCP messages on this port (0 picks one).")
+    var tcp: Int?
+
     @OptionGroup var mqtt: MQTTReceiveOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -62,7 +80,7 @@ struct ReceiveCommand: AsyncParsableCommand {
             throw ValidationError("--listen is HOST:PORT, such as 127.0.0.1:8090")
         }
         let host = String(listen[..<colon])
-        let options = ReceiverOptions(
+        var options = ReceiverOptions(
             host: host,
             port: port,
             databasePath: database,
@@ -71,12 +89,29 @@ struct ReceiveCommand: AsyncParsableCommand {
             testControls: testControls,
             tls: try tlsConfiguration()
         )
+        options.profile = try profileDecoder()
         let receiver = try ReceiverApp(options: options, logger: logger)
         let scheme = options.tls == nil ? "http" : "https"
         let application = try receiver.makeApplication { bound in
             Console.out("listening on \(scheme)://\(host):\(bound)")
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        if let tcp, let decoder = options.profile {
+            guard case .tcp(let framing) = decoder.profile.transport else {
+                throw ValidationError(
+                    "--tcp needs a profile whose transport is tcp, not \(decoder.profile.transport.name)"
+                )
+            }
+            let server = ProfileTCPServer(
+                intake: ProfileIntake(decoder: decoder, store: receiver.store),
+                framing: framing,
+                host: host,
+                port: tcp
+            )
+            services.append(.init(service: ProfileTCPService(server: server, host: host)))
+        } else if tcp != nil {
+            throw ValidationError("--tcp needs --profile")
+        }
         if let subscriber = try mqtt.service(store: receiver.store, logger: logger) {
             services.append(.init(service: subscriber))
         }
@@ -88,6 +123,33 @@ struct ReceiveCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// The decoder of --profile with the keys of --secret; nil without --profile.
+    private func profileDecoder() throws -> ProfileDecoder? {
+        guard let profile else {
+            if !secret.isEmpty { throw ValidationError("--secret needs --profile") }
+            return nil
+        }
+        let loaded: PlatformProfile
+        do throws(ConfigErrors) {
+            loaded = try ProfileLoader.load(path: profile).0
+        } catch {
+            throw ValidationError("--profile \(profile) is not valid:\n\(error.description)")
+        }
+        var sources: [String: String] = [:]
+        for item in secret {
+            guard let equals = item.firstIndex(of: "="), equals > item.startIndex else {
+                throw ValidationError("--secret is NAME=env:VARIABLE or NAME=file:PATH, not '\(item.prefix(40))'")
+            }
+            sources[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        do throws(ProfileError) {
+            let secrets = try ProfileSecrets.read(sources, what: "chemgate receive --profile")
+            return try ProfileDecoder(profile: loaded, secrets: secrets)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     private func tlsConfiguration() throws -> TLSConfiguration? {
@@ -108,5 +170,24 @@ struct ReceiveCommand: AsyncParsableCommand {
             throw ValidationError("\(option) names \(variable), but that environment variable is not set")
         }
         return value
+    }
+}
+
+/// The framed-TCP side of `chemgate receive --profile … --tcp PORT`, as a service of the receiver's group.
+struct ProfileTCPService: Service, CustomStringConvertible {
+    let server: ProfileTCPServer
+    let host: String
+
+    var description: String { "framed TCP receiver" }
+
+    func run() async throws {
+        let host = host
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await server.run { port in Console.out("listening on tcp://\(host):\(port)") }
+            }
+        } catch is CancellationError {
+            // Shut down.
+        }
     }
 }

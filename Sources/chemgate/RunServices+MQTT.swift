@@ -33,7 +33,7 @@ extension RunServices {
                     ) : nil,
                 maxInFlight: mqtt.inFlight
             )
-            let settings = MQTTForwarder.Settings(
+            var settings = MQTTForwarder.Settings(
                 id: uplink.id,
                 gateway: site.gateway.id,
                 enterprise: site.gateway.enterprise,
@@ -64,6 +64,7 @@ extension RunServices {
                     )
                 }
             )
+            settings.profile = try profileChannel(for: uplink, site: site)
             return MQTTForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }

@@ -16,17 +16,9 @@ enum RunServices {
     static func uplinks(site: SiteConfig, log: DurableLog, health: PollingHealth, logger: Logger) throws
         -> [UplinkForwarder]
     {
-        // Platform-profile uplinks are not wired into the forwarder yet (docs/uplink-profiles.md): sending them
-        // chemgate's own format would be refused, so they are left out, loudly; their records wait in the log.
-        let profiled = site.uplinks.filter { $0.profile != nil }
-        for uplink in profiled {
-            logger.warning(
-                "uplink '\(uplink.id)' uses the platform profile '\(uplink.profile ?? "")', which chemgate run does not send yet; its records stay in the log"
-            )
-        }
-        return try site.uplinks.filter { $0.profile == nil && $0.mqtt == nil }.map { uplink in
+        return try site.uplinks.filter { $0.mqtt == nil }.map { uplink in
             let tls = try tlsConfiguration(for: uplink)
-            let settings = UplinkForwarder.Settings(
+            var settings = UplinkForwarder.Settings(
                 id: uplink.id,
                 url: uplink.url,
                 gateway: site.gateway.id,
@@ -45,6 +37,7 @@ enum RunServices {
                 backlogMaxAge: uplink.backlogMaxAge,
                 backlogMaxGrowth: uplink.backlogMaxGrowth
             )
+            settings.profile = try profileChannel(for: uplink, site: site)
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }

@@ -21,6 +21,23 @@ struct MQTTUplinkConfigTests {
         return try SiteConfigLoader.load(path: path).0
     }
 
+    /// `profile: thingsboard-gateway` is the built-in name of the ThingsBoard format on an MQTT uplink,
+    /// not a profile file; on an HTTP uplink it is refused with the line named.
+    @Test func theThingsBoardProfileNameSelectsTheBuiltInFormat() throws {
+        let site = try Self.load("  - { id: tb, url: \"mqtt://127.0.0.1:1883\", profile: thingsboard-gateway }")
+        #expect(site.uplinks[0].mqtt?.format == .thingsboardGateway)
+        #expect(site.uplinks[0].profile == nil)
+        #expect(throws: ConfigErrors.self) {
+            try Self.load("  - { id: tb, url: \"https://park.example/api\", profile: thingsboard-gateway }")
+        }
+        do {
+            _ = try Self.load("  - { id: tb, url: \"https://park.example/api\", profile: thingsboard-gateway }")
+        } catch let error as ConfigErrors {
+            #expect(error.description.contains("site.yaml:6:"), "\(error)")
+            #expect(error.description.contains("built-in MQTT format"), "\(error)")
+        }
+    }
+
     @Test func anMQTTUplinkWithEveryKey() throws {
         let site = try Self.load(
             """

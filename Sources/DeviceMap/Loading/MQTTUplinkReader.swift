@@ -36,6 +36,8 @@ enum MQTTUplinkReader {
                 )
             }
         }
+        // `profile: thingsboard-gateway` is the built-in name of this format (docs/uplink-profiles.md).
+        if reader.string("profile") == ThingsBoardProfileName.name { config.format = .thingsboardGateway }
         if let text = reader.string("per") {
             if let grouping = MQTTUplinkConfig.Grouping(rawValue: text) {
                 config.grouping = grouping

@@ -4,7 +4,16 @@ extension ServiceSectionReader {
     /// Reads an uplink's `profile`, `profile_values` and `profile_secrets`. The profile file itself is
     /// loaded and checked by the PlatformProfile module (`chemgate check`), which DeviceMap does not see.
     static func readProfile(_ reader: MappingReader, into uplink: inout UplinkConfig, profilesDirectory: String) {
-        if let profile = reader.string("profile") {
+        if let profile = reader.string("profile"), profile == ThingsBoardProfileName.name {
+            // Built in: the MQTT uplink's thingsboard-gateway format (MQTTUplinkReader), not a profile file.
+            if uplink.mqtt == nil {
+                reader.log.error(
+                    "profile \(profile) of \(reader.context) is the built-in MQTT format of ThingsBoard's gateway API: "
+                        + "its url is mqtt://HOST:PORT or mqtts://HOST:PORT",
+                    at: reader.position(of: "profile")
+                )
+            }
+        } else if let profile = reader.string("profile") {
             uplink.profile = profile
             uplink.profilesDirectory = profilesDirectory
         }

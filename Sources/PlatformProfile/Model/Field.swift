@@ -51,3 +51,19 @@ public enum Field: Sendable, Hashable {
         return nil
     }
 }
+
+extension Field {
+    /// The field's name as a profile writes it (`record.value`, `site.app_id`).
+    public var name: String {
+        switch self {
+        case .site(let name): return "site.\(name)"
+        case .secret(let name): return "secret.\(name)"
+        default: return Self.names[self] ?? "\(self)"
+        }
+    }
+
+    private static let names: [Field: String] = Dictionary(
+        byName.map { ($0.value, $0.key) },
+        uniquingKeysWith: { first, _ in first }
+    )
+}
