@@ -67,10 +67,11 @@ public struct PlanLessons: Sendable, Hashable {
     }
 
     /// Ends the read-size searches that a whole cycle without a refusal showed to be over
-    /// (``LimitSearch/settle()``).
-    public mutating func settle() {
-        registers.settle()
-        bits.settle()
+    /// (``LimitSearch/settle()``): those whose ``LimitSearch/planningMaximum`` is still what it was in
+    /// `before`, the lessons the cycle's plan was made with (a search that moved on has more to try).
+    public mutating func settle(since before: PlanLessons) {
+        if registers.planningMaximum == before.registers.planningMaximum { registers.settle() }
+        if bits.planningMaximum == before.bits.planningMaximum { bits.settle() }
     }
 
     /// Forgets that the points of a refused span were refused (they answered when asked again).

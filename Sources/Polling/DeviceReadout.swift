@@ -158,7 +158,7 @@ public struct DeviceReadout: Sendable {
         }
         if !refusedAny && !onlyFirstRead && linkFailure == nil && abandoned == nil {
             // A whole cycle within the searched read size, answered: nothing more to learn about it.
-            lessons.settle()
+            lessons.settle(since: before)
         }
         if lessons != before {
             plan = (try? RequestPlan.make(points: plannedPoints, limits: map.plannerLimits, lessons: lessons)) ?? plan

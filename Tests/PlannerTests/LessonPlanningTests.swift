@@ -16,6 +16,7 @@ struct LessonPlanningTests {
         refused: Set<Int> = [],
         cycles: Int
     ) throws -> (requests: [Int], lessons: PlanLessons, unread: Set<String>) {
+        // `unread`: the points refused alone, over every cycle.
         var lessons = PlanLessons()
         var plan = try RequestPlan.make(points: points, limits: limits)
         var requests: [Int] = []
@@ -24,7 +25,7 @@ struct LessonPlanningTests {
             var pending = plan.reads
             var sent = 0
             var refusedAny = false
-            unread = []
+            let before = lessons
             while !pending.isEmpty {
                 let read = pending.removeFirst()
                 sent += 1
@@ -44,7 +45,7 @@ struct LessonPlanningTests {
                 }
             }
             requests.append(sent)
-            if !refusedAny { lessons.settle() }
+            if !refusedAny { lessons.settle(since: before) }
             plan = try RequestPlan.make(points: points, limits: limits, lessons: lessons)
         }
         return (requests, lessons, unread)
