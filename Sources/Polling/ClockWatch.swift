@@ -25,18 +25,22 @@ public final class ClockWatch: Sendable {
 
     private let origin: ContinuousClock.Instant
     private let synchronization: @Sendable () -> Bool?
+    private let wall: @Sendable () -> Int64
     private let state: Mutex<State>
 
     /// - Parameters:
     ///   - detector: the step detector (threshold and window).
     ///   - synchronization: whether the system clock is synchronised (nil: unknown); by default the
     ///     kernel's answer, or `CHEMGATE_CLOCK_SYNC`.
+    ///   - wall: the wall clock in milliseconds since 1970 (by default the system clock; tests step it).
     public init(
         detector: ClockStepDetector = ClockStepDetector(),
-        synchronization: @escaping @Sendable () -> Bool? = ClockWatch.systemSynchronization
+        synchronization: @escaping @Sendable () -> Bool? = ClockWatch.systemSynchronization,
+        wall: @escaping @Sendable () -> Int64 = { Timestamp.now().milliseconds }
     ) {
         origin = .now
         self.synchronization = synchronization
+        self.wall = wall
         state = Mutex(State(detector: detector))
     }
 
@@ -52,7 +56,7 @@ public final class ClockWatch: Sendable {
     /// Reads both clocks now.
     public func sample() -> Sample {
         let monotonic = ContinuousClock.now - origin
-        let wall = Timestamp.now().milliseconds
+        let wall = self.wall()
         let due = state.withLock { state in
             state.checked.map { monotonic - $0 >= .seconds(1) } ?? true
         }

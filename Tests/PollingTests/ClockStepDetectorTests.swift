@@ -1,5 +1,7 @@
 import GatewayCore
 import Polling
+import Synchronization
+import TestSupport
 import Testing
 
 /// Steps of the wall clock against the monotonic clock, from injected pairs of clock readings.
@@ -59,5 +61,52 @@ struct ClockStepDetectorTests {
         #expect(unsynchronised.sample().step == nil)
         let synchronised = ClockWatch(synchronization: { true })
         #expect(synchronised.sample().condition == nil)
+    }
+}
+
+/// The processor's side: a step of the (injected) wall clock is a `clock_step` event with its size,
+/// and the readings that follow carry `clock: stepped`.
+@Suite("Clock steps reach the event stream")
+struct ClockStepEventTests {
+    /// A wall clock the test can set forward.
+    final class SteppableWall: Sendable {
+        let offset = Mutex<Int64>(0)
+        func now() -> Int64 { Timestamp.now().milliseconds + offset.withLock { $0 } }
+    }
+
+    @Test func aStepIsAnEventAndTheNextReadingsAreFlagged() async throws {
+        let wall = SteppableWall()
+        let watch = ClockWatch(synchronization: { true }, wall: { wall.now() })
+        let site = try PollingFixture.site(
+            """
+            links: [ { id: plc, endpoint: "tcp://127.0.0.1:1" } ]
+            scan_classes: { fast: 1s }
+            default_scan: fast
+            devices: [ { id: u1, link: plc, unit: 1, map: chemgate/simulator } ]
+            """
+        )
+        let processor = PointProcessor(site: site, origin: .now, clockWatch: watch)
+        var deliveries = processor.deliveries.makeAsyncIterator()
+        await processor.mark(device: "u1", quality: .bad(.demoted))
+        let before = await deliveries.next()
+        #expect(before?.events.isEmpty == true)
+        #expect(before?.readings.allSatisfy { $0.clock == nil } == true, "a synchronised clock: no flag")
+
+        wall.offset.withLock { $0 = -90_000 }  // set back by a minute and a half
+        await processor.tick()
+        let step = await deliveries.next()
+        let event = try #require(step?.events.first)
+        #expect(event.kind == .clockStep)
+        // The real clocks move a millisecond or so between two samples.
+        guard case .number(let seconds)? = event.value else { throw TestFailure("no step size: \(event)") }
+        #expect(abs(seconds + 90) < 0.05, "\(seconds)")
+        #expect(event.unit == "s")
+        #expect(event.reason.contains("the wall clock jumped backward 9"), "\(event.reason)")
+
+        await processor.mark(device: "u1", quality: .bad(.timeout))
+        let after = await deliveries.next()
+        #expect(after?.events.isEmpty == true, "one event per step")
+        #expect(after?.readings.isEmpty == false)
+        #expect(after?.readings.allSatisfy { $0.clock == .stepped && $0.quality == .bad(.timeout) } == true)
     }
 }
