@@ -19,6 +19,9 @@ public struct GatewayEvent: Sendable, Hashable {
         case diskLow = "disk_low"
         /// Free space on the log's file system is back above `storage.min_free` (with a margin).
         case diskOK = "disk_ok"
+        /// The wall clock jumped against the monotonic clock (NTP stepped it, someone set it): `value` is
+        /// the step in seconds (positive: forward), `unit` is `s`.
+        case clockStep = "clock_step"
     }
 
     public var kind: Kind

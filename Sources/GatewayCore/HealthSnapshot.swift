@@ -128,6 +128,8 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var successRatio: Double?
         /// answered / polls over the last minutes (`chemgate run`: 5 min), or nil before a poll in that window.
         public var recentSuccessRatio: Double?
+        /// What the device taught about the reads it accepts (run-time re-planning); absent when nothing.
+        public var learned: [Lesson]?
         public init(
             id: String,
             name: String?,

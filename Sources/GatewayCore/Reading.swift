@@ -24,6 +24,8 @@ public struct Reading: Sendable, Hashable {
     /// Monotonically increasing per gateway; assigned when the reading is emitted.
     public var sequence: UInt64
     public var report: Report
+    /// Why ``timestamp`` may be wrong (the clock was unsynchronised or had just stepped), or nil.
+    public var clock: ClockCondition?
 
     public init(
         gateway: String,

@@ -6,13 +6,13 @@ enum RecordRow {
     /// The columns read back, in the order `decode` expects.
     static let columns = """
         sequence, lane, gateway, device, point, indicator, link, value_type, value, unit, quality_level, \
-        quality_reason, timestamp, report, event_kind, alarm_level, limit_value, reason, source_sequence
+        quality_reason, timestamp, report, event_kind, alarm_level, limit_value, reason, source_sequence, clock
         """
 
     static let insertReading = """
         INSERT INTO record (lane, gateway, device, point, indicator, value_type, value, unit, quality_level,
-            quality_reason, timestamp, report, source_sequence, in_alarm)
-        VALUES ('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            quality_reason, timestamp, report, source_sequence, in_alarm, clock)
+        VALUES ('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static let insertEvent = """
@@ -26,7 +26,7 @@ enum RecordRow {
         return [
             reading.gateway, reading.device, reading.point, reading.indicator, valueType, value, reading.unit,
             reading.quality.level.rawValue, reading.quality.reason?.description, reading.timestamp.milliseconds,
-            reading.report.rawValue, Int64(bitPattern: reading.sequence), inAlarm ? 1 : 0,
+            reading.report.rawValue, Int64(bitPattern: reading.sequence), inAlarm ? 1 : 0, reading.clock?.rawValue,
         ]
     }
 
@@ -69,8 +69,9 @@ enum RecordRow {
     static let limitColumn = 16
     static let reasonColumn = 17
     static let sourceSequenceColumn = 18
+    static let clockColumn = 19
     /// How many columns `columns` names: the index of a column selected after them.
-    static let columnCount = 19
+    static let columnCount = 20
 
     private static func decodeValue(_ row: Row) -> Value? {
         switch row[valueTypeColumn] as String? {
@@ -93,7 +94,7 @@ enum RecordRow {
                 let report = Reading.Report(rawValue: row[reportColumn] ?? "")
             else { throw DatabaseError(message: "record \(sequence): unreadable quality or report") }
             let reason = (row[qualityReasonColumn] as String?).flatMap(QualityReasonName.reason(named:))
-            let reading = Reading(
+            var reading = Reading(
                 gateway: row[gatewayColumn],
                 device: row[deviceColumn] ?? "",
                 point: row[pointColumn] ?? "",
@@ -105,6 +106,7 @@ enum RecordRow {
                 sequence: sourceSequence,
                 report: report
             )
+            reading.clock = (row[clockColumn] as String?).flatMap { ClockCondition(rawValue: $0) }
             return Record(sequence: sequence, payload: .reading(reading), backfill: backfill)
         default:
             guard let kind = GatewayEvent.Kind(rawValue: row[eventKindColumn] ?? "") else {

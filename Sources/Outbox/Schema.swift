@@ -47,7 +47,10 @@ import GatewayCore
 /// `sent_batch` (`v3`): the batches read for a destination and not yet acknowledged, dead-lettered or
 /// split: their id and `members`, the sequence numbers in batch order, each followed by `b` when sent as
 /// backfill (`"118,120b,121b"`). A batch is frozen here the first time it is read, so every retry sends
-/// exactly the same content under the same id (``SentBatches``). The file's `PRAGMA application_id` is "CHGL"
+/// exactly the same content under the same id (``SentBatches``).
+///
+/// `record.clock` (`record_clock`): for readings, why the reading's time may be wrong
+/// (``ClockCondition``: `unsynchronised`, `stepped`), or NULL. The file's `PRAGMA application_id` is "CHGL"
 /// (``LogFile/applicationID``), so that a file that is not a log is recognised before anything writes.
 enum Schema {
     static var migrator: DatabaseMigrator {
@@ -148,6 +151,9 @@ enum Schema {
             )
         }
         registerCatalogueMigration(&migrator)
+        migrator.registerMigration("record_clock") { db in
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN clock TEXT")
+        }
         return migrator
     }
 }

@@ -153,7 +153,7 @@ public struct RequestPlan: Sendable, Hashable {
     }
 
     /// The read covering `groups`, which are in address order.
-    private static func read(of groups: [PointGroup], in table: ModbusTable) -> PlannedRead {
+    static func read(of groups: [PointGroup], in table: ModbusTable) -> PlannedRead {
         let first = groups.first!.first
         let last = groups.last!.last
         let ids = groups.flatMap(\.points).sorted(by: PointGroup.precedes).map(\.id)

@@ -7,12 +7,16 @@ public import Planner
 /// Reads a device's points through its request plan and decodes them.
 ///
 /// When the device answers "illegal data address" (02) or "illegal data value" (03) to a read that
-/// serves several points, the read is split into one read per point and retried; a point the device
-/// still refuses alone is isolated: it reads bad with the exception as its reason, is reported once
-/// in ``isolated``, and is left out of the plan until ``restoreIsolated()`` (the poller calls it every
-/// probe interval, so the points of a device that refused them while rebooting come back), while the
-/// rest keep polling. An exception is an answer: the device is alive. Only a gateway's exceptions
-/// 0A and 0B (the device behind it did not answer) count as no answer.
+/// serves several points, the read is split in two halves (bisection) and both are asked in the same
+/// cycle: halves that answer show how long a read the device accepts, a half refused again is split
+/// again, down to a single point (or set of overlapping points), which is then refused alone. What
+/// the device taught is kept in ``lessons`` for the rest of the run and the plan is made again with
+/// it (a smaller read size for that device, the refused addresses left out), so the next cycles read
+/// in as few requests as the device allows. A refused point reads bad with the exception as its
+/// reason, is reported in ``isolated``, and is asked again alone every probe interval
+/// (``restoreIsolated()``): a point that answers again (a device refusing everything while it
+/// reboots) goes back into the plan. An exception is an answer: the device is alive. Only a gateway's
+/// exceptions 0A and 0B (the device behind it did not answer) count as no answer.
 public struct DeviceReadout: Sendable {
     public let map: DeviceMap
     public let unit: UInt8
@@ -20,6 +24,11 @@ public struct DeviceReadout: Sendable {
     public private(set) var plan: RequestPlan
     /// Points the device refused, with the error that isolated them.
     public private(set) var isolated: [String: ModbusError] = [:]
+    /// What the device taught about the reads it accepts (``PlanLessons``); pass it to a new readout
+    /// of the same device (a poller rebuilt on reload) to keep the plan learned.
+    public private(set) var lessons: PlanLessons
+    /// Whether the next ``readOnce(over:retries:pause:onlyFirstRead:)`` asks the refused points again.
+    private var retryRefused = false
     /// The polled points by id, as the site configures them (its range, scale and unit over the map's):
     /// decoding looks each point up once per poll (a linear search of the map copied every point
     /// definition it passed, O(T²) per device of T points).
@@ -29,7 +38,17 @@ public struct DeviceReadout: Sendable {
     /// The points planned at creation, to plan again when isolated points are restored.
     private let plannedPoints: [PlannedPoint]
 
-    public init(map: DeviceMap, unit: UInt8, points: [PointDefinition]? = nil) throws(PlanningError) {
+    /// - Parameters:
+    ///   - map: the device's map.
+    ///   - unit: its unit id.
+    ///   - points: the points to read (default: every point of the map).
+    ///   - lessons: what the device taught an earlier readout (a poller rebuilt on reload).
+    public init(
+        map: DeviceMap,
+        unit: UInt8,
+        points: [PointDefinition]? = nil,
+        lessons: PlanLessons = PlanLessons()
+    ) throws(PlanningError) {
         self.map = map
         self.unit = unit
         let selected = points ?? map.points
@@ -39,15 +58,21 @@ public struct DeviceReadout: Sendable {
             PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count)
         }
         self.plan = try RequestPlan.make(points: plannedPoints, limits: map.plannerLimits)
+        self.lessons = lessons
+        if !lessons.isEmpty {
+            plan = (try? RequestPlan.make(points: plannedPoints, limits: map.plannerLimits, lessons: lessons)) ?? plan
+            for span in lessons.refused.values {
+                for id in span.pointIDs { isolated[id] = ModbusError(.exception(span.exception), unit: unit) }
+            }
+        }
     }
 
-    /// Puts the isolated points back into the plan, to be asked again: a refusal may have been
-    /// transient (a device answering 02 while it reboots). A point still refused is isolated again.
+    /// Asks the isolated points again, alone, at the next read: a refusal may have been transient (a
+    /// device answering 02 while it reboots). A point that answers goes back into the plan; one still
+    /// refused stays out of it, and reads bad again.
     public mutating func restoreIsolated() {
-        guard !isolated.isEmpty, let full = try? RequestPlan.make(points: plannedPoints, limits: map.plannerLimits)
-        else { return }
-        plan = full
-        isolated = [:]
+        guard !isolated.isEmpty else { return }
+        retryRefused = true
     }
 
     /// Reads every read of the plan once, in order, and returns every point's reading, qualified by
@@ -68,7 +93,17 @@ public struct DeviceReadout: Sendable {
         var linkFailure: ModbusError?
         var abandoned: Quality?
         var transactions = 0
+        let before = lessons
+        var refusedAny = false
         var pending = onlyFirstRead ? Array(plan.reads.prefix(1)) : plan.reads
+        var retrying: Set<PlannedRead> = []
+        if retryRefused && !onlyFirstRead {
+            retrying = Set(RequestPlan.reads(alone: lessons.refusedPointIDs, of: plannedPoints))
+            pending += retrying.sorted {
+                ($0.table.readFunctionCode, $0.address) < ($1.table.readFunctionCode, $1.address)
+            }
+            retryRefused = false
+        }
         while !pending.isEmpty {
             let read = pending.removeFirst()
             var attempt = 0
@@ -86,6 +121,11 @@ public struct DeviceReadout: Sendable {
                 switch outcome {
                 case .success(let data):
                     answered = true
+                    lessons.answered(read)
+                    if retrying.contains(read) {
+                        lessons.forgetRefusal(of: Set(read.pointIDs))
+                        for id in read.pointIDs { isolated[id] = nil }
+                    }
                     readings += decode(data, of: read, at: .now())
                 case .failure(let error):
                     // An exception is an answer, except a gateway's 0A/0B: the device behind it is silent.
@@ -98,7 +138,8 @@ public struct DeviceReadout: Sendable {
                     if case .exception(let exception) = error.kind,
                         exception == .illegalDataAddress || exception == .illegalDataValue
                     {
-                        readings += isolate(read, error: error, pending: &pending)
+                        refusedAny = true
+                        readings += refuse(read, exception: exception, error: error, pending: &pending)
                     } else {
                         readings += failed(read, quality: Quality(error))
                     }
@@ -119,29 +160,39 @@ public struct DeviceReadout: Sendable {
                 readings += failed(read, quality: quality).filter { !done.contains($0.point.id) }
             }
         }
+        if !refusedAny && !onlyFirstRead && linkFailure == nil && abandoned == nil {
+            // A whole cycle within the searched read size, answered: nothing more to learn about it.
+            lessons.settle(since: before)
+        }
+        if lessons != before {
+            plan = (try? RequestPlan.make(points: plannedPoints, limits: map.plannerLimits, lessons: lessons)) ?? plan
+        }
         return ReadoutResult(
             readings: computed.complete(readings, map: map),
             answered: answered,
             linkFailure: linkFailure,
-            transactions: transactions
+            transactions: transactions,
+            learned: LessonReport.new(in: lessons, since: before, map: map)
         )
     }
 
-    /// Splits a multi-point read the device refused, or isolates the points of a single-group read.
-    private mutating func isolate(_ read: PlannedRead, error: ModbusError, pending: inout [PlannedRead])
-        -> [PointReading]
-    {
-        if read.pointIDs.count > 1 {
-            let split = plan.splitting(read)
-            let replacements = split.reads.filter { !plan.reads.contains($0) }
-            if !replacements.isEmpty {
-                plan = split
-                pending.insert(contentsOf: replacements, at: 0)
-                return []
-            }
+    /// A read the device refused with 02 or 03: one serving several points is split in two halves,
+    /// asked next (bisection); one serving a single point (or set of overlapping points) is refused
+    /// alone: its points read bad with the exception and stay out of the plan.
+    private mutating func refuse(
+        _ read: PlannedRead,
+        exception: ModbusException,
+        error: ModbusError,
+        pending: inout [PlannedRead]
+    ) -> [PointReading] {
+        let halves = plan.bisecting(read)
+        if !halves.isEmpty {
+            lessons.refused(read)
+            pending.insert(contentsOf: halves, at: 0)
+            return []
         }
+        if lessons.refused[read.pointIDs.first ?? ""] == nil { lessons.refusedAlone(read, exception: exception) }
         for id in read.pointIDs { isolated[id] = error }
-        plan = plan.removing(pointIDs: Set(read.pointIDs))
         return failed(read, quality: Quality(error), answered: true)
     }
 

@@ -130,12 +130,17 @@ struct LinkPoller: Sendable {
             }
             // Retries are for the odd lost reply of a healthy device, not for one already failing.
             let retries = health.state == .healthy(consecutiveFailures: 0) ? settings.retries : 0
+            let lessonsBefore = readout.lessons
             var result = await readout.readOnce(
                 over: link,
                 retries: retries,
                 pause: device.map.defaults.requestPause,
                 onlyFirstRead: action == .probe
             )
+            if readout.lessons != lessonsBefore {
+                state.readouts[key] = readout
+                noteLessons(result.learned, device: device.id, state: state)
+            }
             let finished = ContinuousClock.now - origin
             if let failure = result.linkFailure {
                 await linkFailed(failure, state: &state, at: finished)
@@ -195,6 +200,24 @@ struct LinkPoller: Sendable {
             state.readouts[key] = readout
             state.health[device.id] = health
         }
+    }
+
+    /// Logs what a device just taught (once: a lesson is reported when learned) and publishes every
+    /// lesson of the device, over all its scan classes, for the status endpoint.
+    private func noteLessons(_ learned: [LessonReport], device: String, state: State) {
+        for report in learned {
+            logger.warning(
+                "device \(device) \(report.text)",
+                metadata: ["device": "\(device)", "link": "\(config.id)", "lesson": "\(report.kind.rawValue)"]
+            )
+        }
+        var reports: [LessonReport] = []
+        for (key, readout) in state.readouts.sorted(by: { $0.key < $1.key }) where key.hasPrefix(device + "/") {
+            for report in LessonReport.all(in: readout.lessons, map: readout.map) where !reports.contains(report) {
+                reports.append(report)
+            }
+        }
+        statistics.updateDevice(device) { $0.lessons = reports }
     }
 
     private func linkFailed(_ failure: ModbusError, state: inout State, at time: Duration) async {

@@ -33,9 +33,11 @@ public actor PointProcessor {
         var last: Reading?
     }
 
-    private let gateway: String
+    let gateway: String
     private let origin: ContinuousClock.Instant
     private let snapshotInterval: Duration
+    /// The wall clock against the monotonic clock: flags readings whose time may be wrong, raises `clock_step`.
+    private let clockWatch: ClockWatch
     private var points: [String: PointState] = [:]
     private var order: [String] = []
     private var maintenance: Set<String>
@@ -55,7 +57,9 @@ public actor PointProcessor {
     /// - Parameters:
     ///   - site: the devices and their points.
     ///   - origin: time zero of the poller's schedule.
-    public init(site: SiteConfig, origin: ContinuousClock.Instant) {
+    ///   - clockWatch: the system clocks' watch (synchronisation, steps).
+    public init(site: SiteConfig, origin: ContinuousClock.Instant, clockWatch: ClockWatch = ClockWatch()) {
+        self.clockWatch = clockWatch
         gateway = site.gateway.id
         (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
         self.origin = origin
@@ -114,7 +118,8 @@ public actor PointProcessor {
         let inMaintenance = maintenance.contains(device)
         let deviceRoles = readings.reduce(into: Set<StatusRole>()) { $0.formUnion(StatusQualifier.roles(of: $1)) }
         let deviceSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.inhibit, .maintenance, .warmup])
-        var events: [GatewayEvent] = []
+        let clock = clockWatch.sample()
+        var events: [GatewayEvent] = clock.step.map { [clockStepEvent($0)] } ?? []
         var emitted: [Reading] = []
         for reading in readings {
             let key = Self.key(device, reading.point.id)
@@ -139,7 +144,7 @@ public actor PointProcessor {
                     state.flags[role] = flag
                 }
             }
-            let output = Reading(
+            var output = Reading(
                 gateway: gateway,
                 device: device,
                 point: reading.point.id,
@@ -149,6 +154,7 @@ public actor PointProcessor {
                 quality: quality,
                 timestamp: reading.timestamp
             )
+            output.clock = clock.condition
             if state.filter.shouldReport(value, quality: quality) {
                 emitted.append(output)
             } else if state.everyPoll {
@@ -190,9 +196,10 @@ public actor PointProcessor {
     public func mark(device: String, quality: Quality) async {
         var emitted: [Reading] = []
         let timestamp = Timestamp.now()
+        let clock = clockWatch.sample()
         for key in order where points[key]?.device == device {
             guard var state = points[key] else { continue }
-            let output = Reading(
+            var output = Reading(
                 gateway: gateway,
                 device: device,
                 point: state.point.id,
@@ -202,11 +209,12 @@ public actor PointProcessor {
                 quality: quality,
                 timestamp: timestamp
             )
+            output.clock = clock.condition
             if state.filter.shouldReport(nil, quality: quality) { emitted.append(output) }
             state.last = output
             points[key] = state
         }
-        deliver(events: [], readings: emitted)
+        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: emitted)
     }
 
     /// Records a device or link event (demoted, recovered, link down, link up).
@@ -225,6 +233,7 @@ public actor PointProcessor {
     /// Checks freshness and takes the periodic snapshot when it is due. Call about once a second.
     public func tick() async {
         let now = ContinuousClock.now - origin
+        let clock = clockWatch.sample()
         var emitted: [Reading] = []
         for key in order {
             guard var state = points[key], var last = state.last else { continue }
@@ -232,6 +241,7 @@ public actor PointProcessor {
             guard quality != last.quality else { continue }
             last.quality = quality
             last.timestamp = .now()
+            last.clock = clock.condition
             if state.filter.shouldReport(last.value, quality: quality) { emitted.append(last) }
             state.last = last
             points[key] = state
@@ -246,7 +256,7 @@ public actor PointProcessor {
             counters.snapshots += snapshot.count
             emitted += snapshot
         }
-        deliver(events: [], readings: emitted)
+        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: emitted)
     }
 
     /// Ends ``deliveries`` once the batches queued so far are taken.

@@ -24,4 +24,7 @@ public struct ReadoutResult: Sendable {
     public var linkFailure: ModbusError?
     /// Reads sent, retries included.
     public var transactions: Int
+    /// What the device taught in this read that it had not before (a read-size limit found, a point
+    /// refused alone), to be logged once.
+    public var learned: [LessonReport] = []
 }

@@ -78,20 +78,20 @@ public struct PollingHealth: HealthReporting {
                 let age = ContinuousClock.now - instant
                 return Timestamp(milliseconds: Timestamp.now().milliseconds - Int64(age / .milliseconds(1))).description
             }
-            devices.append(
-                HealthSnapshot.Device(
-                    id: device.id,
-                    name: device.name,
-                    location: device.location,
-                    link: device.link,
-                    unit: Int(device.unit),
-                    state: state,
-                    lastGoodRead: lastGood,
-                    polls: counters?.polls ?? 0,
-                    answered: counters?.answered ?? 0,
-                    successRatio: counters.flatMap { $0.polls > 0 ? Double($0.answered) / Double($0.polls) : nil }
-                )
+            var entry = HealthSnapshot.Device(
+                id: device.id,
+                name: device.name,
+                location: device.location,
+                link: device.link,
+                unit: Int(device.unit),
+                state: state,
+                lastGoodRead: lastGood,
+                polls: counters?.polls ?? 0,
+                answered: counters?.answered ?? 0,
+                successRatio: counters.flatMap { $0.polls > 0 ? Double($0.answered) / Double($0.polls) : nil }
             )
+            if let lessons = counters?.lessons, !lessons.isEmpty { entry.learned = lessons.map(\.snapshot) }
+            devices.append(entry)
         }
 
         let scanClasses = statistics.scanClasses.sorted { $0.key < $1.key }.map {

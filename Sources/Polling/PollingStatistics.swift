@@ -16,6 +16,8 @@ public final class PollingStatistics: Sendable {
         public var demoted = false
         /// When the device last answered.
         public var lastAnswer: ContinuousClock.Instant?
+        /// What the device taught about the reads it accepts (run-time re-planning), for the status.
+        public var lessons: [LessonReport] = []
     }
 
     /// One scan class on one link.

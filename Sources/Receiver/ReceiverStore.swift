@@ -402,6 +402,10 @@ public final class ReceiverStore: Sendable {
             )
         }
         registerProfileMigrations(&migrator)
+        // Why a record's time may be wrong (`unsynchronised`, `stepped`), or NULL: the record's `clock`.
+        migrator.registerMigration("records_clock") { db in
+            try db.execute(sql: "ALTER TABLE records ADD COLUMN clock TEXT")
+        }
         return migrator
     }
 
@@ -487,15 +491,15 @@ public final class ReceiverStore: Sendable {
         try db.cachedStatement(
             sql: """
                 INSERT INTO records (gateway, seq, batch_id, device, point, indicator, value, unit, quality, reason,
-                  ts, report, backfill, content, log_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  ts, report, backfill, content, log_id, clock)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 log.gateway, Int64(record.sequence), batchID, record.device, record.point, record.indicator,
                 valueJSON(record.value), record.unit, record.quality.level.rawValue, record.quality.reason?.description,
                 record.timestamp.milliseconds, record.report.rawValue, record.backfill,
-                String(decoding: PayloadJSON.encode(record), as: UTF8.self), log.logID,
+                String(decoding: PayloadJSON.encode(record), as: UTF8.self), log.logID, record.clock?.rawValue,
             ]
         )
     }

@@ -111,6 +111,10 @@ public final class Simulator: ModbusRequestHandler, Sendable {
                 case .mbapLength(let value): response.header = MBAPCorruption(length: value)
                 case .exception(let code, let addresses):
                     if addresses.map({ $0.overlaps(request.addresses) }) ?? true { exception = code }
+                case .maxRegisters(let count):
+                    if request.table?.holdsBits == false && request.addresses.count > count {
+                        exception = exception ?? .illegalDataValue
+                    }
                 }
             }
             guard let table = request.table else {

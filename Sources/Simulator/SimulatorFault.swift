@@ -16,9 +16,13 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     case protocolID(UInt16)
     /// On TCP, the unit's replies carry this MBAP length whatever their size (padded when longer).
     case mbapLength(UInt16)
+    /// The unit answers exception 03 (illegal data value) to a register read or write of more than this
+    /// many registers: a device with a smaller read buffer than its map says.
+    case maxRegisters(Int)
 
     /// The syntax `chemgate simulate --fault` takes, without the unit: `no-reply`, `delay=300ms`,
-    /// `exception=2@100-109`, `corrupt-crc`, `wrong-unit`, `protocol-id=1`, `mbap-length=65535`.
+    /// `exception=2@100-109`, `corrupt-crc`, `wrong-unit`, `protocol-id=1`, `mbap-length=65535`,
+    /// `max-registers=10`.
     public var description: String {
         switch self {
         case .noReply: return "no-reply"
@@ -32,6 +36,7 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .wrongUnitID: return "wrong-unit"
         case .protocolID(let value): return "protocol-id=\(value)"
         case .mbapLength(let value): return "mbap-length=\(value)"
+        case .maxRegisters(let count): return "max-registers=\(count)"
         }
     }
 }
@@ -71,6 +76,13 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
                 )
             }
             fault = name == "protocol-id" ? .protocolID(value) : .mbapLength(value)
+        case "max-registers":
+            guard let argument, let count = Int(argument), (1...125).contains(count) else {
+                throw SimulatorConfigurationError(
+                    "fault '\(text)': write max-registers=COUNT (1–125), for example 1:max-registers=10"
+                )
+            }
+            fault = .maxRegisters(count)
         case "delay":
             guard let argument, let duration = Self.parseDuration(argument) else {
                 throw SimulatorConfigurationError(
@@ -99,7 +111,7 @@ public struct UnitFault: Sendable, Hashable, CustomStringConvertible {
         default:
             throw SimulatorConfigurationError(
                 "fault '\(text)': unknown fault '\(name)'; allowed: no-reply, delay=MSms, exception=CODE[@FROM-TO], "
-                    + "corrupt-crc, wrong-unit, protocol-id=N, mbap-length=N"
+                    + "corrupt-crc, wrong-unit, protocol-id=N, mbap-length=N, max-registers=N"
             )
         }
     }

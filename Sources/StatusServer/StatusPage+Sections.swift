@@ -123,6 +123,10 @@ extension StatusPage {
                     state = s("exclusion.\(reason.rawValue)")
                     style = "ex-\(reason.rawValue)"
                 }
+                // What the device taught at run time (a read-size limit, refused addresses): the map to fix.
+                for lesson in device.learned ?? [] {
+                    state += "<br><small class=\"id\" lang=\"en\">\(escape(lesson.hint))</small>"
+                }
                 return (
                     style,
                     [

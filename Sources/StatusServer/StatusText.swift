@@ -190,6 +190,7 @@ public enum StatusText {
         "event.storage_recovered": ("log stores again", "本地缓存恢复写入"),
         "event.disk_low": ("disk space low", "磁盘空间不足"),
         "event.disk_ok": ("disk space back", "磁盘空间恢复"),
+        "event.clock_step": ("clock stepped", "系统时钟跳变"),
         "level.LL": ("low-low", "低低报"),
         "level.L": ("low", "低报"),
         "level.H": ("high", "高报"),

@@ -23,6 +23,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
     public var report: Reading.Report
     /// Sent after an uplink outage from the outbox, not as it happened.
     public var backfill: Bool
+    /// Why `ts` may be wrong (`unsynchronised`, `stepped`); absent when the clock was fine.
+    public var clock: ClockCondition?
 
     /// Creates a record from its fields.
     public init(
@@ -35,7 +37,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         quality: Quality,
         timestamp: Timestamp,
         report: Reading.Report = .change,
-        backfill: Bool = false
+        backfill: Bool = false,
+        clock: ClockCondition? = nil
     ) {
         self.sequence = sequence
         self.device = device
@@ -47,6 +50,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         self.timestamp = timestamp
         self.report = report
         self.backfill = backfill
+        self.clock = clock
     }
 
     /// The record for `reading`; its gateway goes into the batch.
@@ -61,13 +65,14 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             quality: reading.quality,
             timestamp: reading.timestamp,
             report: reading.report,
-            backfill: backfill
+            backfill: backfill,
+            clock: reading.clock
         )
     }
 
     /// The reading this record carries, from `gateway`.
     public func reading(gateway: String) -> Reading {
-        Reading(
+        var reading = Reading(
             gateway: gateway,
             device: device,
             point: point,
@@ -79,13 +84,15 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             sequence: sequence,
             report: report
         )
+        reading.clock = clock
+        return reading
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case sequence = "seq"
         case device, point, indicator, value, unit, quality, reason
         case timestamp = "ts"
-        case report, backfill
+        case report, backfill, clock
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +120,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         timestamp = try container.decodeTimestamp(forKey: .timestamp)
         report = try container.decodeRaw(Reading.Report.self, allowed: [.change, .snapshot, .poll], forKey: .report)
         backfill = try container.decode(Bool.self, forKey: .backfill)
+        clock = try container.decodeRawIfPresent(ClockCondition.self, forKey: .clock)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -128,5 +136,6 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         try container.encodeTimestamp(timestamp, forKey: .timestamp)
         try container.encode(report.rawValue, forKey: .report)
         try container.encode(backfill, forKey: .backfill)
+        try container.encodeIfPresent(clock?.rawValue, forKey: .clock)
     }
 }

@@ -59,6 +59,11 @@ extension BatchRecord {
         writer.raw("{")
         writer.key("backfill")
         writer.bool(backfill)
+        if let clock {
+            writer.raw(",")
+            writer.key("clock")
+            writer.string(clock.rawValue)
+        }
         writer.raw(",")
         writer.key("device")
         writer.string(device)

@@ -48,6 +48,8 @@ struct ReadingLine: Encodable {
     var reason: String?
     var ts: String
     var report: String
+    /// Why `ts` may be wrong (`unsynchronised`, `stepped`), absent when the clock was fine.
+    var clock: String?
 
     init(_ reading: Reading) {
         seq = reading.sequence
@@ -61,6 +63,7 @@ struct ReadingLine: Encodable {
         reason = reading.quality.reason?.description
         ts = reading.timestamp.description
         report = reading.report.rawValue
+        clock = reading.clock?.rawValue
     }
 }
 

@@ -31,6 +31,8 @@ struct SimulateCommand: AsyncParsableCommand {
               1:wrong-unit            unit 1's TCP replies carry unit id 2 (a gateway mixing up devices)
               1:protocol-id=1         unit 1's TCP replies carry protocol id 1 instead of 0
               1:mbap-length=65535     unit 1's TCP replies carry MBAP length 65535 (padded with zeros)
+              1:max-registers=10      unit 1 answers exception 03 to reads of more than 10 registers
+            --max-registers N gives every unit of --units the max-registers=N fault.
 
             Device maps (--map FILE with --units, or --device UNITS:FILE, repeatable) serve a map's \
             points instead, with plausible moving values: gas near zero, tank levels breathing slowly, \
@@ -97,6 +99,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "Inject a fault: UNIT:FAULT (see above). Repeatable.")
     var faults: [String] = []
 
+    @Option(
+        name: .customLong("max-registers"),
+        help: "Every unit answers exception 03 to reads of more than N registers (a small device buffer)."
+    )
+    var maxRegisters: Int?
+
     @Option(help: "Serve this device map on every unit of --units instead of the default layout.")
     var map: String?
 
@@ -136,6 +144,9 @@ struct SimulateCommand: AsyncParsableCommand {
         if heartbeat == nil, every != nil || heartbeatInReplies {
             throw ValidationError("--every and --heartbeat-in-replies need --heartbeat TEXT")
         }
+        if let maxRegisters, !(1...125).contains(maxRegisters) {
+            throw ValidationError("--max-registers \(maxRegisters): write a count of 1–125 registers")
+        }
         if let every, Self.parseDuration(every) == nil {
             throw ValidationError("--every '\(every)': write a duration such as 30s, 500ms or 2m")
         }
@@ -157,9 +168,13 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "chemgate.simulate")
         let maps = try loadedMaps()
+        let units = map == nil && !devices.isEmpty && !unitsGiven ? [] : try parsedUnits()
+        let limited = maxRegisters.map { count in
+            Set(units).union(maps.keys).sorted().map { UnitFault(unit: $0, fault: .maxRegisters(count)) }
+        }
         let simulator = Simulator(
-            units: map == nil && !devices.isEmpty && !unitsGiven ? [] : try parsedUnits(),
-            faults: try parsedFaults(),
+            units: units,
+            faults: try parsedFaults() + (limited ?? []),
             maps: maps,
             changesEveryRead: changing
         )

@@ -57,9 +57,9 @@ struct GatewayRig {
         return rig
     }
 
-    /// Starts `chemgate run` on the site.
-    func run() throws -> ChildProcess {
-        try ChildProcess(try Tools.chemgate(), ["run", "--config", config])
+    /// Starts `chemgate run` on the site, with `environment` added to its environment.
+    func run(environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(try Tools.chemgate(), ["run", "--config", config], environment: environment)
     }
 
     /// Runs a chemgate command to completion.

@@ -41,7 +41,8 @@ struct BatchWriterTests {
                     quality: qualities[index % qualities.count],
                     timestamp: Timestamp(milliseconds: 1_795_392_000_123 + Int64(index) * 1001),
                     report: index % 2 == 0 ? .change : .snapshot,
-                    backfill: index % 5 == 0
+                    backfill: index % 5 == 0,
+                    clock: [nil, .unsynchronised, nil, .stepped][index % 4]
                 )
             )
             sequence += 1

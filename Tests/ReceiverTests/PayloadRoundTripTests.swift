@@ -37,6 +37,32 @@ struct PayloadRoundTripTests {
         #expect(decoded.records.first?.backfill == true)
     }
 
+    @Test("a reading's clock flag survives", arguments: ClockCondition.allCases)
+    func clockRoundTrip(clock: ClockCondition) throws {
+        var reading = Reading(
+            gateway: Fixtures.gateway,
+            device: "gd-1",
+            point: "gas",
+            value: .number(12.5),
+            quality: .good,
+            timestamp: Fixtures.base,
+            sequence: 7
+        )
+        reading.clock = clock
+        let batch = BatchPayload(
+            gateway: Fixtures.gateway,
+            enterprise: Fixtures.enterprise,
+            batchID: "b-1",
+            sentAt: Fixtures.base,
+            records: [BatchRecord(reading: reading, backfill: false)]
+        )
+        let json = String(decoding: batch.encode(), as: UTF8.self)
+        #expect(json.contains("\"clock\":\"\(clock.rawValue)\""), "\(json)")
+        let decoded = try BatchPayload.decode(from: batch.encode())
+        #expect(decoded.readings == [reading])
+        #expect(decoded.readings.first?.quality == .good, "the quality stays")
+    }
+
     static let qualities: [Quality] =
         [.good, .uncertain(.stale), .bad(.deviceException(2)), .bad(.deviceException(255)), Quality(.bad, nil)]
         + [

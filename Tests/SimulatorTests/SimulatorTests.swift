@@ -113,6 +113,15 @@ struct SimulatorTests {
         #expect(registers(read(simulator, .holding, unit: 1, address: 0, count: 1)) == [1])
     }
 
+    @Test func aRegisterLimitRefusesLongerReadsWithException03() {
+        let simulator = Simulator(units: [1, 2], faults: [UnitFault(unit: 1, fault: .maxRegisters(10))])
+        #expect(registers(read(simulator, .holding, address: 10, count: 10)) == Array(10...19))
+        #expect(exception(read(simulator, .holding, address: 10, count: 11)) == .illegalDataValue)
+        #expect(exception(read(simulator, .input, address: 0, count: 40)) == .illegalDataValue)
+        #expect(exception(read(simulator, .coil, address: 0, count: 40)) == nil, "bits are not registers")
+        #expect(registers(read(simulator, .holding, unit: 2, address: 10, count: 40))?.count == 40)
+    }
+
     @Test func writtenAndSetValuesAreReadBack() {
         let simulator = Simulator(units: [1])
         simulator.didWrite(

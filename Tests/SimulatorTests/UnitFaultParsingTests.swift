@@ -20,6 +20,7 @@ struct UnitFaultParsingTests {
             ("1:wrong-unit", UnitFault(unit: 1, fault: .wrongUnitID)),
             ("1:protocol-id=1", UnitFault(unit: 1, fault: .protocolID(1))),
             ("1:mbap-length=65535", UnitFault(unit: 1, fault: .mbapLength(65535))),
+            ("1:max-registers=10", UnitFault(unit: 1, fault: .maxRegisters(10))),
         ]
     )
     func parses(text: String, expected: UnitFault) throws {
@@ -38,6 +39,8 @@ struct UnitFaultParsingTests {
             ("1:exception=2@9-1", "the address range is FROM-TO"),
             ("1:mbap-length=70000", "write mbap-length=VALUE"),
             ("1:protocol-id", "write protocol-id=VALUE"),
+            ("1:max-registers=0", "write max-registers=COUNT (1–125)"),
+            ("1:max-registers", "write max-registers=COUNT (1–125)"),
         ]
     )
     func rejects(text: String, message: String) {

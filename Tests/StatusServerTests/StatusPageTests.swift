@@ -123,6 +123,17 @@ struct StatusPageTests {
         #expect(html.contains("无设备应答"), "the link reads silent, not up")
     }
 
+    @Test func whatADeviceTaughtIsShownUnderItWithTheMapLineToFix() async throws {
+        var scenario = SiteScenario()
+        let hint = "refuses reads over 10 registers (exception 02/03): set max_registers: 10 in Devices/x.yaml:12"
+        scenario.snapshot.devices[0].learned = [HealthSnapshot.Lesson(kind: "max_registers", limit: 10, hint: hint)]
+        let html = try await Self.get(scenario.snapshot, "/?lang=en")
+        #expect(html.contains(hint), "\(html.prefix(3000))")
+        let json = try await Self.get(scenario.snapshot, "/status")
+        #expect(json.contains("\"learned\":[{"), "\(json.prefix(2000))")
+        #expect(json.contains("\"limit\":10"))
+    }
+
     @Test func allClearIsGreen() async throws {
         let html = try await Self.get(SiteScenario().snapshot, "/?lang=en")
         #expect(html.contains("class=\"badge b-ok\">All clear<"))

@@ -124,6 +124,11 @@ public enum DeviceMapLoader {
             }
         }
         defaults.maxRegisters = reader.int("max_registers", in: 1...125) ?? defaults.maxRegisters
+        defaults.limitLines.defaults = top.keyPosition(of: "defaults").line
+        if reader.has("max_registers") {
+            defaults.limitLines.maxRegisters = reader.keyPosition(of: "max_registers").line
+        }
+        if reader.has("max_bits") { defaults.limitLines.maxBits = reader.keyPosition(of: "max_bits").line }
         defaults.maxBits = reader.int("max_bits", in: 1...2000) ?? defaults.maxBits
         defaults.maxGap = reader.int("max_gap", in: 0...124) ?? defaults.maxGap
         defaults.requestPause = reader.duration("request_pause", in: ConfigLimits.devicePause) ?? defaults.requestPause

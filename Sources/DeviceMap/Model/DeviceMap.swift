@@ -73,6 +73,21 @@ public struct MapDefaults: Sendable, Hashable {
     public var singleRegister = false
     /// The device's typical time to answer, for bus-time estimates.
     public var turnaround: Duration = .zero
+    /// Where the map sets `max_registers` and `max_bits` (or its `defaults`, or nil), for hints such as
+    /// "set max_registers: 16 in Devices/x.yaml:12" when a device refuses long reads at run time.
+    public var limitLines = LimitLines()
+
+    /// Lines of a map's read-size settings, for messages.
+    public struct LimitLines: Sendable, Hashable {
+        /// The line of `max_registers`, when the map sets it.
+        public var maxRegisters: Int?
+        /// The line of `max_bits`, when the map sets it.
+        public var maxBits: Int?
+        /// The line of `defaults`, when the map has the section.
+        public var defaults: Int?
+
+        public init() {}
+    }
 
     public init() {}
 }
