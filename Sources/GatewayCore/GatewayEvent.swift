@@ -19,6 +19,9 @@ public struct GatewayEvent: Sendable, Hashable {
         case diskLow = "disk_low"
         /// Free space on the log's file system is back above `storage.min_free` (with a margin).
         case diskOK = "disk_ok"
+        /// The gateway took a new configuration (SIGHUP or `chemgate reload`); the reason names the devices
+        /// added, removed and changed.
+        case configReloaded = "config_reloaded"
     }
 
     public var kind: Kind

@@ -130,4 +130,8 @@ struct MetricsReporter: HealthReporting {
     func setMaintenance(_ on: Bool, device: String) async -> Bool { await base.setMaintenance(on, device: device) }
 
     func refreshMetrics() async { metrics.record(await base.snapshot()) }
+
+    func reloadConfiguration(trigger: String) async -> ReloadOutcome? {
+        await base.reloadConfiguration(trigger: trigger)
+    }
 }
