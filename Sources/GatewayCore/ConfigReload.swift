@@ -27,7 +27,8 @@ public struct ReloadOutcome: Sendable, Codable, Hashable {
     /// One line for the log, the event and the CLI.
     public var summary: String {
         guard applied else {
-            return "configuration not reloaded (\(errors.count) errors): the running configuration stays"
+            let count = "\(errors.count) error\(errors.count == 1 ? "" : "s")"
+            return "configuration not reloaded (\(count)): the running configuration stays"
         }
         var parts: [String] = []
         if !devicesAdded.isEmpty { parts.append("devices added: \(devicesAdded.joined(separator: ", "))") }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import TestSupport
 
 /// A site file for the reload tests: devices on link `plc` (a simulator), polled every `period`
@@ -87,11 +88,12 @@ struct JSONLines {
         }
     }
 
-    /// Events of a kind, optionally of one device.
-    func events(_ kind: String, device: String? = nil) -> [[String: Any]] {
+    /// Events of a kind, optionally of one device and point.
+    func events(_ kind: String, device: String? = nil, point: String? = nil) -> [[String: Any]] {
         objects.filter {
             $0["type"] as? String == "event" && $0["event"] as? String == kind
                 && (device == nil || $0["device"] as? String == device)
+                && (point == nil || $0["point"] as? String == point)
         }
     }
 

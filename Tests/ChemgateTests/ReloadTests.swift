@@ -18,7 +18,9 @@ struct ReloadTests {
             ])
             let run = try site.run()
             defer { run.signal(SIGKILL) }
-            try await run.waitForLine(containing: "\"event\":\"alarm_raised\"")
+            try await waitUntil("u3 raises on unit_id", run) {
+                !JSONLines($0).events("alarm_raised", device: "u3", point: "unit_id").isEmpty
+            }
             let started = Date()
 
             // Add u4.
@@ -26,7 +28,7 @@ struct ReloadTests {
                 ReloadSite.device(1, high: 100), ReloadSite.device(2), ReloadSite.device(3, high: 2),
                 ReloadSite.device(4),
             ])
-            run.signal(SIGHUP)
+            try await sighupKeepingTheLink(run, port: site.statusPort)
             try await run.waitForLine(containing: "devices added: u4")
             try await waitUntil("u4 is polled", run) { !JSONLines($0).polls(device: "u4").isEmpty }
             // A run-time maintenance switch on u4, which the next reloads leave unchanged.
@@ -41,7 +43,7 @@ struct ReloadTests {
             try site.write(devices: [
                 ReloadSite.device(1, high: 100), ReloadSite.device(3, high: 2), ReloadSite.device(4),
             ])
-            run.signal(SIGHUP)
+            try await sighupKeepingTheLink(run, port: site.statusPort)
             try await run.waitForLine(containing: "devices removed: u2")
             try await Task.sleep(for: .milliseconds(400))
             let u2Polls = JSONLines(run.text).polls(device: "u2").count
@@ -52,10 +54,10 @@ struct ReloadTests {
             try site.write(devices: [
                 ReloadSite.device(1, high: 0.5), ReloadSite.device(3, high: 2), ReloadSite.device(4),
             ])
-            run.signal(SIGHUP)
+            try await sighupKeepingTheLink(run, port: site.statusPort)
             try await run.waitForLine(containing: "devices changed: u1")
             try await waitUntil("u1 raises under its new limit", run) {
-                !JSONLines($0).events("alarm_raised", device: "u1").isEmpty
+                !JSONLines($0).events("alarm_raised", device: "u1", point: "unit_id").isEmpty
             }
             try await Task.sleep(for: .milliseconds(600))
 
@@ -63,8 +65,14 @@ struct ReloadTests {
             let reloads = lines.events("config_reloaded")
             #expect(reloads.count == 3, "one config_reloaded event per reload: \(reloads)")
             #expect((reloads.first?["reason"] as? String)?.contains("devices added: u4") == true, "\(reloads)")
-            #expect(lines.events("alarm_raised", device: "u3").count == 1, "u3's alarm survives: raised once")
-            #expect(lines.events("alarm_cleared", device: "u3").isEmpty, "u3's alarm is not cleared by a reload")
+            #expect(
+                lines.events("alarm_raised", device: "u3", point: "unit_id").count == 1,
+                "u3's alarm survives: raised once"
+            )
+            #expect(
+                lines.events("alarm_cleared", device: "u3", point: "unit_id").isEmpty,
+                "u3's alarm is not cleared by a reload"
+            )
             let gap = lines.longestGap(device: "u3", from: started)
             #expect(
                 gap.gap <= site.period * 1.5,
@@ -180,6 +188,28 @@ struct ReloadTests {
             run.signal(SIGTERM)
             #expect(try await run.waitForExit() == 0, "\(run.text.suffix(2000))")
         }
+    }
+
+    /// Sends SIGHUP and checks that link `plc` was not restarted by the reload: its counters (which a
+    /// restarted link would begin again from zero) go on rising.
+    private func sighupKeepingTheLink(_ run: ChildProcess, port: Int) async throws {
+        let before = try await Self.link(port: port)
+        let reloads = run.text.components(separatedBy: "configuration reloaded (").count
+        run.signal(SIGHUP)
+        try await waitUntil("the reload", run) {
+            $0.components(separatedBy: "configuration reloaded (").count > reloads
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let after = try await Self.link(port: port)
+        #expect(after.transactions > before.transactions, "link plc goes on: \(before) → \(after)")
+        #expect(after.reconnects == before.reconnects, "link plc keeps its connection: \(before) → \(after)")
+    }
+
+    /// Link `plc`'s transaction and reconnection counts from `/status`.
+    private static func link(port: Int) async throws -> (transactions: Int, reconnects: Int) {
+        let status = try await StatusFetch.status(port: port, token: ReloadSite.token)
+        let link = (status["links"] as? [[String: Any]])?.first { $0["id"] as? String == "plc" }
+        return (link?["transactions"] as? Int ?? -1, link?["reconnects"] as? Int ?? -1)
     }
 
     private func waitUntil(
