@@ -22,6 +22,9 @@ public struct GatewayEvent: Sendable, Hashable {
         /// The wall clock jumped against the monotonic clock (NTP stepped it, someone set it): `value` is
         /// the step in seconds (positive: forward), `unit` is `s`.
         case clockStep = "clock_step"
+        /// The gateway took a new configuration (SIGHUP or `chemgate reload`); the reason names the devices
+        /// added, removed and changed.
+        case configReloaded = "config_reloaded"
     }
 
     public var kind: Kind

@@ -7,6 +7,11 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var name: String?
         public var version: String
         public var configHash: String
+        /// When the configuration in force was loaded (at start, or by the last successful reload).
+        public var configLoadedAt: String? = nil
+        /// Why the last reload was refused (`file:line:column: …`), until a reload succeeds; the running
+        /// configuration stays in force meanwhile.
+        public var configRejected: String? = nil
         public var startedAt: String
         public var uptimeSeconds: Int
         public init(
@@ -421,11 +426,16 @@ public protocol HealthReporting: Sendable {
     /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
     /// rendering, so a scrape reads what `/status` reads at that moment.
     func refreshMetrics() async
+    /// Reloads the gateway's configuration; nil where the reporter cannot (tests, `chemgate receive`).
+    func reloadConfiguration(trigger: String) async -> ReloadOutcome?
 }
 
 extension HealthReporting {
     /// Nothing to refresh: the reporter's metrics are all kept up to date as things happen.
     public func refreshMetrics() async {}
+
+    /// No reload: a reporter that does not run a configuration.
+    public func reloadConfiguration(trigger: String) async -> ReloadOutcome? { nil }
 }
 
 extension Value: Codable {

@@ -48,7 +48,11 @@ extension SiteVerdict {
         if snapshot.clock.synchronized == false { problems.append(Problem(.clockUnsynchronised)) }
         if let text = snapshot.outbox?.fileProblem { problems.append(Problem(.logReplaced, text: text)) }
         if let text = snapshot.outbox?.diskProblem { problems.append(Problem(.diskLow, text: text)) }
-        let structured = [snapshot.outbox?.fileProblem, snapshot.outbox?.diskProblem].compactMap { $0 }
+        if let text = snapshot.gateway.configRejected {
+            problems.append(Problem(.configRejected, text: text, breaksMonitoring: false))
+        }
+        let structured = [snapshot.outbox?.fileProblem, snapshot.outbox?.diskProblem, snapshot.gateway.configRejected]
+            .compactMap { $0 }
         for text in snapshot.problems where !Self.derivedProblem(text) && !structured.contains(text) {
             problems.append(Problem(.other, text: text))
         }

@@ -79,6 +79,8 @@ public struct SiteVerdict: Sendable, Codable, Hashable {
             case logReplaced = "log_replaced"
             /// The log's file system is under `storage.min_free`: the log's size cap is tightened.
             case diskLow = "disk_low"
+            /// A configuration reload was refused (errors in the file): the previous configuration runs on.
+            case configRejected = "config_rejected"
             /// A problem the rules do not know, shown in its own words.
             case other
         }

@@ -13,21 +13,27 @@ import Modbus
 struct LinkPoller: Sendable {
     let config: LinkConfig
     let link: ModbusLink
-    let entries: [DeviceScanPlan]
-    let settings: PollingSettings
+    /// The devices' scan plans and the polling settings; a reload replaces them through `updates`.
+    var entries: [DeviceScanPlan]
+    var settings: PollingSettings
+    let updates: LinkPlanUpdates
     let processor: PointProcessor
     let statistics: PollingStatistics
     let metrics: PollingMetrics
     let backlog: StorageBacklog
     let logger: Logger
 
-    func run(origin: ContinuousClock.Instant) async {
+    mutating func run(origin: ContinuousClock.Instant) async {
         var schedules: [String: CycleSchedule] = [:]
         for entry in entries where schedules[entry.scanClass] == nil {
             schedules[entry.scanClass] = CycleSchedule(origin: .zero, period: entry.period)
         }
         var state = State(settings: settings, entries: entries)
+        var planVersion = 0
         while !Task.isCancelled {
+            if let plan = updates.take(after: &planVersion) {
+                adopt(plan, state: &state, schedules: &schedules, now: ContinuousClock.now - origin)
+            }
             guard
                 let (scanClass, schedule) = schedules.min(by: {
                     ($0.value.nextDue, $0.key) < ($1.value.nextDue, $1.key)

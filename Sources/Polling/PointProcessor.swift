@@ -34,16 +34,16 @@ public actor PointProcessor {
     }
 
     let gateway: String
-    private let origin: ContinuousClock.Instant
-    private let snapshotInterval: Duration
+    let origin: ContinuousClock.Instant
+    var snapshotInterval: Duration
+    var points: [String: PointState] = [:]
+    var order: [String] = []
+    var maintenance: Set<String>
     /// The wall clock against the monotonic clock: flags readings whose time may be wrong, raises `clock_step`.
-    private let clockWatch: ClockWatch
-    private var points: [String: PointState] = [:]
-    private var order: [String] = []
-    private var maintenance: Set<String>
+    let clockWatch: ClockWatch
     private var sequence: UInt64 = 0
     /// Alarms raised and not yet cleared or suppressed, keyed `device/point/level`.
-    private var active: [String: HealthSnapshot.Alarm] = [:]
+    var active: [String: HealthSnapshot.Alarm] = [:]
     private var lastSnapshot: Duration = .zero
     /// Readings and events handed to the sink, by kind.
     public private(set) var counters = Counters()
@@ -68,23 +68,9 @@ public actor PointProcessor {
         for device in site.devices where device.enabled {
             // Hidden points are inputs of formulas and assertions: read, never reported.
             for point in device.points where !point.definition.hidden {
-                let period = site.scanClasses[point.scanClass] ?? .seconds(5)
                 let key = Self.key(device.id, point.id)
                 order.append(key)
-                points[key] = PointState(
-                    device: device.id,
-                    point: point,
-                    alarm: Self.alarmEvaluator(for: point),
-                    flags: Self.flagAlarms(for: point.definition),
-                    filter: ChangeFilter(deadband: point.definition.reportDeadband ?? 0),
-                    everyPoll: site.reportMode(of: point) == .everyPoll,
-                    freshness: FreshnessTracker(
-                        staleAfter: period * site.polling.staleAfterPeriods,
-                        frozenAfter: point.definition.frozenAfter,
-                        createdAt: .zero
-                    ),
-                    last: nil
-                )
+                points[key] = Self.makeState(device: device.id, point: point, site: site)
             }
         }
     }
@@ -169,7 +155,7 @@ public actor PointProcessor {
         deliver(events: events, readings: emitted)
     }
 
-    private func track(_ event: GatewayEvent) {
+    func track(_ event: GatewayEvent) {
         guard let device = event.device, let point = event.point, let level = event.level else { return }
         let key = "\(device)/\(point)/\(level.rawValue)"
         switch event.kind {
@@ -262,7 +248,7 @@ public actor PointProcessor {
     /// Ends ``deliveries`` once the batches queued so far are taken.
     public func finish() { continuation.finish() }
 
-    private func deliver(events: [GatewayEvent], readings: [Reading]) {
+    func deliver(events: [GatewayEvent], readings: [Reading]) {
         guard !events.isEmpty || !readings.isEmpty else { return }
         var events = events
         var readings = readings
@@ -318,9 +304,9 @@ public actor PointProcessor {
         )
     }
 
-    private static func key(_ device: String, _ point: String) -> String { device + "/" + point }
+    static func key(_ device: String, _ point: String) -> String { device + "/" + point }
 
-    private static func alarmEvaluator(for point: SitePoint) -> AlarmEvaluator? {
+    static func alarmEvaluator(for point: SitePoint) -> AlarmEvaluator? {
         guard let limits = point.alarms, !limits.isEmpty else { return nil }
         return AlarmEvaluator(
             settings: AlarmSettings(
@@ -337,7 +323,7 @@ public actor PointProcessor {
     }
 
     /// Device alarm and fault flags raise events of their own.
-    private static func flagAlarms(for point: PointDefinition) -> [StatusRole: FlagAlarm] {
+    static func flagAlarms(for point: PointDefinition) -> [StatusRole: FlagAlarm] {
         let roles: [(StatusRole, AlarmLevel)] = [
             (.alarm1, .deviceAlarm1), (.alarm2, .deviceAlarm2), (.fault, .deviceFault),
         ]

@@ -4,9 +4,9 @@ import Modbus
 
 /// The poller's state as the status endpoint shows it.
 public struct PollingHealth: HealthReporting {
-    let site: SiteConfig
     let service: PollingService
-    let configHash: String
+    /// The configuration in force (hash, when loaded) and a rejected reload's errors.
+    public let configuration: RunningConfiguration
     let version: String
     let startedAt = Timestamp.now()
     let started = ContinuousClock.now
@@ -15,11 +15,13 @@ public struct PollingHealth: HealthReporting {
     ///   - configHash: identifies the configuration in force (file and maps).
     ///   - version: chemgate's version.
     public init(site: SiteConfig, service: PollingService, configHash: String, version: String) {
-        self.site = site
         self.service = service
-        self.configHash = configHash
+        self.configuration = RunningConfiguration(hash: configHash)
         self.version = version
     }
+
+    /// The site being polled (the latest one a reload applied).
+    var site: SiteConfig { service.site }
 
     public func setMaintenance(_ on: Bool, device: String) async -> Bool {
         guard site.devices.contains(where: { $0.id == device }) else { return false }
@@ -28,6 +30,8 @@ public struct PollingHealth: HealthReporting {
     }
 
     public func snapshot() async -> HealthSnapshot {
+        let site = self.site
+        let running = configuration.current
         let statistics = service.statistics
         let deviceStatistics = statistics.devices
         let linkStatistics = statistics.links
@@ -134,14 +138,16 @@ public struct PollingHealth: HealthReporting {
                 "the log is refusing readings (\(sinkFailures) failed attempts so far): they wait in memory and are retried"
             )
         }
+        if let rejected = running.rejected { problems.append(rejected) }
+        warnings += running.restartNeeded
         let uptime = Int((ContinuousClock.now - started) / .seconds(1))
-        return HealthSnapshot(
+        var snapshot = HealthSnapshot(
             gateway: HealthSnapshot.Gateway(
                 id: site.gateway.id,
                 enterprise: site.gateway.enterprise,
                 name: site.gateway.name,
                 version: version,
-                configHash: configHash,
+                configHash: running.hash,
                 startedAt: startedAt.description,
                 uptimeSeconds: uptime
             ),
@@ -158,6 +164,9 @@ public struct PollingHealth: HealthReporting {
             sinkFailures: sinkFailures,
             sinkFailing: statistics.sinkFailing
         )
+        snapshot.gateway.configLoadedAt = running.loadedAt.description
+        snapshot.gateway.configRejected = running.rejected
+        return snapshot
     }
 
     /// The DTU part of a link's health.

@@ -93,4 +93,17 @@ public final class PollingStatistics: Sendable {
     func updateLink(_ id: String, _ body: (inout Link) -> Void) {
         state.withLock { body(&$0.links[id, default: Link()]) }
     }
+
+    /// After a reload: forgets the scan classes (`link/class`) and devices no longer polled and the
+    /// links not kept running, and takes the periods of the scan classes that stay.
+    func keep(scanClasses: [String: Duration], devices: Set<String>, links: Set<String>) {
+        state.withLock { state in
+            state.scanClasses = state.scanClasses.filter { scanClasses[$0.key] != nil }
+            for (key, period) in scanClasses where state.scanClasses[key] != nil {
+                state.scanClasses[key]?.period = period
+            }
+            state.devices = state.devices.filter { devices.contains($0.key) }
+            state.links = state.links.filter { links.contains($0.key) }
+        }
+    }
 }

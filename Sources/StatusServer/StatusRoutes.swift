@@ -96,6 +96,21 @@ public enum StatusRoutes {
                 return Response.text("no uplink '\(uplink)'\n", status: .notFound)
             }
         }
+        router.post("/reload") { request, _ -> Response in
+            guard token != nil else {
+                return Response.text(
+                    "reloading needs a status token: set status.token_env and send it as Authorization: Bearer\n",
+                    status: .forbidden
+                )
+            }
+            let by = request.uri.queryParameters.get("by").map { String($0) } ?? "unknown"
+            guard let outcome = await reporter.reloadConfiguration(trigger: "POST /reload (by \(by))") else {
+                return Response.text("this endpoint cannot reload a configuration\n", status: .notImplemented)
+            }
+            var response = try Response.json(outcome)
+            if !outcome.applied { response.status = .unprocessableContent }
+            return response
+        }
         return router
     }
 }

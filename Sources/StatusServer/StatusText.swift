@@ -145,6 +145,10 @@ public enum StatusText {
             "the log's disk is below storage.min_free: the log is held smaller (delivered rows dropped first); make room",
             "本地缓存所在磁盘的剩余空间低于设定阈值:缓存上限已收紧(先删已上传数据),请清理磁盘"
         ),
+        "problem.config_rejected": (
+            "the configuration reload was refused (errors in the file): the previous configuration keeps running",
+            "配置重新加载被拒绝(配置文件有错误):网关继续使用原配置运行"
+        ),
         "problem.dead_letters": (
             "uplink {subject}: {count} records in the dead-letter table", "上传通道 {subject}:{count} 条记录被平台拒收(死信)"
         ),
@@ -191,6 +195,7 @@ public enum StatusText {
         "event.disk_low": ("disk space low", "磁盘空间不足"),
         "event.disk_ok": ("disk space back", "磁盘空间恢复"),
         "event.clock_step": ("clock stepped", "系统时钟跳变"),
+        "event.config_reloaded": ("configuration reloaded", "配置已重新加载"),
         "level.LL": ("low-low", "低低报"),
         "level.L": ("low", "低报"),
         "level.H": ("high", "高报"),

@@ -17,7 +17,8 @@ struct Chemgate: AsyncParsableCommand {
             """,
         version: Chemgate.versionText,
         subcommands: [
-            RunCommand.self, CheckCommand.self, StatusCommand.self, HistoryCommand.self, DeadLettersCommand.self,
+            RunCommand.self, CheckCommand.self, StatusCommand.self, ReloadCommand.self, HistoryCommand.self,
+            DeadLettersCommand.self,
             ReadCommand.self,
             SimulateCommand.self,
             ReceiveCommand.self,

@@ -10,6 +10,12 @@ struct GatewayHealth: HealthReporting {
     let log: DurableLog?
     let forwarders: [any UplinkReporting]
     let recent = RecentSuccess()
+    /// Reloads the site file (`POST /reload`); nil when the gateway cannot reload.
+    var reloader: (any ConfigurationReloading)? = nil
+
+    func reloadConfiguration(trigger: String) async -> ReloadOutcome? {
+        await reloader?.reload(trigger: trigger)
+    }
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool {
         await polling.setMaintenance(on, device: device)

@@ -134,4 +134,8 @@ struct MetricsReporter: HealthReporting {
     }
 
     func refreshMetrics() async { metrics.record(await base.snapshot()) }
+
+    func reloadConfiguration(trigger: String) async -> ReloadOutcome? {
+        await base.reloadConfiguration(trigger: trigger)
+    }
 }

@@ -26,9 +26,10 @@ struct RunCommand: AsyncParsableCommand {
             status port) is opened before the first poll. Each link is polled in its own task on a fixed \
             schedule per scan class.
 
-            Signals: SIGTERM, SIGINT and SIGQUIT stop the gateway cleanly; SIGHUP is reserved for \
-            configuration reload (not available yet: it is logged and the gateway goes on); SIGUSR1 \
-            logs a one-line status summary.
+            Signals: SIGTERM, SIGINT and SIGQUIT stop the gateway cleanly; SIGHUP reloads the site \
+            file (as 'chemgate reload' does: validated first, only what changed restarts, an invalid \
+            file leaves the running configuration in force; docs/operations.md); SIGUSR1 logs a \
+            one-line status summary.
 
             --output jsonl writes every reading and event to standard output as one JSON object per \
             line (readings report by exception, plus a full snapshot every polling.snapshot_interval); \
@@ -55,12 +56,12 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        // First: from here on SIGHUP and SIGUSR1 no longer end the process (their default action).
+        let signals = await SignalResponder.trap()
         // Two malloc arenas instead of glibc's 8 per core: a third less memory at 10,000 points
         // (BENCHMARKS.md), no measurable CPU. MALLOC_ARENA_MAX in the environment overrides it.
         _ = chemgate_cap_malloc_arenas(2)
         let logger = logging.bootstrap(label: "chemgate.run")
-        // First: from here on SIGHUP and SIGUSR1 no longer end the process (their default action).
-        let signals = await SignalResponder.trap()
         let openFiles = OpenFileLimit.raise()
         if openFiles.failure != nil {
             logger.warning("\(openFiles)")
@@ -171,7 +172,13 @@ struct RunCommand: AsyncParsableCommand {
         for forwarder in mqttForwarders { LogSecrets.shared.add([forwarder.settings.client.password]) }
         let reporting = forwarders.map { $0 as any UplinkReporting } + mqttForwarders.map { $0 as any UplinkReporting }
         for uplink in reporting { uplink.statistics.logTransitions(uplink: uplink.uplinkID, logger: logger) }
-        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: reporting)
+        let reloader = ConfigReloader(
+            path: config,
+            poller: poller,
+            configuration: health.configuration,
+            logger: logger
+        )
+        let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: reporting, reloader: reloader)
         let metrics = HealthMetrics(uplinks: reporting.map { .init(id: $0.uplinkID, statistics: $0.statistics) })
         // The services that read devices and send readings start only once the status port is
         // bound: a start that fails has read nothing, so it has lost nothing.
@@ -203,9 +210,12 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
-        let responder = SignalResponder(signals: signals, logger: logger) {
-            StatusSummary.line(await reporter.snapshot())
-        }
+        let responder = SignalResponder(
+            signals: signals,
+            logger: logger,
+            summary: { StatusSummary.line(await reporter.snapshot()) },
+            reload: { _ = await reloader.reload(trigger: "SIGHUP") }
+        )
         // Shutdown runs in reverse: the status endpoint first, the poller (which writes out what it
         // read), then the uplinks and the log's housekeeping.
         var gated: [any Service] = []

@@ -3,8 +3,9 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The signals `chemgate run` answers without stopping (docs: README "Signals"):
-/// - SIGHUP is reserved for reloading the configuration, which does not exist yet: it is logged
-///   and the running configuration stays (never fatal).
+/// - SIGHUP reloads the configuration (``ConfigReloader``): applied if valid, else logged with its
+///   errors while the running configuration stays. Never fatal: trapped before anything else starts,
+///   and still caught (left pending) once the gateway stops.
 /// - SIGUSR1 logs a one-line summary of the gateway's state.
 ///
 /// SIGTERM, SIGINT and SIGQUIT stop the gateway gracefully (the service group's signals).
@@ -16,11 +17,19 @@ struct SignalResponder: Service, CustomStringConvertible {
     let logger: Logger
     /// The one-line summary SIGUSR1 logs.
     let summary: @Sendable () async -> String
+    /// Reloads the configuration (SIGHUP).
+    let reload: @Sendable () async -> Void
 
-    init(signals: UnixSignalsSequence, logger: Logger, summary: @escaping @Sendable () async -> String) {
+    init(
+        signals: UnixSignalsSequence,
+        logger: Logger,
+        summary: @escaping @Sendable () async -> String,
+        reload: @escaping @Sendable () async -> Void
+    ) {
         self.signals = signals
         self.logger = logger
         self.summary = summary
+        self.reload = reload
     }
 
     /// Registers the handlers: from its return on, SIGHUP and SIGUSR1 no longer end the process.
@@ -33,9 +42,8 @@ struct SignalResponder: Service, CustomStringConvertible {
         for await signal in signals.cancelOnGracefulShutdown() {
             switch signal {
             case .sighup:
-                logger.warning(
-                    "SIGHUP received: configuration reload is not available yet; the running configuration stays"
-                )
+                logger.notice("SIGHUP received: reloading the configuration")
+                await reload()
             case .sigusr1:
                 let line = await summary()
                 logger.notice("SIGUSR1 received: \(line)")

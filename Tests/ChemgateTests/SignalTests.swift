@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Real signals to a running `chemgate run`: SIGHUP (reserved for reload) and SIGUSR1 (a status
-/// line) never stop it; SIGQUIT stops it cleanly like SIGTERM.
+/// Real signals to a running `chemgate run`: SIGHUP (reload; an unchanged file changes nothing) and
+/// SIGUSR1 (a status line) never stop it; SIGQUIT stops it cleanly like SIGTERM.
 @Suite("chemgate run: signals")
 struct SignalTests {
     @Test func sighupAndSigusr1AreLoggedAndPollingGoesOn() async throws {
@@ -15,10 +15,8 @@ struct SignalTests {
             try await run.waitForReadings(after: 0)
 
             run.signal(SIGHUP)
-            try await run.waitForLine(
-                containing:
-                    "SIGHUP received: configuration reload is not available yet; the running configuration stays"
-            )
+            try await run.waitForLine(containing: "SIGHUP received: reloading the configuration")
+            try await run.waitForLine(containing: "no device or link changed")
             try await run.waitForReadings(after: run.readingLines)
             #expect(run.isRunning, "SIGHUP is never fatal")
 
