@@ -13,8 +13,10 @@ public enum StatusQualifier {
         switch reading.value.value {
         case .bool(true):
             if let role = point.status { roles.insert(role) }
-        case .number(let number):
-            if let states = point.states, let state = states[Int(number)], let role = state.status {
+        case .number, .integer:
+            if let states = point.states, let number = reading.value.value?.numeric, number.magnitude < 1e18,
+                let state = states[Int(number)], let role = state.status
+            {
                 roles.insert(role)
             }
         default:

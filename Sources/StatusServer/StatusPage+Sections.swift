@@ -213,6 +213,7 @@ extension StatusPage {
         guard point.quality != Quality.Level.bad.rawValue else { return "—" }
         switch point.value {
         case .number(let value)?: return number(value) + " " + id(point.unit)
+        case .integer(let integer)?: return String(integer) + " " + id(point.unit)
         case .bool(let flag)?: return flag ? l("on") : l("off")
         case .text(let text)?: return escape(text)
         case nil: return "-"

@@ -11,7 +11,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
     public var point: String
     /// The platform's indicator code (指标编码 / 位号), where the site gives one.
     public var indicator: String?
-    /// The engineering value; nil when there is none.
+    /// The engineering value; nil when there is none, always nil on a bad reading. An exact integer is
+    /// written as a JSON integer with every digit.
     public var value: Value?
     /// The engineering unit.
     public var unit: String?
@@ -23,6 +24,11 @@ public struct BatchRecord: Codable, Sendable, Hashable {
     public var report: Reading.Report
     /// Sent after an uplink outage from the outbox, not as it happened.
     public var backfill: Bool
+    /// On a bad reading, the registers as read (`0x7FFF`), for diagnosis; written as `raw`.
+    public var raw: String?
+    /// On a stale reading, when staleness was detected (`ts` is the last successful read); written as
+    /// `stale_since`.
+    public var staleSince: Timestamp?
 
     /// Creates a record from its fields.
     public init(
@@ -35,7 +41,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         quality: Quality,
         timestamp: Timestamp,
         report: Reading.Report = .change,
-        backfill: Bool = false
+        backfill: Bool = false,
+        raw: String? = nil,
+        staleSince: Timestamp? = nil
     ) {
         self.sequence = sequence
         self.device = device
@@ -47,6 +55,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         self.timestamp = timestamp
         self.report = report
         self.backfill = backfill
+        self.raw = raw
+        self.staleSince = staleSince
     }
 
     /// The record for `reading`; its gateway goes into the batch.
@@ -61,7 +71,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             quality: reading.quality,
             timestamp: reading.timestamp,
             report: reading.report,
-            backfill: backfill
+            backfill: backfill,
+            raw: reading.raw,
+            staleSince: reading.staleSince
         )
     }
 
@@ -77,7 +89,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             quality: quality,
             timestamp: timestamp,
             sequence: sequence,
-            report: report
+            report: report,
+            raw: raw,
+            staleSince: staleSince
         )
     }
 
@@ -85,7 +99,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         case sequence = "seq"
         case device, point, indicator, value, unit, quality, reason
         case timestamp = "ts"
-        case report, backfill
+        case report, backfill, raw
+        case staleSince = "stale_since"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +128,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         timestamp = try container.decodeTimestamp(forKey: .timestamp)
         report = try container.decodeRaw(Reading.Report.self, allowed: [.change, .snapshot, .poll], forKey: .report)
         backfill = try container.decode(Bool.self, forKey: .backfill)
+        raw = try container.decodeIfPresent(String.self, forKey: .raw)
+        staleSince = try container.decodeTimestampIfPresent(forKey: .staleSince)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -128,5 +145,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         try container.encodeTimestamp(timestamp, forKey: .timestamp)
         try container.encode(report.rawValue, forKey: .report)
         try container.encode(backfill, forKey: .backfill)
+        try container.encodeIfPresent(raw, forKey: .raw)
+        if let staleSince { try container.encodeTimestamp(staleSince, forKey: .staleSince) }
     }
 }

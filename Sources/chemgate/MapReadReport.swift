@@ -51,6 +51,12 @@ enum MapReadReport {
         case nil: return "-"
         case .bool(let flag): return flag ? "1" : "0"
         case .text(let text): return "\"\(text)\""
+        case .integer(let integer):
+            if let states = point.states {
+                let label = Int(exactly: integer).flatMap { states[$0]?.label } ?? "unknown state"
+                return "\(integer) (\(label))"
+            }
+            return String(integer)
         case .number(let number):
             if let states = point.states {
                 let label = states[Int(number)]?.label ?? "unknown state"
