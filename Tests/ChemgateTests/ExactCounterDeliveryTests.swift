@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Modbus
+import NIOCore
 import Simulator
 import TestSupport
 import Testing

@@ -45,10 +45,11 @@ struct ExactValueTests {
         let faultedJSON = String(decoding: faulted, as: UTF8.self)
         #expect(faultedJSON.contains(#""quality":"bad","raw":"0x7FFF","reason":"sensor_fault""#), "\(faultedJSON)")
         #expect(!faultedJSON.contains("\"value\""))
-        let stale = Self.record(nil, quality: .bad(.stale), staleSince: found).encode()
+        let staleBatch = Self.record(nil, quality: .bad(.stale), staleSince: found)
+        let stale = staleBatch.encode()
         let decoded = try BatchPayload.decode(from: stale)
         #expect(decoded.records[0].staleSince == found)
-        #expect(decoded.records[0].timestamp == Fixtures.base)
+        #expect(decoded.records[0].timestamp == staleBatch.records[0].timestamp)
         #expect(String(decoding: stale, as: UTF8.self).contains(#""stale_since":"2026-11-23T03:30:03.123Z""#))
 
         let documents = [
