@@ -25,6 +25,10 @@ struct BadAndStaleReadingTests {
                 try await fixture.sink.wait(for: "the faulted reading") {
                     await !$0.readings(device: "gd", point: "concentration").isEmpty
                 }
+                // The status API shows no value for it either, only the raw registers.
+                let health = PollingHealth(site: fixture.site, service: fixture.service, configHash: "t", version: "t")
+                let shown = try #require(await health.snapshot().points.first { $0.point == "concentration" })
+                #expect(shown.quality == "bad" && shown.value == nil && shown.raw == "0x8000")
                 simulator.set(.holding, unit: 1, address: 0, to: 100)  // 10.0 %LEL
                 try await fixture.sink.wait(for: "a good reading") {
                     await $0.readings(device: "gd", point: "concentration").contains { $0.quality == .good }
