@@ -45,8 +45,11 @@ enum MapReadReport {
         if readings.allSatisfy({ $0.quality.level == .bad }) { throw ExitStatus.communicationFailure.exitCode }
     }
 
+    /// The value, or for a bad reading none but its registers (`- (raw 0x8000)`): a fault sentinel is
+    /// not a concentration.
     private static func display(_ reading: PointReading) -> String {
         let point = reading.point
+        if reading.quality.level == .bad { return reading.rawText.map { "- (raw \($0))" } ?? "-" }
         switch reading.value.value {
         case nil: return "-"
         case .bool(let flag): return flag ? "1" : "0"
