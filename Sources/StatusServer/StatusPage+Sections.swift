@@ -211,7 +211,7 @@ extension StatusPage {
     /// its raw registers when they were read (`— (0x7FFF)`); on/off for a flag.
     func value(_ point: HealthSnapshot.Point) -> String {
         guard point.quality != Quality.Level.bad.rawValue else {
-            return "—" + (point.raw.map { " (\(escape($0)))" } ?? "")
+            return "—" + (point.raw.map { " (\(id($0)))" } ?? "")
         }
         switch point.value {
         case .number(let value)?: return number(value) + " " + id(point.unit)
