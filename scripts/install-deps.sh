@@ -11,12 +11,13 @@
 #   apt:  libmosquitto-dev (the MQTT uplink), mosquitto and mosquitto-clients (a real broker and
 #         mosquitto_sub for tests and the demo), chromium (headless checks of the status page)
 #   apt:  libssl-dev (OpenSSL libcrypto: SM4 and AES payload encryption, HMAC-SM3)
+#   apt:  sqlite3 (tests read what `chemgate receive` stored, digit for digit)
 #   PyPI: prometheus_client (an independent parser of /metrics in tests)
 # Safe to run again: it only installs what is absent. Needs root or sudo for apt.
 set -euo pipefail
 
 APT_PACKAGES=(libmodbus-dev pkg-config socat mbpoll zlib1g-dev libsqlite3-dev openssl binutils systemd
-    libmosquitto-dev mosquitto mosquitto-clients chromium libssl-dev)
+    libmosquitto-dev mosquitto mosquitto-clients chromium libssl-dev sqlite3)
 PIP_PACKAGES=("pymodbus==3.16.*" "pyserial==3.5" "jsonschema>=4.18" "prometheus_client>=0.17")
 
 log() { printf 'install-deps: %s\n' "$*"; }

@@ -9,9 +9,11 @@ extension Decoder {
     /// (with `.linear` scaling only); scaling, rounding to `decimals`, then the measuring-range check.
     /// The quality is the worst of all steps (the earlier step wins a tie). A non-finite result of scaling
     /// is reported like a NaN reading. `type` is the point's configured type; the reading's own kind
-    /// drives the conversion (bit fields are numbers, scaled like integers).
+    /// drives the conversion (bit fields are numbers, scaled like integers). An integer reading that
+    /// ``Conversion/keepsIntegers`` stays an exact ``Value/integer(_:)``.
     public static func convert(_ raw: RawReading, type: DataType, with conversion: Conversion) -> DecodedValue {
         let number: Double
+        var exact: Int128?
         switch raw.value {
         case .invalid:
             return DecodedValue(value: nil, quality: .bad(.invalidValue), raw: raw)
@@ -21,10 +23,15 @@ extension Decoder {
             return DecodedValue(value: .bool(bool), quality: .good, raw: raw)
         case .signed(let value):
             number = Double(value)
+            exact = Int128(value)
         case .unsigned(let value):
             number = Double(value)
+            exact = Int128(value)
         case .float(let value):
             number = value
+        }
+        if let exact, conversion.keepsIntegers {
+            return convertExact(exact, raw: raw, with: conversion)
         }
 
         var quality = Quality.good

@@ -37,13 +37,25 @@ public struct ChangeFilter: Sendable {
         case (nil, nil):
             return false
         case (.number(let old), .number(let new)):
-            if old.isNaN || new.isNaN { return old.isNaN != new.isNaN }
+            return changed(from: old, to: new)
+        case (.integer(let old), .integer(let new)):
+            // Exact: two counters above 2^53 a few counts apart are different numbers.
             if old == new { return false }
             if deadband == 0 { return true }
-            let tolerance = 2 * (old.magnitude.ulp + new.magnitude.ulp + deadband.ulp)
-            return (new - old).magnitude >= deadband - tolerance
+            return Double(new - old).magnitude >= deadband
+        case (.number, .integer), (.integer, .number):
+            guard let old = old?.numeric, let new = new?.numeric else { return true }
+            return changed(from: old, to: new)
         default:
             return old != new
         }
+    }
+
+    private func changed(from old: Double, to new: Double) -> Bool {
+        if old.isNaN || new.isNaN { return old.isNaN != new.isNaN }
+        if old == new { return false }
+        if deadband == 0 { return true }
+        let tolerance = 2 * (old.magnitude.ulp + new.magnitude.ulp + deadband.ulp)
+        return (new - old).magnitude >= deadband - tolerance
     }
 }

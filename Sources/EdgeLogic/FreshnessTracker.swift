@@ -18,8 +18,8 @@ public struct FreshnessTracker: Sendable {
     /// The time of the last refresh, or the creation time when there was none yet.
     public private(set) var lastRefresh: Duration
 
-    /// The current number and when it was first seen; nil after a non-number.
-    private var unchanged: (number: Double, since: Duration)?
+    /// The current number (a number or an exact integer) and when it was first seen; nil after a non-number.
+    private var unchanged: (number: Value, since: Duration)?
 
     /// Creates a tracker for a point that has not been read yet.
     /// - Parameters:
@@ -40,7 +40,7 @@ public struct FreshnessTracker: Sendable {
     /// Records a fresh read (a successful transaction) of `value` at `time`.
     public mutating func refreshed(with value: Value?, at time: Duration) {
         lastRefresh = max(lastRefresh, time)
-        guard case .number(let number) = value, !number.isNaN else {
+        guard let number = value, let double = number.numeric, !double.isNaN else {
             unchanged = nil
             return
         }

@@ -197,7 +197,12 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
         public var unit: String?
         public var quality: String
         public var reason: String?
+        /// When the value was measured (for a stale point, its last successful read).
         public var ts: String
+        /// On a bad reading, its registers as read (`0x7FFF`), for diagnosis; the value is then absent.
+        public var raw: String?
+        /// On a stale point, when staleness was detected.
+        public var staleSince: String?
         public init(
             device: String,
             point: String,
@@ -207,7 +212,9 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
             unit: String?,
             quality: String,
             reason: String?,
-            ts: String
+            ts: String,
+            raw: String? = nil,
+            staleSince: String? = nil
         ) {
             self.device = device
             self.point = point
@@ -218,6 +225,8 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
             self.quality = quality
             self.reason = reason
             self.ts = ts
+            self.raw = raw
+            self.staleSince = staleSince
         }
     }
 
@@ -344,7 +353,7 @@ public struct HealthSnapshot: Sendable, Codable, Hashable {
             point = event.point
             link = event.link
             level = event.level?.rawValue
-            if case .number(let number)? = event.value { value = number }
+            value = event.value?.numeric
             unit = event.unit
             ts = event.timestamp.description
             reason = event.reason
@@ -443,6 +452,10 @@ extension Value: Codable {
         let container = try decoder.singleValueContainer()
         if let flag = try? container.decode(Bool.self) {
             self = .bool(flag)
+        } else if let integer = try? container.decode(Int64.self) {
+            self = .integer(Int128(integer))
+        } else if let integer = try? container.decode(UInt64.self) {
+            self = .integer(Int128(integer))
         } else if let number = try? container.decode(Double.self) {
             self = .number(number)
         } else {
@@ -454,6 +467,14 @@ extension Value: Codable {
         var container = encoder.singleValueContainer()
         switch self {
         case .number(let number): try container.encode(number)
+        case .integer(let integer):
+            if let signed = Int64(exactly: integer) {
+                try container.encode(signed)
+            } else if let unsigned = UInt64(exactly: integer) {
+                try container.encode(unsigned)
+            } else {
+                try container.encode(Double(integer))
+            }
         case .bool(let flag): try container.encode(flag)
         case .text(let text): try container.encode(text)
         }

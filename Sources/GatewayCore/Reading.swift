@@ -15,7 +15,8 @@ public struct Reading: Sendable, Hashable {
     public var point: String
     /// The platform's indicator code (指标编码 / 位号), where the site gives one.
     public var indicator: String?
-    /// The engineering value; nil when there is none (the device did not answer, NaN, …).
+    /// The engineering value; nil when there is none (the device did not answer, NaN, …) and always nil
+    /// when the quality is bad: a faulted detector's 3276.7 %LEL is not a value (see ``raw``).
     public var value: Value?
     public var unit: String?
     public var quality: Quality
@@ -26,6 +27,13 @@ public struct Reading: Sendable, Hashable {
     public var report: Report
     /// Why ``timestamp`` may be wrong (the clock was unsynchronised or had just stepped), or nil.
     public var clock: ClockCondition?
+    /// The point's registers as read, for diagnosis, on a bad reading that was read (a sentinel, a NE43
+    /// fault, a device fault): `0x7FFF`, or the words in wire order `0x0123 0x4567`; a coil `0` or `1`.
+    /// nil on good and uncertain readings and when nothing was read.
+    public var raw: String?
+    /// On a stale reading (`bad (stale)`), when the gateway found the point stale; ``timestamp`` then
+    /// stays the time of the last successful read, so `ts` always means "measured at". nil otherwise.
+    public var staleSince: Timestamp?
 
     public init(
         gateway: String,
@@ -37,7 +45,9 @@ public struct Reading: Sendable, Hashable {
         quality: Quality,
         timestamp: Timestamp,
         sequence: UInt64 = 0,
-        report: Report = .change
+        report: Report = .change,
+        raw: String? = nil,
+        staleSince: Timestamp? = nil
     ) {
         self.gateway = gateway
         self.device = device
@@ -49,5 +59,7 @@ public struct Reading: Sendable, Hashable {
         self.timestamp = timestamp
         self.sequence = sequence
         self.report = report
+        self.raw = raw
+        self.staleSince = staleSince
     }
 }

@@ -60,6 +60,7 @@ public struct Record: Sendable, Hashable {
             return overhead
                 + [reading.gateway, reading.device, reading.point, reading.indicator, reading.unit]
                 .reduce(0) { $0 + ($1?.utf8.count ?? 0) } + Self.size(of: reading.value)
+                + (reading.raw.map { $0.utf8.count + 10 } ?? 0) + (reading.staleSince == nil ? 0 : 40)
         case .event(let event):
             return overhead
                 + [event.gateway, event.device, event.point, event.link, event.indicator, event.unit, event.reason]
@@ -70,7 +71,7 @@ public struct Record: Sendable, Hashable {
     private static func size(of value: Value?) -> Int {
         switch value {
         case .none: 4
-        case .number: 24
+        case .number, .integer: 24
         case .bool: 5
         case .text(let text): text.utf8.count + 2
         }

@@ -6,13 +6,14 @@ enum RecordRow {
     /// The columns read back, in the order `decode` expects.
     static let columns = """
         sequence, lane, gateway, device, point, indicator, link, value_type, value, unit, quality_level, \
-        quality_reason, timestamp, report, event_kind, alarm_level, limit_value, reason, source_sequence, clock
+        quality_reason, timestamp, report, event_kind, alarm_level, limit_value, reason, source_sequence, raw, \
+        stale_since, clock
         """
 
     static let insertReading = """
         INSERT INTO record (lane, gateway, device, point, indicator, value_type, value, unit, quality_level,
-            quality_reason, timestamp, report, source_sequence, in_alarm, clock)
-        VALUES ('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            quality_reason, timestamp, report, source_sequence, in_alarm, raw, stale_since, clock)
+        VALUES ('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static let insertEvent = """
@@ -26,7 +27,8 @@ enum RecordRow {
         return [
             reading.gateway, reading.device, reading.point, reading.indicator, valueType, value, reading.unit,
             reading.quality.level.rawValue, reading.quality.reason?.description, reading.timestamp.milliseconds,
-            reading.report.rawValue, Int64(bitPattern: reading.sequence), inAlarm ? 1 : 0, reading.clock?.rawValue,
+            reading.report.rawValue, Int64(bitPattern: reading.sequence), inAlarm ? 1 : 0, reading.raw,
+            reading.staleSince?.milliseconds, reading.clock?.rawValue,
         ]
     }
 
@@ -39,10 +41,15 @@ enum RecordRow {
         ]
     }
 
+    /// A number is stored as REAL, an exact integer as INTEGER, or, above `Int64.max`, as its decimal
+    /// TEXT; all three under `value_type` `number` (the `value` column has no type, so SQLite keeps each
+    /// storage class as written).
     private static func encode(_ value: Value?) -> (String?, (any DatabaseValueConvertible)?) {
         switch value {
         case .none: (nil, nil)
         case .number(let number): ("number", number)
+        case .integer(let integer):
+            ("number", Int64(exactly: integer) ?? String(integer) as any DatabaseValueConvertible)
         case .bool(let bool): ("bool", bool ? 1 : 0)
         case .text(let text): ("text", text)
         }
@@ -69,16 +76,28 @@ enum RecordRow {
     static let limitColumn = 16
     static let reasonColumn = 17
     static let sourceSequenceColumn = 18
-    static let clockColumn = 19
+    static let rawColumn = 19
+    static let staleSinceColumn = 20
+    static let clockColumn = 21
     /// How many columns `columns` names: the index of a column selected after them.
-    static let columnCount = 20
+    static let columnCount = 22
 
     private static func decodeValue(_ row: Row) -> Value? {
         switch row[valueTypeColumn] as String? {
-        case "number": (row[valueColumn] as Double?).map(Value.number)
+        case "number": decodeNumber(row[valueColumn] as DatabaseValue)
         case "bool": (row[valueColumn] as Int64?).map { .bool($0 != 0) }
         case "text": (row[valueColumn] as String?).map(Value.text)
         default: nil
+        }
+    }
+
+    /// REAL is a number, INTEGER an exact integer, TEXT the decimal digits of an integer above `Int64.max`.
+    private static func decodeNumber(_ stored: DatabaseValue) -> Value? {
+        switch stored.storage {
+        case .int64(let integer): .integer(Int128(integer))
+        case .double(let number): .number(number)
+        case .string(let text): Int128(text).map(Value.integer)
+        case .null, .blob: nil
         }
     }
 
@@ -104,7 +123,9 @@ enum RecordRow {
                 quality: Quality(level, reason),
                 timestamp: timestamp,
                 sequence: sourceSequence,
-                report: report
+                report: report,
+                raw: row[rawColumn],
+                staleSince: (row[staleSinceColumn] as Int64?).map(Timestamp.init(milliseconds:))
             )
             reading.clock = (row[clockColumn] as String?).flatMap { ClockCondition(rawValue: $0) }
             return Record(sequence: sequence, payload: .reading(reading), backfill: backfill)

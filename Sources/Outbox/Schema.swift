@@ -1,7 +1,7 @@
 import GRDB
 import GatewayCore
 
-/// The log's tables, created by a `DatabaseMigrator` (migrations `v1`, `v2`, `v3`).
+/// The log's tables, created by a `DatabaseMigrator` (migrations `v1`, `v2`, `v3`, then named ones).
 ///
 /// ## SCHEMA
 ///
@@ -11,7 +11,13 @@ import GatewayCore
 /// - `lane` (`event` | `reading`): the record's kind and its queue (see ``Lane``).
 /// - `gateway`, `device`, `point`, `indicator`, `link`: names as the poller gave them (any Unicode).
 /// - `value_type` (`number` | `bool` | `text` | NULL) and `value` (no declared type: REAL, INTEGER 0/1
-///   or TEXT as `value_type` says; NULL when there is no value). `unit`.
+///   or TEXT as `value_type` says; NULL when there is no value, always on a bad reading). A `number` is
+///   REAL for a measured number, INTEGER for an exact integer, and TEXT (decimal digits) for an integer
+///   above `Int64.max` (a uint64 counter). `unit`.
+/// - `raw` ("raw registers and stale detection time"): on a bad reading, its registers as read
+///   (`0x7FFF`, `0x0123 0x4567`) for diagnosis; NULL otherwise.
+/// - `stale_since` (same migration): on a `bad (stale)` reading, when staleness was detected (UTC ms);
+///   `timestamp` is then the last successful read.
 /// - `quality_level` (`good` | `uncertain` | `bad`), `quality_reason` (`timeout`, `device_exception_2`, …):
 ///   readings only.
 /// - `timestamp`: UTC milliseconds. `report` (`change` | `snapshot`): readings only.
@@ -153,6 +159,14 @@ enum Schema {
         registerCatalogueMigration(&migrator)
         migrator.registerMigration("record_clock") { db in
             try db.execute(sql: "ALTER TABLE record ADD COLUMN clock TEXT")
+        }
+        migrator.registerMigration("raw registers and stale detection time") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE record ADD COLUMN raw TEXT;
+                    ALTER TABLE record ADD COLUMN stale_since INTEGER;
+                    """
+            )
         }
         return migrator
     }

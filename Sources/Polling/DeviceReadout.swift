@@ -201,18 +201,17 @@ public struct DeviceReadout: Sendable {
             guard let point = pointsByID[id] else { return nil }
             let offset = point.address - read.address
             let raw: RawReading
+            let words: [UInt16]
             switch data {
             case .bits(let bits):
                 raw = Decoder.decode(bit: bits[offset])
+                words = [bits[offset] ? 1 : 0]
             case .registers(let registers):
-                raw = Decoder.decode(
-                    registers: registers[offset..<(offset + point.count)],
-                    as: point.type,
-                    order: point.order
-                )
+                words = Array(registers[offset..<(offset + point.count)])
+                raw = Decoder.decode(registers: words, as: point.type, order: point.order)
             }
             let value = Decoder.convert(raw, type: point.type, with: point.conversion)
-            return PointReading(point: point, value: value, timestamp: time, answered: true)
+            return PointReading(point: point, value: value, timestamp: time, answered: true, registers: words)
         }
     }
 

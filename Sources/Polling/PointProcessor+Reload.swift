@@ -30,7 +30,8 @@ extension PointProcessor {
                 frozenAfter: point.definition.frozenAfter,
                 createdAt: .zero
             ),
-            last: nil
+            last: nil,
+            lastRead: nil
         )
     }
 

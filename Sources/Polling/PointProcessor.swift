@@ -31,6 +31,8 @@ public actor PointProcessor {
         let everyPoll: Bool
         var freshness: FreshnessTracker
         var last: Reading?
+        /// When the point's registers were last read (a reply with data): a stale reading's `ts`.
+        var lastRead: Timestamp?
     }
 
     let gateway: String
@@ -111,13 +113,14 @@ public actor PointProcessor {
             let key = Self.key(device, reading.point.id)
             guard var state = points[key] else { continue }
             if reading.answered { state.freshness.refreshed(with: reading.value.value, at: now) }
+            if reading.answered && !reading.registers.isEmpty { state.lastRead = reading.timestamp }
             var quality = state.freshness.quality(reading.quality, at: now)
             if inMaintenance { quality = quality.worst(.uncertain(.maintenance)) }
             let value = reading.value.value
             let suppressed =
                 inMaintenance || [.inhibited, .maintenance, .warmup].contains(quality.reason)
             if var alarm = state.alarm {
-                let number: Double? = if case .number(let number)? = value { number } else { nil }
+                let number = value?.numeric
                 let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
                 events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
                 state.alarm = alarm
@@ -141,7 +144,9 @@ public actor PointProcessor {
                 timestamp: reading.timestamp
             )
             output.clock = clock.condition
-            if state.filter.shouldReport(value, quality: quality) {
+            output.withholdBadValue(raw: reading.rawText)
+            output.markStale(lastRead: state.lastRead, detected: reading.timestamp)
+            if state.filter.shouldReport(output.value, quality: quality) {
                 emitted.append(output)
             } else if state.everyPoll {
                 var unchanged = output
@@ -160,7 +165,7 @@ public actor PointProcessor {
         let key = "\(device)/\(point)/\(level.rawValue)"
         switch event.kind {
         case .alarmRaised:
-            let value: Double? = if case .number(let number)? = event.value { number } else { nil }
+            let value = event.value?.numeric
             active[key] = HealthSnapshot.Alarm(
                 device: device,
                 point: point,
@@ -226,8 +231,9 @@ public actor PointProcessor {
             let quality = state.freshness.quality(last.quality, at: now)
             guard quality != last.quality else { continue }
             last.quality = quality
-            last.timestamp = .now()
-            last.clock = clock.condition
+            // No new measurement: `ts` stays the last read's; a stale reading says when it was found.
+            last.withholdBadValue(raw: nil)
+            last.markStale(lastRead: state.lastRead, detected: .now())
             if state.filter.shouldReport(last.value, quality: quality) { emitted.append(last) }
             state.last = last
             points[key] = state

@@ -11,6 +11,9 @@ public struct PointReading: Sendable, Hashable {
     public var timestamp: Timestamp
     /// Whether the device answered the read (false: timeout, connection failure, not attempted).
     public var answered: Bool
+    /// The point's registers as read, in wire order; for a coil or discrete input its bit as 0 or 1;
+    /// empty when nothing was read. A bad reading carries them (``rawText``) instead of a value.
+    public var registers: [UInt16] = []
 
     public var quality: Quality { value.quality }
 }

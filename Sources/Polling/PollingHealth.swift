@@ -124,7 +124,9 @@ public struct PollingHealth: HealthReporting {
                 unit: reading.unit,
                 quality: reading.quality.level.rawValue,
                 reason: reading.quality.reason?.description,
-                ts: reading.timestamp.description
+                ts: reading.timestamp.description,
+                raw: reading.raw,
+                staleSince: reading.staleSince?.description
             )
         }
         let clock = HealthSnapshot.Clock.current()

@@ -211,12 +211,15 @@ extension StatusPage {
         )
     }
 
-    /// A value as an operator reads it: none for a bad reading (never a sentinel such as 3276.7),
-    /// on/off for a flag.
+    /// A value as an operator reads it: none for a bad reading (never a sentinel such as 3276.7), with
+    /// its raw registers when they were read (`— (0x7FFF)`); on/off for a flag.
     func value(_ point: HealthSnapshot.Point) -> String {
-        guard point.quality != Quality.Level.bad.rawValue else { return "—" }
+        guard point.quality != Quality.Level.bad.rawValue else {
+            return "—" + (point.raw.map { " (\(id($0)))" } ?? "")
+        }
         switch point.value {
         case .number(let value)?: return number(value) + " " + id(point.unit)
+        case .integer(let integer)?: return String(integer) + " " + id(point.unit)
         case .bool(let flag)?: return flag ? l("on") : l("off")
         case .text(let text)?: return escape(text)
         case nil: return "-"

@@ -11,7 +11,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
     public var point: String
     /// The platform's indicator code (指标编码 / 位号), where the site gives one.
     public var indicator: String?
-    /// The engineering value; nil when there is none.
+    /// The engineering value; nil when there is none, always nil on a bad reading. An exact integer is
+    /// written as a JSON integer with every digit.
     public var value: Value?
     /// The engineering unit.
     public var unit: String?
@@ -25,6 +26,11 @@ public struct BatchRecord: Codable, Sendable, Hashable {
     public var backfill: Bool
     /// Why `ts` may be wrong (`unsynchronised`, `stepped`); absent when the clock was fine.
     public var clock: ClockCondition?
+    /// On a bad reading, the registers as read (`0x7FFF`), for diagnosis; written as `raw`.
+    public var raw: String?
+    /// On a stale reading, when staleness was detected (`ts` is the last successful read); written as
+    /// `stale_since`.
+    public var staleSince: Timestamp?
 
     /// Creates a record from its fields.
     public init(
@@ -38,7 +44,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         timestamp: Timestamp,
         report: Reading.Report = .change,
         backfill: Bool = false,
-        clock: ClockCondition? = nil
+        clock: ClockCondition? = nil,
+        raw: String? = nil,
+        staleSince: Timestamp? = nil
     ) {
         self.sequence = sequence
         self.device = device
@@ -51,6 +59,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         self.report = report
         self.backfill = backfill
         self.clock = clock
+        self.raw = raw
+        self.staleSince = staleSince
     }
 
     /// The record for `reading`; its gateway goes into the batch.
@@ -66,7 +76,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             timestamp: reading.timestamp,
             report: reading.report,
             backfill: backfill,
-            clock: reading.clock
+            clock: reading.clock,
+            raw: reading.raw,
+            staleSince: reading.staleSince
         )
     }
 
@@ -82,7 +94,9 @@ public struct BatchRecord: Codable, Sendable, Hashable {
             quality: quality,
             timestamp: timestamp,
             sequence: sequence,
-            report: report
+            report: report,
+            raw: raw,
+            staleSince: staleSince
         )
         reading.clock = clock
         return reading
@@ -93,6 +107,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         case device, point, indicator, value, unit, quality, reason
         case timestamp = "ts"
         case report, backfill, clock
+        case report, backfill, raw
+        case staleSince = "stale_since"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -121,6 +137,8 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         report = try container.decodeRaw(Reading.Report.self, allowed: [.change, .snapshot, .poll], forKey: .report)
         backfill = try container.decode(Bool.self, forKey: .backfill)
         clock = try container.decodeRawIfPresent(ClockCondition.self, forKey: .clock)
+        raw = try container.decodeIfPresent(String.self, forKey: .raw)
+        staleSince = try container.decodeTimestampIfPresent(forKey: .staleSince)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -137,5 +155,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         try container.encode(report.rawValue, forKey: .report)
         try container.encode(backfill, forKey: .backfill)
         try container.encodeIfPresent(clock?.rawValue, forKey: .clock)
+        try container.encodeIfPresent(raw, forKey: .raw)
+        if let staleSince { try container.encodeTimestamp(staleSince, forKey: .staleSince) }
     }
 }

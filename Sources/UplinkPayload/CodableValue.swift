@@ -1,6 +1,7 @@
 public import GatewayCore
 
-/// A `Value` as payloads carry it: a JSON number, boolean or string.
+/// A `Value` as payloads carry it: a JSON number, boolean or string. An exact integer is a JSON integer
+/// with every digit; a JSON integer reads back as an exact integer (from `Int64.min` to `UInt64.max`).
 public struct CodableValue: Codable, Sendable, Hashable {
     /// The engineering value.
     public var value: Value
@@ -19,6 +20,10 @@ public struct CodableValue: Codable, Sendable, Hashable {
         let container = try decoder.singleValueContainer()
         if let bool = try? container.decode(Bool.self) {
             value = .bool(bool)
+        } else if let integer = try? container.decode(Int64.self) {
+            value = .integer(Int128(integer))
+        } else if let integer = try? container.decode(UInt64.self) {
+            value = .integer(Int128(integer))
         } else if let number = try? container.decode(Double.self) {
             value = .number(number)
         } else if let text = try? container.decode(String.self) {
@@ -35,6 +40,14 @@ public struct CodableValue: Codable, Sendable, Hashable {
         var container = encoder.singleValueContainer()
         switch value {
         case .number(let number): try container.encode(number)
+        case .integer(let integer):
+            if let signed = Int64(exactly: integer) {
+                try container.encode(signed)
+            } else if let unsigned = UInt64(exactly: integer) {
+                try container.encode(unsigned)
+            } else {
+                try container.encode(Double(integer))
+            }
         case .bool(let bool): try container.encode(bool)
         case .text(let text): try container.encode(text)
         }

@@ -37,10 +37,14 @@ struct JSONWriter {
         raw(text.utf8)
     }
 
+    /// An exact integer, every digit, as `JSONEncoder` writes an `Int64` or `UInt64`.
+    mutating func integer(_ integer: Int128) { raw(String(integer).utf8) }
+
     /// A value, or nothing for a non-finite number (callers check ``isWritable(_:)`` before the key).
     mutating func value(_ value: Value) {
         switch value {
         case .number(let number): self.number(number)
+        case .integer(let integer): self.integer(integer)
         case .bool(let flag): bool(flag)
         case .text(let text): string(text)
         }
@@ -78,6 +82,11 @@ extension BatchRecord {
         writer.raw(",")
         writer.key("quality")
         writer.string(quality.level.rawValue)
+        if let raw {
+            writer.raw(",")
+            writer.key("raw")
+            writer.string(raw)
+        }
         if let reason = quality.reason {
             writer.raw(",")
             writer.key("reason")
@@ -89,6 +98,11 @@ extension BatchRecord {
         writer.raw(",")
         writer.key("seq")
         writer.unsigned(sequence)
+        if let staleSince {
+            writer.raw(",")
+            writer.key("stale_since")
+            writer.string(staleSince.iso8601)
+        }
         writer.raw(",")
         writer.key("ts")
         writer.string(timestamp.iso8601)

@@ -9,7 +9,9 @@ public import GatewayCore
 /// - `v1/gateway/telemetry`: `{"<name>": [{"ts": <ms>, "values": {…}}, …]}`. A reading gives
 ///   `"<point>": value` (null when there is none), `"<point>_quality"` (`good`, `uncertain (stale)`,
 ///   `bad (sensor_fault)`: a value is never sent without it) and `"<point>_seq"`, the log's sequence
-///   number, by which a rule chain tells a QoS 1 duplicate from a new value. Readings of one device
+///   number, by which a rule chain tells a QoS 1 duplicate from a new value; a bad reading has a null
+///   value and, when its registers were read, `"<point>_raw"` (`"0x7FFF"`); a stale reading has
+///   `"<point>_stale_since"` (ms; `ts` is then its last successful read). Integers carry every digit. Readings of one device
 ///   with one timestamp share an entry. An event gives an entry of its own: `event` (its kind),
 ///   `event_point`, `event_level`, `event_value`, `event_limit`, `event_unit`, `event_reason`,
 ///   `event_seq`; an event of no device (a link, the disk) goes under the gateway's own name.
@@ -166,6 +168,18 @@ public enum ThingsBoardGateway {
                     writer.string(reading.point + "_seq")
                     writer.raw(":")
                     writer.unsigned(sequence)
+                    if let raw = reading.raw {
+                        writer.raw(",")
+                        writer.string(reading.point + "_raw")
+                        writer.raw(":")
+                        writer.string(raw)
+                    }
+                    if let staleSince = reading.staleSince {
+                        writer.raw(",")
+                        writer.string(reading.point + "_stale_since")
+                        writer.raw(":")
+                        writer.raw(String(staleSince.milliseconds).utf8)
+                    }
                 }
                 writer.raw("}")
             case .event(let event, let sequence):

@@ -48,6 +48,7 @@ struct EventLogSink: ReadingSink {
     private static func text(_ value: Value) -> String {
         switch value {
         case .number(let number): "\(number)"
+        case .integer(let integer): String(integer)
         case .bool(let flag): flag ? "on" : "off"
         case .text(let text): text
         }

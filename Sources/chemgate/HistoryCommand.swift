@@ -52,7 +52,7 @@ struct HistoryCommand: AsyncParsableCommand {
             case .reading(let reading):
                 rows.append([
                     reading.timestamp.description, "reading", Self.text(reading.value), reading.unit ?? "",
-                    reading.quality.description, reading.report.rawValue,
+                    reading.quality.description, Self.detail(reading),
                 ])
             case .event(let event):
                 rows.append([
@@ -78,10 +78,18 @@ struct HistoryCommand: AsyncParsableCommand {
         return Timestamp(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
+    /// The report, then the raw registers of a bad reading and when a stale one was found stale.
+    static func detail(_ reading: Reading) -> String {
+        ([reading.report.rawValue]
+            + [reading.raw.map { "raw \($0)" }, reading.staleSince.map { "stale since \($0)" }]
+            .compactMap { $0 }).joined(separator: "; ")
+    }
+
     static func text(_ value: Value?) -> String {
         switch value {
         case .number(let number)?:
             number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .integer(let integer)?: String(integer)
         case .bool(let flag)?: flag ? "1" : "0"
         case .text(let text)?: text
         case nil: ""

@@ -50,6 +50,10 @@ struct ReadingLine: Encodable {
     var report: String
     /// Why `ts` may be wrong (`unsynchronised`, `stepped`), absent when the clock was fine.
     var clock: String?
+    /// On a bad reading, its registers as read (the value is absent).
+    var raw: String?
+    /// On a stale reading, when staleness was detected (`ts` is the last successful read).
+    var staleSince: String?
 
     init(_ reading: Reading) {
         seq = reading.sequence
@@ -64,6 +68,13 @@ struct ReadingLine: Encodable {
         ts = reading.timestamp.description
         report = reading.report.rawValue
         clock = reading.clock?.rawValue
+        raw = reading.raw
+        staleSince = reading.staleSince?.description
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, seq, gateway, device, point, indicator, value, unit, quality, reason, ts, report, raw, clock
+        case staleSince = "stale_since"
     }
 }
 
@@ -102,25 +113,11 @@ struct EventLine: Encodable {
 }
 
 /// A point value as JSON: a number, true/false or a string.
-enum JSONValue: Encodable {
-    case number(Double)
-    case bool(Bool)
-    case text(String)
+struct JSONValue: Encodable {
+    var value: Value
 
-    init(_ value: Value) {
-        switch value {
-        case .number(let number): self = .number(number)
-        case .bool(let flag): self = .bool(flag)
-        case .text(let text): self = .text(text)
-        }
-    }
+    init(_ value: Value) { self.value = value }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .number(let number): try container.encode(number)
-        case .bool(let flag): try container.encode(flag)
-        case .text(let text): try container.encode(text)
-        }
-    }
+    /// Exact integers keep every digit (`Value`'s own encoding).
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }

@@ -47,12 +47,21 @@ enum MapReadReport {
         if readings.allSatisfy({ $0.quality.level == .bad }) { throw ExitStatus.communicationFailure.exitCode }
     }
 
+    /// The value, or for a bad reading none but its registers (`- (raw 0x8000)`): a fault sentinel is
+    /// not a concentration.
     private static func display(_ reading: PointReading) -> String {
         let point = reading.point
+        if reading.quality.level == .bad { return reading.rawText.map { "- (raw \($0))" } ?? "-" }
         switch reading.value.value {
         case nil: return "-"
         case .bool(let flag): return flag ? "1" : "0"
         case .text(let text): return "\"\(text)\""
+        case .integer(let integer):
+            if let states = point.states {
+                let label = Int(exactly: integer).flatMap { states[$0]?.label } ?? "unknown state"
+                return "\(integer) (\(label))"
+            }
+            return String(integer)
         case .number(let number):
             if point.states != nil, let whole = Int(exactly: number) {
                 let label = point.state(of: whole)?.label ?? "unknown state"

@@ -117,6 +117,26 @@ struct CheckAndDecodeCommandTests {
         }
     }
 
+    @Test func readMapShowsAFaultedPointsRawRegistersNotAValue() async throws {
+        try await withTCPSimulator(units: [2]) { (endpoint, simulator, _) async throws in
+            simulator.set(.holding, unit: 2, address: 0, to: 0x8000)  // the fault sentinel: -3276.8 %LEL if scaled
+            simulator.set(.holding, unit: 2, address: 1, to: 0)
+            let result = try await ChildProcess.run(
+                try Tools.chemgate(),
+                [
+                    "read", endpoint.description, "--unit", "2", "--map",
+                    "\(Self.root)/Devices/generic/combustible-gas-detector.yaml",
+                ]
+            )
+            let line = result.output.split(separator: "\n").first { $0.contains("concentration") }
+            #expect(
+                line?.contains("- (raw 0x8000)") == true && line?.contains("bad (sensor_fault)") == true
+                    && line?.contains("3276") == false,
+                "\(result.output)"
+            )
+        }
+    }
+
     @Test func readRefusesOrderWithoutType() async throws {
         let result = try await ChildProcess.run(try Tools.chemgate(), ["read", "tcp://127.0.0.1:1", "--order", "CDAB"])
         #expect(result.status == 64)

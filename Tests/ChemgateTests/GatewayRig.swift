@@ -26,8 +26,11 @@ struct GatewayRig {
     }
 
     /// Starts the receiver (with its test controls) and writes the site file; `devices` is the YAML
-    /// list of devices on link `plc` at `endpoint`, `uplink` extra keys of the uplink.
-    static func start(endpoint: String, devices: String, uplink: String = "") async throws -> GatewayRig {
+    /// list of devices on link `plc` at `endpoint`, `uplink` extra keys of the uplink; the maps come
+    /// from `devicesPath` (default: the repository's `Devices/`).
+    static func start(endpoint: String, devices: String, uplink: String = "", devicesPath: String? = nil)
+        async throws -> GatewayRig
+    {
         let directory = try Tools.temporaryDirectory()
         let receive = try ChildProcess(
             try Tools.chemgate(),
@@ -45,7 +48,7 @@ struct GatewayRig {
         )
         try """
         gateway: { id: GW-RIG, enterprise: E-RIG }
-        devices_path: \(Tools.repositoryRoot.appendingPathComponent("Devices").path)
+        devices_path: \(devicesPath ?? Tools.repositoryRoot.appendingPathComponent("Devices").path)
         links: [ { id: plc, endpoint: "\(endpoint)" } ]
         scan_classes: { fast: 100ms }
         default_scan: fast

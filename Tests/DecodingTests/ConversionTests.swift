@@ -209,12 +209,11 @@ struct ConversionTests {
         #expect(convert([0x0001], as: .uint16, with: third).value == .number(0.333_333_333_333_333_3))
     }
 
-    @Test("uint64 max stays a number (2^64 as the nearest Double) with decimals")
+    @Test("uint64 max stays exact with decimals (not 2^64, the nearest Double)")
     func largeInteger() {
-        #expect(
-            convert([0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF], as: .uint64, with: Conversion(decimals: 2)).value
-                == .number(18_446_744_073_709_551_616)
-        )
+        let value = convert([0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF], as: .uint64, with: Conversion(decimals: 2)).value
+        #expect(value == .integer(Int128(UInt64.max)))
+        #expect(value != .number(18_446_744_073_709_551_616))
     }
 
     @Test(

@@ -24,8 +24,7 @@ struct ManualFrameTests {
     }
 
     static func number(_ decoded: DecodedValue) -> Double? {
-        if case .number(let value)? = decoded.value { return value }
-        return nil
+        decoded.value?.numeric
     }
 
     /// The role a status point's decoded value signals: its `status` when the flag is set, or the
@@ -34,6 +33,7 @@ struct ManualFrameTests {
         switch decoded.value {
         case .bool(true)?: return point.status
         case .number(let value)?: return point.states?[Int(value)]?.status
+        case .integer(let value)?: return Int(exactly: value).flatMap { point.states?[$0]?.status }
         default: return nil
         }
     }

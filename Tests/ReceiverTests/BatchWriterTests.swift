@@ -16,6 +16,12 @@ struct BatchWriterTests {
         .nan, .infinity,
     ]
 
+    /// Exact integers, every digit: the ends of Int64 and UInt64 and a counter above 2^53.
+    static let integers: [Int128] = [
+        0, -1, 42, Int128(Int64.min), Int128(Int64.max), Int128(Int64.max) + 1, Int128(UInt64.max),
+        81_985_529_216_486_895, 9_007_199_254_740_993,
+    ]
+
     static func reference(_ payload: BatchPayload) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -28,6 +34,7 @@ struct BatchWriterTests {
         let qualities: [Quality] = [.good, .uncertain(.warmup), .bad(.timeout), .bad(.deviceException(2))]
         let values: [Value?] =
             Self.numbers.map(Value.number) + Self.texts.map(Value.text) + [.bool(true), .bool(false), nil]
+            + Self.integers.map(Value.integer)
         for (index, value) in values.enumerated() {
             let text = Self.texts[index % Self.texts.count]
             records.append(
@@ -42,7 +49,9 @@ struct BatchWriterTests {
                     timestamp: Timestamp(milliseconds: 1_795_392_000_123 + Int64(index) * 1001),
                     report: index % 2 == 0 ? .change : .snapshot,
                     backfill: index % 5 == 0,
-                    clock: [nil, .unsynchronised, nil, .stepped][index % 4]
+                    clock: [nil, .unsynchronised, nil, .stepped][index % 4],
+                    raw: index % 4 == 2 ? ["0x7FFF", "0x0123 0x4567 0x89AB 0xCDEF", "1"][index % 3] : nil,
+                    staleSince: index % 6 == 1 ? Timestamp(milliseconds: 1_795_392_009_000 + Int64(index)) : nil
                 )
             )
             sequence += 1

@@ -9,9 +9,11 @@ struct SchemaTests {
         var everything = Fixtures.batch("all-kinds", seqs: 1...12, events: [3])
         let values: [Value?] = [.number(1.5), .bool(true), .text("甲烷"), nil]
         for index in everything.records.indices {
-            everything.records[index].value = values[index % values.count]
-            everything.records[index].quality =
-                index.isMultiple(of: 2) ? .bad(.deviceException(4)) : .uncertain(.warmup)
+            // A bad record carries no value (its registers go in `raw`); an uncertain one keeps it.
+            let bad = index.isMultiple(of: 2)
+            everything.records[index].value = bad ? nil : values[index % values.count]
+            everything.records[index].raw = bad && index.isMultiple(of: 4) ? "0x7FFF" : nil
+            everything.records[index].quality = bad ? .bad(.deviceException(4)) : .uncertain(.warmup)
             everything.records[index].backfill = index.isMultiple(of: 3)
         }
         let documents = [

@@ -183,9 +183,13 @@ struct SiteScenario {
         )
     }
 
-    /// The detector reports a sensor fault: its raw value is a sentinel (3276.7).
+    /// The detector reports a sensor fault: its raw value is a sentinel (0x7FFF, 3276.7 once scaled).
+    /// The value is set although the gateway never sends one on a bad reading: the page must not show it.
     mutating func fault(_ device: String) {
         setPoint(device, value: 3276.7, quality: "bad", reason: "sensor_fault")
+        for index in snapshot.points.indices where snapshot.points[index].device == device {
+            snapshot.points[index].raw = "0x7FFF"
+        }
         snapshot.alarms.append(
             .init(
                 device: device,

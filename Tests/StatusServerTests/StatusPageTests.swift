@@ -71,6 +71,10 @@ struct StatusPageTests {
         #expect(!order.contains(nil))
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "sections out of order")
         #expect(!html.contains("3276.7"), "a faulted detector's sentinel is shown as a value")
+        #expect(
+            html.contains("— (<span class=\"id\">0x7FFF</span>)"),
+            "a faulted detector shows its raw registers instead"
+        )
         #expect(html.contains("可燃气体探测器 GD-103"), "alarms name the device")
         #expect(html.contains("罐区A T-103 防火堤内"), "alarms give the location")
         #expect(html.contains("<details>"), "points are collapsed per device")

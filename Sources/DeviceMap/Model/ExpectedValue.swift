@@ -29,6 +29,7 @@ extension Value {
     public var formulaOperand: Double? {
         switch self {
         case .number(let number): number
+        case .integer(let integer): Double(integer)
         case .bool(let flag): flag ? 1 : 0
         case .text: nil
         }

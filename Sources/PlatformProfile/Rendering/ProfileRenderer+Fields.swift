@@ -44,7 +44,7 @@ extension ProfileRenderer {
         case .recordReport: return text(reading?.report.rawValue)
         case .recordAlarmLevel:
             guard let reading else { return .absent }
-            guard case .number(let number) = reading.value else { return level(nil) }
+            guard let number = reading.value?.numeric else { return level(nil) }
             return level(scope.point?.alarmLevel(of: number))
         case .eventKind:
             guard let kind = event?.kind else { return .absent }
@@ -121,6 +121,17 @@ extension ProfileRenderer {
                     NumberText.fixed(number, decimals: decimals)
                 } else {
                     NumberText.shortest(number)
+                }
+            return profile.values.asString ? .text(text) : .number(text)
+        case .integer(let integer):
+            // Every digit; a point's decimals pad it (`12.00`) only where it fits a Double exactly.
+            let text =
+                if profile.values.usePointDecimals, let decimals = point?.decimals, decimals > 0,
+                    integer.magnitude < 1 << 53
+                {
+                    NumberText.fixed(Double(integer), decimals: decimals)
+                } else {
+                    String(integer)
                 }
             return profile.values.asString ? .text(text) : .number(text)
         case .bool(let flag):
