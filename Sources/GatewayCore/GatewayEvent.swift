@@ -19,6 +19,16 @@ public struct GatewayEvent: Sendable, Hashable {
         case diskLow = "disk_low"
         /// Free space on the log's file system is back above `storage.min_free` (with a margin).
         case diskOK = "disk_ok"
+        /// A device was put in maintenance at run time (`POST /devices/{id}/maintenance`); `reason` names
+        /// the operator (when given) and the client's address.
+        case maintenanceOn = "maintenance_on"
+        /// A device was taken out of maintenance at run time.
+        case maintenanceOff = "maintenance_off"
+        /// A point's own value reports a sensor fault (NAMUR NE43 fault current, fault sentinel): once per
+        /// episode, not at every reading.
+        case pointFault = "point_fault"
+        /// The point's fault episode ended: its value is no longer a fault.
+        case pointFaultCleared = "point_fault_cleared"
     }
 
     public var kind: Kind

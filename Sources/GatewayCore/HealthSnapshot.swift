@@ -414,6 +414,12 @@ public protocol HealthReporting: Sendable {
     func snapshot() async -> HealthSnapshot
     /// Switches a device's maintenance mode; false when there is no such device.
     func setMaintenance(_ on: Bool, device: String) async -> Bool
+    /// Switches a device's maintenance mode on an operator's request and records it (an event upstream,
+    /// kept across restarts); false when there is no such device.
+    /// - Parameters:
+    ///   - operatorName: who, as the request names them (`operator` or `by`), if it does.
+    ///   - client: the requesting client's address.
+    func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool
     /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
     /// rendering, so a scrape reads what `/status` reads at that moment.
     func refreshMetrics() async
@@ -422,6 +428,11 @@ public protocol HealthReporting: Sendable {
 extension HealthReporting {
     /// Nothing to refresh: the reporter's metrics are all kept up to date as things happen.
     public func refreshMetrics() async {}
+
+    /// Switches without recording who: ``setMaintenance(_:device:)``.
+    public func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        await setMaintenance(on, device: device)
+    }
 }
 
 extension Value: Codable {

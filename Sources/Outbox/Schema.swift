@@ -49,6 +49,9 @@ import GatewayCore
 /// backfill (`"118,120b,121b"`). A batch is frozen here the first time it is read, so every retry sends
 /// exactly the same content under the same id (``SentBatches``). The file's `PRAGMA application_id` is "CHGL"
 /// (``LogFile/applicationID``), so that a file that is not a log is recognised before anything writes.
+///
+/// `alarm_state` and `maintenance_switch` (`alarm-state-and-maintenance-switches`): what a restart takes
+/// over, see ``AlarmStateStore``.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -146,6 +149,9 @@ enum Schema {
                     );
                     """
             )
+        }
+        migrator.registerMigration("alarm-state-and-maintenance-switches") { db in
+            try AlarmStateStore.createTables(db)
         }
         return migrator
     }

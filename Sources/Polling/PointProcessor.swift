@@ -15,6 +15,8 @@ public actor PointProcessor {
     public struct Delivery: Sendable {
         public var events: [GatewayEvent]
         public var readings: [Reading]
+        /// Alarm state that changed with these events (stored in the same transaction, ``AlarmMemory``).
+        public var memories: [AlarmMemory] = []
     }
 
     /// Every batch, in sequence order.
@@ -31,17 +33,25 @@ public actor PointProcessor {
         let everyPoll: Bool
         var freshness: FreshnessTracker
         var last: Reading?
+        /// When each active level was raised.
+        var since: [AlarmLevel: Timestamp] = [:]
+        /// When the point's current fault episode (NE43, fault sentinel) began.
+        var pointFaultSince: Timestamp?
+        /// The alarm state last handed to the sink (or restored): a change is stored, a repeat is not.
+        var memory: AlarmMemory?
     }
 
-    private let gateway: String
+    let gateway: String
     private let origin: ContinuousClock.Instant
+    /// The wall-clock time of `origin`: alarm delays are persisted as wall-clock times.
+    let wallOrigin: Timestamp
     private let snapshotInterval: Duration
-    private var points: [String: PointState] = [:]
+    var points: [String: PointState] = [:]
     private var order: [String] = []
-    private var maintenance: Set<String>
+    var maintenance: Set<String>
     private var sequence: UInt64 = 0
     /// Alarms raised and not yet cleared or suppressed, keyed `device/point/level`.
-    private var active: [String: HealthSnapshot.Alarm] = [:]
+    var active: [String: HealthSnapshot.Alarm] = [:]
     private var lastSnapshot: Duration = .zero
     /// Readings and events handed to the sink, by kind.
     public private(set) var counters = Counters()
@@ -59,6 +69,9 @@ public actor PointProcessor {
         gateway = site.gateway.id
         (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
         self.origin = origin
+        wallOrigin = Timestamp(
+            milliseconds: Timestamp.now().milliseconds - Int64((ContinuousClock.now - origin) / .milliseconds(1))
+        )
         snapshotInterval = site.polling.snapshotInterval
         maintenance = Set(site.devices.filter(\.maintenance).map(\.id))
         for device in site.devices where device.enabled {
@@ -113,8 +126,16 @@ public actor PointProcessor {
         let inMaintenance = maintenance.contains(device)
         let deviceRoles = readings.reduce(into: Set<StatusRole>()) { $0.formUnion(StatusQualifier.roles(of: $1)) }
         let deviceSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.inhibit, .maintenance, .warmup])
+        // A fault is never hidden by calibration or inhibit (only by maintenance and warm-up).
+        let faultSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.maintenance, .warmup])
+        let calibrating = deviceRoles.contains(.inhibit)
+        let statusFault = readings.contains { reading in
+            (reading.point.status != nil || reading.point.states != nil)
+                && StatusQualifier.roles(of: reading).contains(.fault)
+        }
         var events: [GatewayEvent] = []
         var emitted: [Reading] = []
+        var touched: [String] = []
         for reading in readings {
             let key = Self.key(device, reading.point.id)
             guard var state = points[key] else { continue }
@@ -128,15 +149,35 @@ public actor PointProcessor {
                 let number: Double? = if case .number(let number)? = value { number } else { nil }
                 let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
                 events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                state.note(transitions, at: reading.timestamp)
                 state.alarm = alarm
             }
             if !state.flags.isEmpty, reading.answered {
                 let roles = StatusQualifier.roles(of: reading)
                 for (role, var flag) in state.flags {
-                    let transitions = flag.update(flag: roles.contains(role), suppressed: deviceSuppressed)
-                    events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                    let isFault = role == .fault
+                    let transitions = flag.update(
+                        flag: roles.contains(role),
+                        suppressed: isFault ? faultSuppressed : deviceSuppressed
+                    )
+                    events += transitions.map {
+                        event(for: $0, state: state, at: reading.timestamp, duringCalibration: isFault && calibrating)
+                    }
+                    state.note(transitions, at: reading.timestamp)
                     state.flags[role] = flag
                 }
+            }
+            if reading.answered {
+                events += pointFaultEvents(
+                    reading,
+                    state: &state,
+                    ownFault: !statusFault || reading.value.signals.contains(.fault),
+                    calibrating: calibrating,
+                    inMaintenance: inMaintenance
+                )
+            }
+            if state.alarm != nil || !state.flags.isEmpty || state.pointFaultSince != state.memory?.pointFaultSince {
+                touched.append(key)
             }
             let output = Reading(
                 gateway: gateway,
@@ -159,7 +200,7 @@ public actor PointProcessor {
             points[key] = state
         }
         for event in events { track(event) }
-        deliver(events: events, readings: emitted)
+        deliver(events: events, readings: emitted, memories: changedMemories(touched))
     }
 
     private func track(_ event: GatewayEvent) {
@@ -251,8 +292,8 @@ public actor PointProcessor {
     /// Ends ``deliveries`` once the batches queued so far are taken.
     public func finish() { continuation.finish() }
 
-    private func deliver(events: [GatewayEvent], readings: [Reading]) {
-        guard !events.isEmpty || !readings.isEmpty else { return }
+    func deliver(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory] = []) {
+        guard !events.isEmpty || !readings.isEmpty || !memories.isEmpty else { return }
         var events = events
         var readings = readings
         for index in events.indices {
@@ -265,10 +306,15 @@ public actor PointProcessor {
         }
         counters.events += events.count
         counters.readings += readings.count
-        continuation.yield(Delivery(events: events, readings: readings))
+        continuation.yield(Delivery(events: events, readings: readings, memories: memories))
     }
 
-    private func event(for transition: AlarmTransition, state: PointState, at timestamp: Timestamp) -> GatewayEvent {
+    private func event(
+        for transition: AlarmTransition,
+        state: PointState,
+        at timestamp: Timestamp,
+        duringCalibration: Bool = false
+    ) -> GatewayEvent {
         let unit = state.point.definition.unit
         let unitText = unit.map { " \($0)" } ?? ""
         let valueText = transition.value.map { "\($0.compactText)\(unitText)" } ?? "no value"
@@ -281,6 +327,7 @@ public actor PointProcessor {
             reason =
                 transition.limit == nil
                 ? "the device reports \(transition.level.rawValue)"
+                    + (duringCalibration ? " during calibration or inhibit (a fault is never suppressed)" : "")
                 : "value \(valueText) \(transition.level.isLow ? "≤" : "≥") \(transition.level.rawValue)\(limitText)"
         case .cleared:
             kind = .alarmCleared
@@ -307,7 +354,7 @@ public actor PointProcessor {
         )
     }
 
-    private static func key(_ device: String, _ point: String) -> String { device + "/" + point }
+    static func key(_ device: String, _ point: String) -> String { device + "/" + point }
 
     private static func alarmEvaluator(for point: SitePoint) -> AlarmEvaluator? {
         guard let limits = point.alarms, !limits.isEmpty else { return nil }

@@ -15,6 +15,10 @@ struct GatewayHealth: HealthReporting {
         await polling.setMaintenance(on, device: device)
     }
 
+    func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        await polling.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
+    }
+
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
         recent.annotate(&snapshot.devices)
