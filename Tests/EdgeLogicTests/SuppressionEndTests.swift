@@ -13,7 +13,7 @@ struct SuppressionEndTests {
         #expect(alarm.levelStates.first { $0.level == .level1 }?.suppressed == true)
         #expect(alarm.good(5, at: 3) == [.cleared(.level1, limit: 25, value: 5)])
         #expect(alarm.good(5, at: 4) == [], "once")
-        #expect(alarm.levelStates.allSatisfy(\.isIdle))
+        #expect(alarm.levelStates.allSatisfy { $0.isIdle })
     }
 
     @Test func aLevelStillInConditionWhenSuppressionEndsIsRaisedAgain() {

@@ -1,4 +1,5 @@
 import GatewayCore
+import Modbus
 import Polling
 import Simulator
 import TestSupport
