@@ -18,7 +18,10 @@ public import GatewayCore
 /// - Suppression: at an update with `suppressed` true, every active level is reported once as `.suppressed`
 ///   and removed from `active`, and pending timers are forgotten; while suppressed nothing is raised, cleared or
 ///   reported. Suppression is checked before value and quality. When suppression ends, evaluation starts
-///   fresh with that update's value (a level still in condition is raised again after its `onDelay`).
+///   fresh with that update's value (a level still in condition is raised again after its `onDelay`); a level
+///   that was active when suppression began and whose value is now past its clear condition (limit and
+///   deadband) is reported `.cleared` at that update, so the platform learns it ended. A level that was
+///   active when suppression began is remembered as such until it is raised again or cleared.
 /// - Levels are reported as `.lowLow`, `.low`, `.high`, `.highHigh`, or `.level1`/`.level2` for the high
 ///   levels when `AlarmSettings.gasLevels` is set.
 /// - Transitions within one update come in a stable order: lowLow, low, high (level1), highHigh (level2).
@@ -29,9 +32,9 @@ public struct AlarmEvaluator: Sendable {
     /// The settings this evaluator was created with.
     public let settings: AlarmSettings
     /// Levels currently raised (not counting suppressed ones).
-    public private(set) var active: Set<AlarmLevel> = []
+    public internal(set) var active: Set<AlarmLevel> = []
 
-    private var slots: [LevelSlot]
+    var slots: [LevelSlot]
 
     /// Creates an evaluator with no active levels.
     public init(settings: AlarmSettings) {
@@ -74,6 +77,7 @@ public struct AlarmEvaluator: Sendable {
                 slots[index].pendingSince = nil
                 if slots[index].isActive {
                     slots[index].isActive = false
+                    slots[index].suppressedWhileActive = true
                     active.remove(slots[index].level)
                     transitions.append(
                         AlarmTransition(
@@ -98,12 +102,25 @@ public struct AlarmEvaluator: Sendable {
         let deadband = settings.deadband > 0 ? settings.deadband : 0
         for index in slots.indices {
             var slot = slots[index]
+            if slot.suppressedWhileActive, !slot.isActive, !slot.inCondition(usable) {
+                // Suppression ended: the level it hid is over once the value is past its clear condition.
+                slot.pendingSince = nil
+                if slot.clearCondition(usable, deadband: deadband) {
+                    slot.suppressedWhileActive = false
+                    transitions.append(
+                        AlarmTransition(kind: .cleared, level: slot.level, limit: slot.limit, value: usable)
+                    )
+                }
+                slots[index] = slot
+                continue
+            }
             let delay = slot.isActive ? settings.offDelay : settings.onDelay
             let condition = slot.isActive ? slot.clearCondition(usable, deadband: deadband) : slot.inCondition(usable)
             if condition {
                 let since = min(slot.pendingSince ?? time, time)
                 if time - since >= delay {
                     slot.pendingSince = nil
+                    slot.suppressedWhileActive = false
                     slot.isActive.toggle()
                     if slot.isActive {
                         active.insert(slot.level)
@@ -131,11 +148,13 @@ public struct AlarmEvaluator: Sendable {
 }
 
 /// The state of one configured level.
-private struct LevelSlot: Sendable {
+struct LevelSlot: Sendable {
     let level: AlarmLevel
     let limit: Double
     let isHigh: Bool
     var isActive = false
+    /// It was active when suppression began and has been neither raised again nor cleared since.
+    var suppressedWhileActive = false
     /// When the pending raise (inactive) or clear (active) condition started to hold.
     var pendingSince: Duration?
 

@@ -25,6 +25,16 @@ public struct GatewayEvent: Sendable, Hashable {
         /// The gateway took a new configuration (SIGHUP or `chemgate reload`); the reason names the devices
         /// added, removed and changed.
         case configReloaded = "config_reloaded"
+        /// A device was put in maintenance at run time (`POST /devices/{id}/maintenance`); `reason` names
+        /// the operator (when given) and the client's address.
+        case maintenanceOn = "maintenance_on"
+        /// A device was taken out of maintenance at run time.
+        case maintenanceOff = "maintenance_off"
+        /// A point's own value reports a sensor fault (NAMUR NE43 fault current, fault sentinel): once per
+        /// episode, not at every reading.
+        case pointFault = "point_fault"
+        /// The point's fault episode ended: its value is no longer a fault.
+        case pointFaultCleared = "point_fault_cleared"
     }
 
     public var kind: Kind

@@ -432,6 +432,12 @@ public protocol HealthReporting: Sendable {
     func setMaintenance(_ on: Bool, device: String) async -> Bool
     /// Asks a profile uplink to send its point catalogue again (`POST /uplinks/ID/catalogue`).
     func requestCatalogue(uplink: String) async -> CatalogueRequestResult
+    /// Switches a device's maintenance mode on an operator's request and records it (an event upstream,
+    /// kept across restarts); false when there is no such device.
+    /// - Parameters:
+    ///   - operatorName: who, as the request names them (`operator` or `by`), if it does.
+    ///   - client: the requesting client's address.
+    func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool
     /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
     /// rendering, so a scrape reads what `/status` reads at that moment.
     func refreshMetrics() async
@@ -445,6 +451,10 @@ extension HealthReporting {
 
     /// No reload: a reporter that does not run a configuration.
     public func reloadConfiguration(trigger: String) async -> ReloadOutcome? { nil }
+    /// Switches without recording who: ``setMaintenance(_:device:)``.
+    public func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        await setMaintenance(on, device: device)
+    }
 }
 
 extension Value: Codable {

@@ -8,6 +8,10 @@ public protocol ReadingSink: Sendable {
     /// Stores events, then readings, at once where the sink can (the durable log: one transaction).
     /// If it throws, neither is stored.
     func store(events: [GatewayEvent], readings: [Reading]) async throws
+    /// Stores events, readings and the alarm state they changed (``AlarmMemory``), in one transaction where
+    /// the sink can, so that a restart finds the alarm state that matches the events sent. A sink without
+    /// memory stores the events and readings only.
+    func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws
 }
 
 extension ReadingSink {
@@ -16,5 +20,10 @@ extension ReadingSink {
     public func store(events: [GatewayEvent], readings: [Reading]) async throws {
         if !events.isEmpty { try await store(events) }
         if !readings.isEmpty { try await store(readings) }
+    }
+
+    /// Events and readings; the alarm state is not kept (a sink with nothing to restart from).
+    public func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
+        try await store(events: events, readings: readings)
     }
 }

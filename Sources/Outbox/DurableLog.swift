@@ -188,7 +188,7 @@ public final class DurableLog: ReadingSink {
         try await append(events: events, readings: readings)
     }
 
-    private static func insert(_ readings: [Reading], _ db: Database) throws -> ClosedRange<Int64>? {
+    static func insert(_ readings: [Reading], _ db: Database) throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
         let active = Set(
             try Row.fetchAll(db.cachedStatement(sql: "SELECT device, point FROM active_alarm"))
@@ -207,7 +207,7 @@ public final class DurableLog: ReadingSink {
         return first.map { $0...db.lastInsertedRowID }
     }
 
-    private static func insert(_ events: [GatewayEvent], _ db: Database) throws -> ClosedRange<Int64>? {
+    static func insert(_ events: [GatewayEvent], _ db: Database) throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
         let statement = try db.cachedStatement(sql: RecordRow.insertEvent)
         var first: Int64?
@@ -215,6 +215,7 @@ public final class DurableLog: ReadingSink {
             try statement.execute(arguments: RecordRow.arguments(event))
             first = first ?? db.lastInsertedRowID
             try Self.trackAlarm(event, db)
+            try AlarmStateStore.trackMaintenance(event, db)
         }
         return first.map { $0...db.lastInsertedRowID }
     }
@@ -243,7 +244,7 @@ public final class DurableLog: ReadingSink {
     // MARK: - Helpers
 
     /// Signals ``capExceeded`` when the database is over the cap in force (two cheap pragmas).
-    private func checkCap(_ db: Database) {
+    func checkCap(_ db: Database) {
         guard let bytes = try? Self.databaseBytes(db), bytes > space.withLock({ $0.cap }) else { return }
         capContinuation.yield()
     }

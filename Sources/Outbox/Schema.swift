@@ -58,6 +58,9 @@ import GatewayCore
 /// `record.clock` (`record_clock`): for readings, why the reading's time may be wrong
 /// (``ClockCondition``: `unsynchronised`, `stepped`), or NULL. The file's `PRAGMA application_id` is "CHGL"
 /// (``LogFile/applicationID``), so that a file that is not a log is recognised before anything writes.
+///
+/// `alarm_state` and `maintenance_switch` (`alarm-state-and-maintenance-switches`): what a restart takes
+/// over, see ``AlarmStateStore``.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -167,6 +170,9 @@ enum Schema {
                     ALTER TABLE record ADD COLUMN stale_since INTEGER;
                     """
             )
+        }
+        migrator.registerMigration("alarm-state-and-maintenance-switches") { db in
+            try AlarmStateStore.createTables(db)
         }
         return migrator
     }

@@ -107,8 +107,13 @@ final class DeliveryWriter: Sendable {
             guard !batch.isEmpty else { return }
             let events = batch.flatMap(\.events)
             let readings = batch.flatMap(\.readings)
+            let memories = batch.flatMap(\.memories)
             await store(events.count + readings.count) {
-                try await sink.store(events: events, readings: readings)
+                if memories.isEmpty {
+                    try await sink.store(events: events, readings: readings)
+                } else {
+                    try await sink.store(events: events, readings: readings, memories: memories)
+                }
             }
             backlog.remove(events.count + readings.count)
         }

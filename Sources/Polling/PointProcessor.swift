@@ -15,6 +15,8 @@ public actor PointProcessor {
     public struct Delivery: Sendable {
         public var events: [GatewayEvent]
         public var readings: [Reading]
+        /// Alarm state that changed with these events (stored in the same transaction, ``AlarmMemory``).
+        public var memories: [AlarmMemory] = []
     }
 
     /// Every batch, in sequence order.
@@ -33,10 +35,18 @@ public actor PointProcessor {
         var last: Reading?
         /// When the point's registers were last read (a reply with data): a stale reading's `ts`.
         var lastRead: Timestamp?
+        /// When each active level was raised.
+        var since: [AlarmLevel: Timestamp] = [:]
+        /// When the point's current fault episode (NE43, fault sentinel) began.
+        var pointFaultSince: Timestamp?
+        /// The alarm state last handed to the sink (or restored): a change is stored, a repeat is not.
+        var memory: AlarmMemory?
     }
 
     let gateway: String
     let origin: ContinuousClock.Instant
+    /// The wall-clock time of `origin`: alarm delays are persisted as wall-clock times.
+    let wallOrigin: Timestamp
     var snapshotInterval: Duration
     var points: [String: PointState] = [:]
     var order: [String] = []
@@ -65,6 +75,9 @@ public actor PointProcessor {
         gateway = site.gateway.id
         (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
         self.origin = origin
+        wallOrigin = Timestamp(
+            milliseconds: Timestamp.now().milliseconds - Int64((ContinuousClock.now - origin) / .milliseconds(1))
+        )
         snapshotInterval = site.polling.snapshotInterval
         maintenance = Set(site.devices.filter(\.maintenance).map(\.id))
         for device in site.devices where device.enabled {
@@ -107,8 +120,16 @@ public actor PointProcessor {
         let deviceRoles = readings.reduce(into: Set<StatusRole>()) { $0.formUnion(StatusQualifier.roles(of: $1)) }
         let deviceSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.inhibit, .maintenance, .warmup])
         let clock = clockWatch.sample()
+        // A fault is never hidden by calibration or inhibit (only by maintenance and warm-up).
+        let faultSuppressed = inMaintenance || !deviceRoles.isDisjoint(with: [.maintenance, .warmup])
+        let calibrating = deviceRoles.contains(.inhibit)
+        let statusFault = readings.contains { reading in
+            (reading.point.status != nil || reading.point.states != nil)
+                && StatusQualifier.roles(of: reading).contains(.fault)
+        }
         var events: [GatewayEvent] = clock.step.map { [clockStepEvent($0)] } ?? []
         var emitted: [Reading] = []
+        var touched: [String] = []
         for reading in readings {
             let key = Self.key(device, reading.point.id)
             guard var state = points[key] else { continue }
@@ -123,15 +144,35 @@ public actor PointProcessor {
                 let number = value?.numeric
                 let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
                 events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                state.note(transitions, at: reading.timestamp)
                 state.alarm = alarm
             }
             if !state.flags.isEmpty, reading.answered {
                 let roles = StatusQualifier.roles(of: reading)
                 for (role, var flag) in state.flags {
-                    let transitions = flag.update(flag: roles.contains(role), suppressed: deviceSuppressed)
-                    events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+                    let isFault = role == .fault
+                    let transitions = flag.update(
+                        flag: roles.contains(role),
+                        suppressed: isFault ? faultSuppressed : deviceSuppressed
+                    )
+                    events += transitions.map {
+                        event(for: $0, state: state, at: reading.timestamp, duringCalibration: isFault && calibrating)
+                    }
+                    state.note(transitions, at: reading.timestamp)
                     state.flags[role] = flag
                 }
+            }
+            if reading.answered {
+                events += pointFaultEvents(
+                    reading,
+                    state: &state,
+                    ownFault: !statusFault || reading.value.signals.contains(.fault),
+                    calibrating: calibrating,
+                    inMaintenance: inMaintenance
+                )
+            }
+            if state.alarm != nil || !state.flags.isEmpty || state.pointFaultSince != state.memory?.pointFaultSince {
+                touched.append(key)
             }
             var output = Reading(
                 gateway: gateway,
@@ -157,7 +198,7 @@ public actor PointProcessor {
             points[key] = state
         }
         for event in events { track(event) }
-        deliver(events: events, readings: emitted)
+        deliver(events: events, readings: emitted, memories: changedMemories(touched))
     }
 
     func track(_ event: GatewayEvent) {
@@ -254,8 +295,8 @@ public actor PointProcessor {
     /// Ends ``deliveries`` once the batches queued so far are taken.
     public func finish() { continuation.finish() }
 
-    func deliver(events: [GatewayEvent], readings: [Reading]) {
-        guard !events.isEmpty || !readings.isEmpty else { return }
+    func deliver(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory] = []) {
+        guard !events.isEmpty || !readings.isEmpty || !memories.isEmpty else { return }
         var events = events
         var readings = readings
         for index in events.indices {
@@ -268,10 +309,15 @@ public actor PointProcessor {
         }
         counters.events += events.count
         counters.readings += readings.count
-        continuation.yield(Delivery(events: events, readings: readings))
+        continuation.yield(Delivery(events: events, readings: readings, memories: memories))
     }
 
-    private func event(for transition: AlarmTransition, state: PointState, at timestamp: Timestamp) -> GatewayEvent {
+    private func event(
+        for transition: AlarmTransition,
+        state: PointState,
+        at timestamp: Timestamp,
+        duringCalibration: Bool = false
+    ) -> GatewayEvent {
         let unit = state.point.definition.unit
         let unitText = unit.map { " \($0)" } ?? ""
         let valueText = transition.value.map { "\($0.compactText)\(unitText)" } ?? "no value"
@@ -284,6 +330,7 @@ public actor PointProcessor {
             reason =
                 transition.limit == nil
                 ? "the device reports \(transition.level.rawValue)"
+                    + (duringCalibration ? " during calibration or inhibit (a fault is never suppressed)" : "")
                 : "value \(valueText) \(transition.level.isLow ? "≤" : "≥") \(transition.level.rawValue)\(limitText)"
         case .cleared:
             kind = .alarmCleared

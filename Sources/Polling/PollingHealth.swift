@@ -29,6 +29,11 @@ public struct PollingHealth: HealthReporting {
         return true
     }
 
+    public func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        guard site.devices.contains(where: { $0.id == device }) else { return false }
+        return await service.processor.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
+    }
+
     public func snapshot() async -> HealthSnapshot {
         let site = self.site
         let running = configuration.current

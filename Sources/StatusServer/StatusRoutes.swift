@@ -63,15 +63,28 @@ public enum StatusRoutes {
                 )
             }
             let device = context.parameters.get("id") ?? ""
-            let on = request.uri.queryParameters.get("on").map { $0 == "true" || $0 == "1" }
-            guard let on else { return Response.text("add ?on=true or ?on=false\n", status: .badRequest) }
-            let by = request.uri.queryParameters.get("by").map { String($0) } ?? "unknown"
-            guard await reporter.setMaintenance(on, device: device) else {
+            let asked = await MaintenanceRequest.parse(request)
+            guard let on = asked.on else {
+                return Response.text(
+                    "add ?on=true or ?on=false (or on in a form or JSON body)\n",
+                    status: .badRequest
+                )
+            }
+            let switched = await reporter.switchMaintenance(
+                on,
+                device: device,
+                operatorName: asked.operatorName,
+                client: context.client
+            )
+            guard switched else {
                 return Response.text("no device '\(device)'\n", status: .notFound)
             }
             logger.notice(
                 "maintenance switched",
-                metadata: ["device": "\(device)", "on": "\(on)", "by": "\(by)", "at": "\(Timestamp.now())"]
+                metadata: [
+                    "device": "\(device)", "on": "\(on)", "operator": "\(asked.operatorName ?? "unknown")",
+                    "client": "\(context.client)", "at": "\(Timestamp.now())",
+                ]
             )
             return Response.text("device \(device): maintenance \(on ? "on" : "off")\n")
         }

@@ -22,6 +22,11 @@ struct EventLogSink: ReadingSink {
         log(events)
     }
 
+    func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
+        try await base.store(events: events, readings: readings, memories: memories)
+        log(events)
+    }
+
     private func log(_ events: [GatewayEvent]) {
         for event in events {
             let level: Logger.Level
@@ -30,6 +35,8 @@ struct EventLogSink: ReadingSink {
             case .alarmRaised: (level, message) = (.warning, "alarm raised")
             case .alarmCleared: (level, message) = (.notice, "alarm cleared")
             case .alarmSuppressed: (level, message) = (.notice, "alarm suppressed")
+            case .pointFault: (level, message) = (.warning, "point fault")
+            case .pointFaultCleared: (level, message) = (.notice, "point fault cleared")
             default: continue  // device, link and storage changes are logged where they happen
             }
             var metadata: Logger.Metadata = ["event": "\(event.kind.rawValue)", "reason": "\(event.reason)"]

@@ -32,6 +32,10 @@ struct GatewayHealth: HealthReporting {
         return .requested
     }
 
+    func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        await polling.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
+    }
+
     func snapshot() async -> HealthSnapshot {
         var snapshot = await polling.snapshot()
         recent.annotate(&snapshot.devices)

@@ -128,6 +128,9 @@ struct MetricsReporter: HealthReporting {
     func snapshot() async -> HealthSnapshot { await base.snapshot() }
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool { await base.setMaintenance(on, device: device) }
+    func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {
+        await base.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
+    }
 
     func requestCatalogue(uplink: String) async -> CatalogueRequestResult {
         await base.requestCatalogue(uplink: uplink)

@@ -135,6 +135,9 @@ struct RunCommand: AsyncParsableCommand {
             dtuListener: dtuListener,
             logger: logger
         )
+        if let durableLog {
+            await RunServices.restoreAlarmState(log: durableLog, processor: poller.processor, logger: logger)
+        }
         let configHash = ConfigHash.of(site: site)
         logger.notice(
             "chemgate starting",

@@ -12,6 +12,8 @@ struct AlarmEvaluatorPropertyTests {
         let isHigh: Bool
         var active = false
         var since: Duration?
+        /// Active when suppression began; cleared once the value is past its clear condition after it.
+        var hidden = false
 
         mutating func step(
             value: Double?,
@@ -24,6 +26,7 @@ struct AlarmEvaluatorPropertyTests {
                 since = nil
                 guard active else { return nil }
                 active = false
+                hidden = true
                 return AlarmTransition(kind: .suppressed, level: level, limit: limit, value: usable ? value : nil)
             }
             guard usable, let value else {
@@ -31,6 +34,12 @@ struct AlarmEvaluatorPropertyTests {
                 return nil
             }
             let deadband = max(settings.deadband, 0)
+            if hidden, !active, !(isHigh ? value >= limit : value <= limit) {
+                since = nil
+                guard isHigh ? value < limit - deadband : value > limit + deadband else { return nil }
+                hidden = false
+                return AlarmTransition(kind: .cleared, level: level, limit: limit, value: value)
+            }
             let holds: Bool
             if active {
                 holds = isHigh ? value < limit - deadband : value > limit + deadband
@@ -47,6 +56,7 @@ struct AlarmEvaluatorPropertyTests {
                 return nil
             }
             since = nil
+            hidden = false
             active.toggle()
             return AlarmTransition(kind: active ? .raised : .cleared, level: level, limit: limit, value: value)
         }
@@ -97,6 +107,7 @@ struct AlarmEvaluatorPropertyTests {
                 }
             let usable = value != nil && quality.level != .bad
             let before = evaluator.active
+            let hiddenBefore = Set(model.filter(\.hidden).map(\.level))
 
             let got = evaluator.update(value: value, quality: quality, suppressed: suppressed, at: time)
             let expected = model.indices.compactMap {
@@ -119,7 +130,8 @@ struct AlarmEvaluatorPropertyTests {
             for transition in got {
                 switch transition.kind {
                 case .raised: #expect(!before.contains(transition.level))
-                case .cleared, .suppressed: #expect(before.contains(transition.level))
+                case .cleared: #expect(before.contains(transition.level) || hiddenBefore.contains(transition.level))
+                case .suppressed: #expect(before.contains(transition.level))
                 }
             }
         }

@@ -41,6 +41,8 @@ struct FlagAlarmTests {
         var alarm = FlagAlarm(level: .deviceAlarm2)
         _ = alarm.update(flag: true, suppressed: false)
         #expect(alarm.update(flag: nil, suppressed: true) == [.suppressed(.deviceAlarm2, limit: nil, value: nil)])
+        // The alarm it hid is over: the platform is told so, once (it used to hear nothing more).
+        #expect(alarm.update(flag: false, suppressed: false) == [.cleared(.deviceAlarm2, limit: nil, value: nil)])
         #expect(alarm.update(flag: false, suppressed: false).isEmpty, "nothing active to clear")
     }
 }

@@ -196,6 +196,54 @@ struct StatusRouteTests {
                 "alarms suppressed in maintenance"
             )
             #expect(await fixture.health.snapshot().devices.first?.state == "maintenance")
+            let switched = await fixture.sink.events.filter { $0.kind == .maintenanceOn }
+            #expect(switched.count == 1, "the switch is an event upstream")
+            #expect(switched.first?.device == "gd-1")
+            #expect(switched.first?.reason.contains("by wang") == true, "\(switched)")
+        }
+    }
+
+    @Test func maintenanceTakesTheOperatorFromAFormOrAJSONBody() async throws {
+        let fixture = try StatusFixture(units: [1])
+        try await fixture.polling {
+            try await fixture.waitForPolls()
+            try await Self.application(fixture, token: "s3cret").test(.router) { client in
+                var headers: HTTPFields = [.authorization: "Bearer s3cret"]
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                try await client.execute(
+                    uri: "/devices/gd-1/maintenance",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: "on=true&operator=Li+Na")
+                ) {
+                    #expect($0.status == .ok)
+                }
+                headers[.contentType] = "application/json"
+                try await client.execute(
+                    uri: "/devices/gd-1/maintenance",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"on": false, "operator": "Wang Wei"}"#)
+                ) {
+                    #expect($0.status == .ok)
+                }
+                try await client.execute(
+                    uri: "/devices/gd-1/maintenance",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"operator": "nobody"}"#)
+                ) {
+                    #expect($0.status == .badRequest, "on is required")
+                }
+            }
+            try await fixture.sink.wait(for: "two switch events") {
+                await $0.events.filter { [.maintenanceOn, .maintenanceOff].contains($0.kind) }.count == 2
+            }
+            let events = await fixture.sink.events.filter { [.maintenanceOn, .maintenanceOff].contains($0.kind) }
+            #expect(events.map(\.kind) == [.maintenanceOn, .maintenanceOff])
+            #expect(events.first?.reason.contains("by Li Na") == true, "\(events)")
+            #expect(events.last?.reason.contains("by Wang Wei") == true, "\(events)")
+            #expect(await fixture.health.snapshot().devices.first?.state != "maintenance")
         }
     }
 }
