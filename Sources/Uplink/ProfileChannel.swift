@@ -14,7 +14,7 @@ public final class ProfileChannel: Sendable {
     public let profile: PlatformProfile
     /// The digest of the catalogue (``ProfileRenderer/catalogueDigest``): the log keeps the one last
     /// accepted, and the catalogue goes at start only when it differs.
-    public let catalogueDigest: String
+    public var catalogueDigest: String { renderer.withLock { $0.catalogueDigest } }
     /// The framed-TCP connection of a `transport: tcp` profile; nil for HTTP.
     public let tcp: FramedTCPClient?
     private let renderer: Mutex<ProfileRenderer>
@@ -32,7 +32,6 @@ public final class ProfileChannel: Sendable {
         replyTimeout: Duration = .seconds(10)
     ) {
         self.profile = renderer.profile
-        self.catalogueDigest = renderer.catalogueDigest
         self.renderer = Mutex(renderer)
         if case .tcp(let framing) = renderer.profile.transport, let tcpAddress {
             let format: FrameFormat =
@@ -92,6 +91,23 @@ public final class ProfileChannel: Sendable {
     func catalogueDueAtStart(log: DurableLog, destination: String) async -> Bool {
         guard hasCatalogue else { return false }
         return (try? await log.catalogueDigest(for: destination)) != catalogueDigest
+    }
+
+    /// Takes the site of a reloaded configuration (SIGHUP, `chemgate reload`): records of added points
+    /// render with their fields, and when the catalogue changed it goes to the platform again before the
+    /// next batch, so the platform knows every indicator before its data arrives.
+    /// - Returns: whether the catalogue changed (and is sent again).
+    /// - Throws: ``ProfileError`` when the profile uses a site value the new site does not give; the
+    ///   running site stays.
+    @discardableResult
+    public func replaceSite(_ site: ProfileSite) throws(ProfileError) -> Bool {
+        let changed = try renderer.withLock { renderer throws(ProfileError) -> Bool in
+            let before = renderer.catalogueDigest
+            try renderer.replaceSite(site)
+            return renderer.catalogueDigest != before
+        }
+        if changed, hasCatalogue { requestCatalogue() }
+        return changed && hasCatalogue
     }
 
     /// Asks the forwarder to send the point catalogue again before its next batch.

@@ -106,8 +106,7 @@ public struct BatchRecord: Codable, Sendable, Hashable {
         case sequence = "seq"
         case device, point, indicator, value, unit, quality, reason
         case timestamp = "ts"
-        case report, backfill, clock
-        case report, backfill, raw
+        case report, backfill, clock, raw
         case staleSince = "stale_since"
     }
 

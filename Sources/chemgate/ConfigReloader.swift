@@ -1,7 +1,9 @@
 import DeviceMap
 import GatewayCore
 import Logging
+import PlatformProfile
 import Polling
+import Uplink
 
 /// Reloads the site file of a running gateway (SIGHUP, `POST /reload`), one reload at a time.
 ///
@@ -14,11 +16,20 @@ actor ConfigReloader: ConfigurationReloading {
     let path: String
     let poller: PollingService
     let configuration: RunningConfiguration
+    /// The platform-profile uplinks' channels by uplink id: they render from the site reloaded.
+    let profiles: [String: ProfileChannel]
     let logger: Logger
-    init(path: String, poller: PollingService, configuration: RunningConfiguration, logger: Logger) {
+    init(
+        path: String,
+        poller: PollingService,
+        configuration: RunningConfiguration,
+        profiles: [String: ProfileChannel] = [:],
+        logger: Logger
+    ) {
         self.path = path
         self.poller = poller
         self.configuration = configuration
+        self.profiles = profiles
         self.logger = logger
     }
 
@@ -67,6 +78,7 @@ actor ConfigReloader: ConfigurationReloading {
         let links = poller.apply(site: live, plan: plan)
         outcome.linksRestarted = links.linksStarted
         outcome.linksStopped = links.linksStopped
+        updateProfiles(site: live)
         configuration.reloaded(hash: hash, restartNeeded: scope.restartNeeded)
         await poller.processor.recordReload(reason: outcome.summary)
         logger.notice(
@@ -80,5 +92,26 @@ actor ConfigReloader: ConfigurationReloading {
         for warning in warnings { logger.warning("\(warning.description)") }
         for item in scope.restartNeeded { logger.warning("\(item)") }
         return outcome
+    }
+
+    /// Gives every profile uplink the reloaded site: records of added points render with their
+    /// indicator and fields, and a changed point catalogue goes to the platform before the next batch.
+    private func updateProfiles(site: SiteConfig) {
+        for (id, channel) in profiles.sorted(by: { $0.key < $1.key }) {
+            guard let uplink = site.uplinks.first(where: { $0.id == id }) else { continue }
+            do throws(ProfileError) {
+                if try channel.replaceSite(ProfileSite(site: site, uplink: uplink)) {
+                    logger.notice(
+                        "the point catalogue changed: it goes to the platform before the next batch",
+                        metadata: ["uplink": "\(id)"]
+                    )
+                }
+            } catch {
+                logger.error(
+                    "uplink '\(id)' keeps rendering the previous site: \(error)",
+                    metadata: ["uplink": "\(id)"]
+                )
+            }
+        }
     }
 }

@@ -175,10 +175,15 @@ struct RunCommand: AsyncParsableCommand {
         for forwarder in mqttForwarders { LogSecrets.shared.add([forwarder.settings.client.password]) }
         let reporting = forwarders.map { $0 as any UplinkReporting } + mqttForwarders.map { $0 as any UplinkReporting }
         for uplink in reporting { uplink.statistics.logTransitions(uplink: uplink.uplinkID, logger: logger) }
+        // A reload gives the profile uplinks the new site: added points render, a changed catalogue goes again.
+        var profiles: [String: ProfileChannel] = [:]
+        for forwarder in forwarders { profiles[forwarder.settings.id] = forwarder.settings.profile }
+        for forwarder in mqttForwarders { profiles[forwarder.settings.id] = forwarder.settings.profile }
         let reloader = ConfigReloader(
             path: config,
             poller: poller,
             configuration: health.configuration,
+            profiles: profiles,
             logger: logger
         )
         let reporter = GatewayHealth(polling: health, log: durableLog, forwarders: reporting, reloader: reloader)

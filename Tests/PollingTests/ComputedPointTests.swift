@@ -35,8 +35,7 @@ struct ComputedPointTests {
     }
 
     static func number(_ readings: [PointReading], _ id: String) -> Double? {
-        if case .number(let value)? = reading(readings, id)?.value.value { return value }
-        return nil
+        reading(readings, id)?.value.value?.numeric
     }
 
     @Test func twoBytesOfOneRegisterMakeOneGasValue() async throws {

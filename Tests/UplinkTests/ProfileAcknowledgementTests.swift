@@ -172,4 +172,57 @@ struct ProfileAcknowledgementTests {
         #expect(try await runOnce(unit: "%LEL") == 0, "the same configuration: not again")
         #expect(try await runOnce(unit: "ppm") == 1, "a changed point: again")
     }
+
+    /// A reload (SIGHUP, `chemgate reload`) that adds a point gives the profile uplink the new site: the
+    /// changed catalogue goes again before the next data, and the new point's readings, unknown to the
+    /// old site (`indicated_points_only`), are sent with their indicator.
+    @Test func aReloadedSiteSendsItsCatalogueAgainBeforeTheNewPointsData() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let platform = try await FakePlatform(.init(200, body: #"{"code": 0}"#))
+        defer { platform.stop() }
+        let (log, forwarder) = try await Self.forwarder(to: platform.url, in: directory)
+        let task = Task { try await forwarder.run() }
+        defer { task.cancel() }
+        var deadline = ContinuousClock.now + .seconds(6)
+        while try await log.pending(for: "mem").records > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let channel = try #require(forwarder.settings.profile)
+        let gas = CataloguePoint(device: "gd-1", id: "gas", indicator: "GD1_LEL", unit: "%LEL", decimals: 0)
+        let h2s = CataloguePoint(device: "gd-1", id: "h2s", indicator: "GD1_H2S", unit: "ppm", decimals: 0)
+        let reloaded = ProfileSite(
+            gateway: GatewayIdentity(id: "GW-P", enterprise: "E-P"),
+            values: ["app_id": "app-1"],
+            devices: [(CatalogueDevice(id: "gd-1"), [gas, h2s])]
+        )
+        #expect(try channel.replaceSite(reloaded), "a point was added: the catalogue changed")
+        #expect(try !channel.replaceSite(reloaded), "the same site again: no change")
+        let before = platform.requests.count
+        let now = Timestamp.now().milliseconds
+        try await log.append(
+            (0..<3).map { index in
+                Reading(
+                    gateway: "GW-P",
+                    device: "gd-1",
+                    point: "h2s",
+                    value: .number(Double(10 + index)),
+                    unit: "ppm",
+                    quality: .good,
+                    timestamp: Timestamp(milliseconds: now + Int64(index))
+                )
+            }
+        )
+        deadline = ContinuousClock.now + .seconds(6)
+        while try await log.pending(for: "mem").records > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let messages = try platform.requests.dropFirst(before).map { try Self.decoded($0.body) }
+            .filter { $0.kind != .heartbeat }
+        let catalogue = try #require(messages.firstIndex { $0.kind == .catalogue }, "\(messages.map(\.kind))")
+        let data = try #require(messages.firstIndex { $0.kind == .data }, "\(messages.map(\.kind))")
+        #expect(catalogue < data, "the new catalogue before the new point's data")
+        #expect(messages[catalogue].points.compactMap { $0[.pointIndicator] }.sorted() == ["GD1_H2S", "GD1_LEL"])
+        let values = messages.filter { $0.kind == .data }.flatMap(\.readings).compactMap { $0[.recordValue] }
+        #expect(values == ["10", "11", "12"], "the new point's readings, in order")
+    }
 }

@@ -9,7 +9,7 @@ import PayloadCipher
 /// task at a time (record ids come from its own generator).
 public struct ProfileRenderer: Sendable {
     public let profile: PlatformProfile
-    public let site: ProfileSite
+    public private(set) var site: ProfileSite
     let keys: ProfileKeys
     var random: SplitMix64
 
@@ -38,6 +38,18 @@ public struct ProfileRenderer: Sendable {
         self.site = site
         self.keys = try ProfileKeys(profile: profile, secrets: secrets)
         self.random = SplitMix64(seed: seed)
+    }
+
+    /// Takes the site of a reloaded configuration (devices added, removed or changed): records and the
+    /// catalogue render from it from now on. The profile, keys and record ids stay.
+    /// - Throws: ``ProfileError`` when the profile uses a site value the new site does not give.
+    public mutating func replaceSite(_ site: ProfileSite) throws(ProfileError) {
+        for name in profile.siteValues.sorted() where site.values[name] == nil {
+            throw ProfileError(
+                "profile '\(profile.name)' uses ${site.\(name)}: give '\(name)' in the uplink's profile_values"
+            )
+        }
+        self.site = site
     }
 
     /// The messages for a batch of log records: readings through the `data` message, events through
