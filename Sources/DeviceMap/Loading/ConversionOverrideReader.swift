@@ -33,20 +33,7 @@ struct ConversionOverrideReader {
                 at: reader.keyPosition(of: reader.has("scale") ? "scale" : "offset")
             )
         }
-        if let text = reader.string("unit") {
-            if let unit = EngineeringUnit.canonical(text) {
-                override.unit = unit
-            } else {
-                var message = "unknown unit \(MappingReader.quoted(text))"
-                if let suggestion = nearest(to: text, in: EngineeringUnit.all) {
-                    message += "; did you mean '\(suggestion)'?"
-                }
-                log.error(
-                    message + " Allowed: " + EngineeringUnit.all.joined(separator: " "),
-                    at: reader.position(of: "unit")
-                )
-            }
-        }
+        if let unit = reader.engineeringUnit() { override.unit = unit }
         if reader.has("measuring_range") {
             if let range = pair(reader, "measuring_range"), range.0 < range.1 {
                 override.measuringRange = range.0...range.1

@@ -57,7 +57,7 @@ struct PointReader {
             order = readOrder(reader, type: type)
         }
         let conversion = readConversion(reader, type: type)
-        let unit = readUnit(reader)
+        let unit = reader.engineeringUnit()
         let (status, states, other) = readStatus(reader, type: type)
         let expected = formulaReader.expect(type: type)
         let hidden = reader.bool("hidden") ?? false
@@ -315,22 +315,6 @@ struct PointReader {
     /// Multi-register values take the device's byte order; single registers are read as they are.
     private func defaultOrder(_ type: DataType) -> ByteOrder {
         type.isMultiRegister ? defaults.byteOrder : .abcd
-    }
-
-    private func readUnit(_ reader: MappingReader) -> String? {
-        guard let text = reader.string("unit") else { return nil }
-        guard let unit = EngineeringUnit.canonical(text) else {
-            var message = "unknown unit \(MappingReader.quoted(text))"
-            if let suggestion = nearest(to: text, in: EngineeringUnit.all) {
-                message += "; did you mean '\(suggestion)'?"
-            }
-            log.error(
-                message + " Allowed: " + EngineeringUnit.all.joined(separator: " "),
-                at: reader.position(of: "unit")
-            )
-            return nil
-        }
-        return unit
     }
 
     private func readCategory(_ reader: MappingReader, default fallback: PointCategory?) -> PointCategory? {
