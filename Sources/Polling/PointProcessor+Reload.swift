@@ -66,6 +66,9 @@ extension PointProcessor {
                         newPoints[key] = before
                         changes.kept += 1
                     } else {
+                        // The persisted alarm state is rewritten from the fresh state below: an alarm the
+                        // reload cleared stays cleared after a restart.
+                        fresh.memory = before.memory
                         newPoints[key] = fresh
                         changes.reset.append(key)
                     }
@@ -118,7 +121,7 @@ extension PointProcessor {
         points = newPoints
         order = newOrder
         snapshotInterval = site.polling.snapshotInterval
-        deliver(events: events, readings: [])
+        deliver(events: events, readings: [], memories: changedMemories(changes.reset))
         return changes
     }
 

@@ -121,6 +121,10 @@ struct PollingServiceTests {
             }
             server.stop()
             try await fixture.sink.wait(for: "link down") { await $0.events.contains { $0.kind == .linkDown } }
+            // The link_down event and the failed poll's readings may reach the sink in two deliveries.
+            try await fixture.sink.wait(for: "a reading after the link went down") {
+                await $0.readings(device: "u1", point: "unit_id").last?.quality != .good
+            }
             let down = await fixture.sink.readings(device: "u1", point: "unit_id").last
             #expect(down?.quality == .bad(.communicationFailure))
             server = try ModbusTCPServer(host: "127.0.0.1", port: port, handler: simulator, logger: quietLogger)

@@ -58,6 +58,11 @@ struct ReloadApplyTests {
             let cleared = events.filter { $0.kind == .alarmCleared }
             #expect(cleared.map(\.device) == ["gd1"], "only the changed point's alarm is cleared: \(events)")
             #expect(cleared.first?.reason.contains("changed by a reload") == true)
+            let persisted = await sink.memories.filter { $0.device == "gd1" && $0.point == "concentration" }
+            #expect(
+                persisted.last.map { memory in !memory.levels.contains(where: \.active) } == true,
+                "the alarm state kept for a restart says cleared too: \(persisted)"
+            )
             #expect(events.filter { $0.kind == .alarmRaised && $0.device == "gd1" }.count == 1, "27 < 30: no raise")
             #expect(await service.processor.activeAlarms().map(\.device).contains("gd3") == true)
             #expect(await service.processor.isInMaintenance("gd2"), "gd2's run-time switch survives the reload")

@@ -4,12 +4,20 @@ public import GatewayCore
 public actor CollectingSink: ReadingSink {
     public private(set) var readings: [Reading] = []
     public private(set) var events: [GatewayEvent] = []
+    /// The alarm state handed over to be persisted, in order.
+    public private(set) var memories: [AlarmMemory] = []
 
     public init() {}
 
     public func store(_ readings: [Reading]) async throws { self.readings += readings }
 
     public func store(_ events: [GatewayEvent]) async throws { self.events += events }
+
+    public func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
+        self.events += events
+        self.readings += readings
+        self.memories += memories
+    }
 
     /// The readings of one point, in order.
     public func readings(device: String, point: String) -> [Reading] {
