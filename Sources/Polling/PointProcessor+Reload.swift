@@ -113,8 +113,22 @@ extension PointProcessor {
         for device in site.devices where device.enabled {
             if let before = oldDevices[device.id], before.maintenance == device.maintenance {
                 if maintenance.contains(device.id) { kept.insert(device.id) }
-            } else if device.maintenance {
-                kept.insert(device.id)
+            } else {
+                if device.maintenance { kept.insert(device.id) }
+                // The file's value replaces a run-time switch: sent upstream, and kept in the log as the
+                // device's last switch, so a restart does not bring back a run-time switch the file overrode.
+                if oldDevices[device.id] != nil, maintenance.contains(device.id) != device.maintenance {
+                    events.append(
+                        GatewayEvent(
+                            kind: device.maintenance ? .maintenanceOn : .maintenanceOff,
+                            gateway: gateway,
+                            device: device.id,
+                            timestamp: .now(),
+                            reason:
+                                "maintenance switched \(device.maintenance ? "on" : "off") by the site file (reload)"
+                        )
+                    )
+                }
             }
         }
         maintenance = kept

@@ -72,6 +72,21 @@ struct ReloadApplyTests {
             await service.processor.apply(site: third, replacing: second)
             #expect(await service.processor.isInMaintenance("gd3"))
             #expect(await service.processor.isInMaintenance("gd2"))
+            // The file's switch goes upstream and into the log as gd3's last switch, so a restart after a
+            // later `maintenance: false` does not bring back an overridden switch.
+            try await sink.wait(for: "gd3 switched on by the file") { sink in
+                await sink.events.contains {
+                    $0.kind == .maintenanceOn && $0.device == "gd3" && $0.reason.contains("by the site file")
+                }
+            }
+            let fourth = try Self.site(endpoint: "\(endpoint)", gd1Level1: 30, gd3Maintenance: false)
+            await service.processor.apply(site: fourth, replacing: third)
+            #expect(await !service.processor.isInMaintenance("gd3"))
+            try await sink.wait(for: "gd3 switched off by the file") { sink in
+                await sink.events.contains { $0.kind == .maintenanceOff && $0.device == "gd3" }
+            }
+            let switches = await sink.events.filter { $0.kind == .maintenanceOn || $0.kind == .maintenanceOff }
+            #expect(switches.compactMap(\.device) == ["gd3", "gd3"], "only the file's changes: \(switches)")
             task.cancel()
             _ = await task.result
         }
