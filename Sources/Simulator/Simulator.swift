@@ -26,7 +26,10 @@ public final class Simulator: ModbusRequestHandler, Sendable {
     /// The unit ids simulated, in ascending order.
     public let units: [UInt8]
     /// Whether default-layout registers from address 10 change at every read (throughput benchmarks).
-    public let changesEveryRead: Bool
+    public var changesEveryRead: Bool { changeFraction >= 1 }
+    /// The fraction of default-layout registers from address 10 that change at each read of their unit
+    /// (0: none, 1: all; throughput benchmarks).
+    public let changeFraction: Double
 
     /// Creates a simulator.
     /// - Parameters:
@@ -36,14 +39,20 @@ public final class Simulator: ModbusRequestHandler, Sendable {
     ///   - changesEveryRead: default-layout holding and input registers from address 10 read their
     ///     usual value plus the number of requests the unit received so far, so that every poll sees
     ///     every value change (`chemgate simulate --changing`, for throughput benchmarks).
+    ///   - changeFraction: instead, the fraction F (0…1) of those registers that change at each read
+    ///     (`chemgate simulate --change-fraction F`): register A reads its usual value plus
+    ///     ⌊k·F + φ(A)⌋, k the requests the unit received so far and φ(A) the fractional part of
+    ///     A·0.618…, so the registers that change are spread evenly and deterministically. Overrides
+    ///     `changesEveryRead` when given.
     public init(
         units: [UInt8],
         faults: [UnitFault] = [],
         maps: [UInt8: DeviceMap] = [:],
-        changesEveryRead: Bool = false
+        changesEveryRead: Bool = false,
+        changeFraction: Double? = nil
     ) {
         self.units = Array(Set(units).union(maps.keys)).sorted()
-        self.changesEveryRead = changesEveryRead
+        self.changeFraction = min(1, max(0, changeFraction ?? (changesEveryRead ? 1 : 0)))
         var banks: [UInt8: RegisterBank] = [:]
         for unit in units where maps[unit] == nil { banks[unit] = RegisterBank(unit: unit) }
         var faultsByUnit: [UInt8: [SimulatorFault]] = [:]
@@ -147,11 +156,11 @@ public final class Simulator: ModbusRequestHandler, Sendable {
             switch table {
             case .holding, .input:
                 let kind: RegisterTableKind = table == .holding ? .holding : .input
-                let churn = changesEveryRead ? UInt16(truncatingIfNeeded: state.requests[request.unit, default: 0]) : 0
+                let reads = state.requests[request.unit, default: 0]
                 response.reply = .registers(
                     request.addresses.map { address in
                         let value = bank.register(kind, at: address, elapsed: elapsed)
-                        return address < 10 ? value : value &+ churn
+                        return address < 10 ? value : value &+ churn(reads: reads, address: address)
                     }
                 )
             case .coil, .discrete:
@@ -161,6 +170,14 @@ public final class Simulator: ModbusRequestHandler, Sendable {
             state.banks[request.unit] = bank
             return response
         }
+    }
+
+    /// What a default-layout register from address 10 adds to its value at the unit's `reads`-th request.
+    private func churn(reads: Int, address: Int) -> UInt16 {
+        if changeFraction >= 1 { return UInt16(truncatingIfNeeded: reads) }
+        guard changeFraction > 0 else { return 0 }
+        let phase = (Double(address) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1)
+        return UInt16(truncatingIfNeeded: Int((Double(reads) * changeFraction + phase).rounded(.down)))
     }
 
     public func didWrite(_ request: ModbusServerRequest, values: ModbusData) {

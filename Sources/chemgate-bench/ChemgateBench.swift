@@ -8,11 +8,12 @@ struct ChemgateBench: AsyncParsableCommand {
         abstract: "Measure chemgate beside its references; one figure per line, with ratio, target and PASS/MISS.",
         discussion: """
             Build first: swift build -c release --product chemgate --product modbus-loop-reference \
-            (make bench does). Each line: scenario, figure, reference, ratio, target, PASS or MISS.
+            --product mqtt-loop-reference (make bench does). Each line: scenario, figure, reference, ratio, target, PASS or MISS.
             """,
         subcommands: [
             LinkScenario.self, RTUScenario.self, ScaleScenario.self, PlannerScenario.self, LogScenario.self,
-            ProfileScenario.self, MQTTScenario.self, AllScenarios.self,
+            DrainScenario.self, MemoryScenario.self, SoakScenario.self, ProfileScenario.self, MQTTScenario.self,
+            AllScenarios.self,
         ]
     )
 }
@@ -23,6 +24,9 @@ struct AllScenarios: AsyncParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
+    @Option(help: "Minutes of the soak (default 60; 0.25 with --quick).")
+    var soakMinutes: Double?
+
     func run() async throws {
         // Each scenario parses the shared options, so its own options keep their defaults.
         var arguments: [String] = options.quick ? ["--quick"] : []
@@ -31,8 +35,18 @@ struct AllScenarios: AsyncParsableCommand {
         try await LinkScenario.parse(arguments).run()
         try await RTUScenario.parse(arguments).run()
         try await LogScenario.parse(arguments).run()
+        try await DrainScenario.parse(arguments).run()
+        try await MemoryScenario.parse(arguments).run()
         try await ProfileScenario.parse(arguments).run()
         try await MQTTScenario.parse(arguments).run()
         try await ScaleScenario.parse(arguments).run()
+        // The issue's 100,000-point target: 10 % of values changing, a snapshot every 60 s.
+        if !options.quick {
+            try await ScaleScenario.parse(
+                arguments + ["--config", "1000x100@1s", "--change-fraction", "0.1", "--snapshot", "60s"]
+            ).run()
+        }
+        // The soak last: an hour unless --quick (a quarter of a minute).
+        try await SoakScenario.parse(arguments + (soakMinutes.map { ["--minutes", String($0)] } ?? [])).run()
     }
 }

@@ -5,6 +5,7 @@ struct Target: Sendable {
     enum Relation: String, Sendable {
         case atLeast = "≥"
         case below = "<"
+        case atMost = "≤"
         case equal = "="
     }
 
@@ -21,6 +22,10 @@ struct Target: Sendable {
         Target(relation: .below, bound: bound, text: text ?? Figure.format(bound))
     }
 
+    static func atMost(_ bound: Double, _ text: String? = nil) -> Target {
+        Target(relation: .atMost, bound: bound, text: text ?? Figure.format(bound))
+    }
+
     static func equal(_ bound: Double, _ text: String? = nil) -> Target {
         Target(relation: .equal, bound: bound, text: text ?? Figure.format(bound))
     }
@@ -29,6 +34,7 @@ struct Target: Sendable {
         switch relation {
         case .atLeast: value >= bound
         case .below: value < bound
+        case .atMost: value <= bound
         case .equal: abs(value - bound) < 1e-9
         }
     }

@@ -10,12 +10,12 @@ import TestSupport
 struct LinkScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
-        abstract: "One chemgate link vs a C libmodbus loop: Modbus TCP transactions/s (target ratio ≥ 0.90)."
+        abstract: "One chemgate link vs a C libmodbus loop: Modbus TCP transactions/s (target ratio ≥ 0.95 as chemgate run calls it)."
     )
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "Registers per read (repeatable; default 10 and 125).")
+    @Option(help: "Registers per read (repeatable; default 10 and 125, 10 only with --quick).")
     var registers: [Int] = []
 
     @Option(help: "Alternating rounds per register count (each side runs --seconds / rounds per round).")
@@ -26,7 +26,7 @@ struct LinkScenario: AsyncParsableCommand {
         defer { simulator.child.signal(SIGTERM) }
         let reference = try Binaries.path("modbus-loop-reference")
         let roundLength = options.window / max(rounds, 1)
-        for count in registers.isEmpty ? [10, 125] : registers {
+        for count in registers.isEmpty ? (options.quick ? [10] : [10, 125]) : registers {
             var chemgate = Tally()
             var preferring = Tally()
             var c = Tally()
@@ -43,8 +43,11 @@ struct LinkScenario: AsyncParsableCommand {
                     chemgate += try await chemgateLoop(endpoint, count: count, length: roundLength, onLink: false)
                 }
             }
-            for (label, tally) in [
-                ("chemgate (caller on the pool)", chemgate), ("chemgate (caller on the link)", preferring),
+            // The poller runs with the link's executor preference: "caller on the link" is how
+            // `chemgate run` calls it (issue #19's target 0.95); the pool figure is kept for comparison.
+            for (label, tally, bound) in [
+                ("chemgate (caller on the pool)", chemgate, 0.9),
+                ("chemgate as `chemgate run` calls it (caller on the link)", preferring, 0.95),
             ] {
                 Figure(
                     scenario: "link \(count) regs",
@@ -53,7 +56,7 @@ struct LinkScenario: AsyncParsableCommand {
                     unit: "txn/s",
                     referenceLabel: "C libmodbus",
                     reference: c.rate,
-                    target: .atLeast(0.9, "0.90"),
+                    target: .atLeast(bound, Figure.format(bound)),
                     note: "\(tally.failures + c.failures) failures; mean round trip chemgate "
                         + "\(Figure.format(1e6 / tally.rate)) µs, C \(Figure.format(1e6 / c.rate)) µs"
                 ).print()

@@ -25,7 +25,7 @@ struct LogScenario: AsyncParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "Readings queued before the alarm (default 1,000,000; 100,000 with --quick).")
+    @Option(help: "Readings queued before the alarm (default 1,000,000; 20,000 with --quick).")
     var queued: Int?
 
     @Option(help: "The uplink's batch_records (as chemgate run's default site of the scale scenario).")
@@ -54,7 +54,7 @@ struct LogScenario: AsyncParsableCommand {
             var commits = 0
             var sequence = 0
             while clock.now - start < options.window / 2 {
-                try await log.append(Self.readings(size, from: sequence, age: .zero))
+                try await log.append(BenchReadings.make(size, from: sequence, age: .zero))
                 commits += 1
                 sequence += size
             }
@@ -96,7 +96,7 @@ struct LogScenario: AsyncParsableCommand {
     // MARK: - Drain and alarm latency
 
     private func drainAndAlarm(in directory: URL) async throws {
-        let backlog = queued ?? (options.quick ? 100_000 : 1_000_000)
+        let backlog = queued ?? (options.quick ? 20_000 : 1_000_000)
         let log = try DurableLog(
             path: directory.appendingPathComponent("backlog.sqlite").path,
             options: LogOptions(synchronous: .full, destinations: ["park"])
@@ -106,7 +106,7 @@ struct LogScenario: AsyncParsableCommand {
         var sequence = 0
         while sequence < backlog {
             let size = min(10_000, backlog - sequence)
-            try await log.append(Self.readings(size, from: sequence, age: .seconds(3600)))
+            try await log.append(BenchReadings.make(size, from: sequence, age: .seconds(3600)))
             sequence += size
         }
         progress("queued \(backlog) readings in \(Figure.format((clock.now - fillStart).secondsValue)) s")
@@ -194,20 +194,5 @@ struct LogScenario: AsyncParsableCommand {
         forwarding.cancel()
         _ = await forwarding.result
         try log.close()
-    }
-
-    /// Readings of 100 points per device, `age` in the past.
-    private static func readings(_ count: Int, from first: Int, age: Duration) -> [Reading] {
-        let time = Timestamp(milliseconds: Timestamp.now().milliseconds - Int64(age.secondsValue * 1000))
-        return (first..<first + count).map { index in
-            Reading(
-                gateway: "GW-BENCH",
-                device: "d\(index / 100 % 1000)",
-                point: "p\(index % 100)",
-                value: .number(Double(index)),
-                quality: .good,
-                timestamp: time
-            )
-        }
     }
 }

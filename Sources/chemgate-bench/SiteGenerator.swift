@@ -3,6 +3,9 @@ import Foundation
 /// Writes the generated site of the scale scenario: a device map of T uint16 holding registers
 /// (addresses 10 onwards, which `Simulator(changesEveryRead: true)` changes at every read) and a
 /// site of D such devices, 100 to a link, with the durable log and one uplink.
+///
+/// The uplink keeps chemgate's defaults unless `batchRecords` / `batchDelay` are given (users run
+/// defaults); `snapshot` is `polling.snapshot_interval`.
 enum SiteGenerator {
     struct Ports {
         var links: [Int]
@@ -13,8 +16,9 @@ enum SiteGenerator {
     static func write(
         _ configuration: ScaleConfiguration,
         ports: Ports,
-        batchRecords: Int,
+        batchRecords: Int? = nil,
         batchDelay: String? = nil,
+        snapshot: String = "1h",
         in directory: URL
     ) throws -> URL {
         let mapName = "bench-\(configuration.points)"
@@ -33,17 +37,19 @@ enum SiteGenerator {
         }
         try map.write(to: directory.appendingPathComponent("\(mapName).yaml"), atomically: true, encoding: .utf8)
 
+        var uplink = ["id: park", "url: \"http://127.0.0.1:\(ports.receiver)\""]
+        if let batchRecords { uplink.append("batch_records: \(batchRecords)") }
+        if let batchDelay { uplink.append("batch_delay: \(batchDelay)") }
         var site = """
             gateway: { id: GW-BENCH, enterprise: E-BENCH }
             devices_path: \(directory.path)
             scan_classes: { bench: \(configuration.periodText) }
             default_scan: bench
-            polling: { snapshot_interval: 1h }
+            polling: { snapshot_interval: \(snapshot) }
             storage: { path: \(directory.appendingPathComponent("log.sqlite").path) }
             status: { listen: "127.0.0.1:\(ports.status)" }
             uplinks:
-              - { id: park, url: "http://127.0.0.1:\(ports.receiver)", batch_records: \(batchRecords), \
-            \(batchDelay.map { "batch_delay: \($0), " } ?? "")heartbeat: 1h }
+              - { \(uplink.joined(separator: ", ")) }
             links:
 
             """

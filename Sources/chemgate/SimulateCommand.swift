@@ -132,6 +132,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Default-layout registers from address 10 change at every read (throughput benchmarks).")
     var changing = false
 
+    @Option(
+        help: """
+            The fraction F (0 to 1) of default-layout registers from address 10 that change at each read, \
+            spread evenly over the addresses (throughput benchmarks; --changing is 1).
+            """
+    )
+    var changeFraction: Double?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -143,6 +151,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if heartbeat == nil, every != nil || heartbeatInReplies {
             throw ValidationError("--every and --heartbeat-in-replies need --heartbeat TEXT")
+        }
+        if let changeFraction, !(0...1).contains(changeFraction) {
+            throw ValidationError("--change-fraction \(changeFraction): write a fraction from 0 to 1, e.g. 0.1")
         }
         if let maxRegisters, !(1...125).contains(maxRegisters) {
             throw ValidationError("--max-registers \(maxRegisters): write a count of 1–125 registers")
@@ -176,7 +187,8 @@ struct SimulateCommand: AsyncParsableCommand {
             units: units,
             faults: try parsedFaults() + (limited ?? []),
             maps: maps,
-            changesEveryRead: changing
+            changesEveryRead: changing,
+            changeFraction: changeFraction
         )
         for (unit, state) in try parsedStates() { simulator.setState(state, unit: unit) }
         let unitList = simulator.units.map(String.init).joined(separator: ",")

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Modbus
+import Outbox
+import Simulator
+import TestSupport
+
+/// `soak`: the gateway polling 10,000 points @1 s (every value changing; or `--config`) for N minutes,
+/// delivering to the counting receiver with default uplink settings.
+///
+/// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
+///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h);
+/// - the WAL file's largest size (sampled with RSS) against the log's checkpoint limit (`walLimit`:
+///   an eighth of `storage.max_size`, 256 KiB – 1 MiB, docs/operations.md);
+/// - lost records: the devices stop answering, the gateway delivers what is left and stops; then
+///   every sequence number of its log must have reached the receiver: records still pending in the
+///   log, sequence numbers no batch covered (gaps) and any below the first covered (target 0).
+struct SoakScenario: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "10,000 points @1 s for N minutes: RSS slope (< 1 MB/h), WAL vs its limit, zero lost records."
+    )
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Minutes the soak lasts (default 60; 0.25 with --quick).")
+    var minutes: Double?
+
+    @Option(help: "DxT@P (default 100x100@1s; 10x50@1s with --quick).")
+    var config: String?
+
+    func run() async throws {
+        let configuration = try ScaleConfiguration(parsing: config ?? (options.quick ? "10x50@1s" : "100x100@1s"))
+        let length = (minutes ?? (options.quick ? 0.25 : 60)) * 60
+        let interval = options.quick ? 1.0 : 10.0
+        let warmup = options.quick ? length * 0.2 : max(60, length * 0.2)
+        guard length - warmup >= 3 * interval else {
+            throw BenchFailure("--minutes: the soak must last past its warm-up (\(Figure.format(warmup)) s) for 3 samples")
+        }
+        let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let directory = try Tools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let units = UInt8(min(configuration.devices, ScaleConfiguration.devicesPerLink))
+        let simulator = Simulator(units: Array(1...units), changeFraction: 1)
+        var servers = try (0..<configuration.links).map { _ in
+            try ModbusTCPServer(host: "127.0.0.1", port: 0, handler: simulator, logger: quiet)
+        }
+        defer { for server in servers { server.stop() } }
+        let receiver = try await CountingReceiver.start(measuresLatency: false)
+        defer { receiver.stop() }
+        let site = try SiteGenerator.write(
+            configuration,
+            ports: .init(links: servers.map(\.port), status: try Tools.freePort(), receiver: receiver.port),
+            snapshot: "60s",
+            in: directory
+        )
+        let logPath = directory.appendingPathComponent("log.sqlite").path
+        let gateway = try ChildProcess(try Binaries.path("chemgate"), ["run", "--config", site.path])
+        defer { gateway.signal(SIGKILL) }
+        let meter = ProcessMeter(pid: gateway.pid)
+        let name = "soak \(configuration) \(Figure.format(length / 60)) min"
+        progress("\(name): sampling RSS every \(Figure.format(interval)) s, warm-up \(Figure.format(warmup)) s")
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        var samples: [(hours: Double, megabytes: Double)] = []
+        var largestWAL = 0
+        while clock.now - start < .milliseconds(Int(length * 1000)) {
+            try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            guard gateway.isRunning else { throw BenchFailure("chemgate run exited:\n\(gateway.text)") }
+            let elapsed = (clock.now - start).secondsValue
+            largestWAL = max(largestWAL, Self.fileSize(logPath + "-wal"))
+            if elapsed >= warmup, let megabytes = meter.residentMegabytes() {
+                samples.append((elapsed / 3600, megabytes))
+            }
+        }
+        let slope = MemoryScenario.slope(samples.map { ($0.hours, $0.megabytes) })
+        let peak = meter.peakResidentMegabytes() ?? 0
+
+        // The end: devices stop answering, what is left is delivered, the gateway stops.
+        for server in servers { server.stop() }
+        servers = []
+        var last = -1
+        var steady = 0
+        while steady < 3 {
+            try await Task.sleep(for: .seconds(1))
+            let entries = receiver.entries
+            steady = entries == last ? steady + 1 : 0
+            last = entries
+            guard clock.now - start < .milliseconds(Int(length * 1000)) + .seconds(120) else { break }
+        }
+        gateway.signal(SIGTERM)
+        _ = try? await gateway.waitForExit(timeout: .seconds(20))
+        let log = try DurableLog(path: logPath, options: LogOptions(destinations: ["park"]))
+        let pending = try await log.pending(for: "park").records
+        let walLimit = log.walLimit
+        try log.close()
+        let counts = receiver.counts
+        let lowest = counts.ranges.map(\.lowerBound).min() ?? 1
+        let lost = pending + counts.gaps + max(0, lowest - 1)
+
+        Figure(
+            scenario: name,
+            label: "RSS slope after warm-up",
+            value: slope,
+            unit: "MB/h",
+            judged: slope,
+            target: .below(1, "1 MB/h"),
+            note: "\(samples.count) samples from \(Figure.format(warmup)) s; "
+                + "RSS \(Figure.format(samples.first?.megabytes ?? 0))→\(Figure.format(samples.last?.megabytes ?? 0)) MB, "
+                + "peak \(Figure.format(peak)) MB"
+        ).print()
+        Figure(
+            scenario: name,
+            label: "largest WAL",
+            value: Double(largestWAL) / 1024,
+            unit: "KiB",
+            referenceLabel: "checkpoint limit",
+            reference: Double(walLimit) / 1024,
+            target: .atMost(1, "1.00 (within the limit)"),
+            note: "sampled every \(Figure.format(interval)) s"
+        ).print()
+        Figure(
+            scenario: name,
+            label: "lost records",
+            value: Double(lost),
+            unit: "records",
+            judged: Double(lost),
+            target: .equal(0, "0"),
+            note: "\(pending) pending in the log, \(counts.gaps) gaps, first covered seq \(lowest); "
+                + "receiver \(counts.records) records, \(counts.events) events, up to seq "
+                + "\(counts.highestSequence ?? 0)"
+        ).print()
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
