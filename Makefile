@@ -45,11 +45,15 @@ package-test: package
 	./scripts/test-package.sh
 
 # Every benchmark scenario in a release build, figures beside their references (BENCHMARKS.md).
+# BENCH_ARGS is passed to `chemgate-bench all`, e.g. BENCH_ARGS='--soak-minutes 10' (the soak lasts
+# an hour by default) or BENCH_ARGS=--quick (a smoke run: make test runs it in debug, BenchSmokeTests).
+BENCH_ARGS ?=
 bench: deps
 	$(SWIFT) build -c release --product chemgate
 	$(SWIFT) build -c release --product modbus-loop-reference
 	$(SWIFT) build -c release --product mqtt-loop-reference
-	$(SWIFT) run -c release chemgate-bench all
+	$(SWIFT) build -c release --product chemgate-bench
+	.build/release/chemgate-bench all $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

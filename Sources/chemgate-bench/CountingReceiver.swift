@@ -109,8 +109,7 @@ final class CountingReceiver: Sendable {
         }
     }
 
-    private static func receive(_ body: [UInt8], gzip: Bool, state: Mutex<Counts>, measuresLatency: Bool) -> Response
-    {
+    private static func receive(_ body: [UInt8], gzip: Bool, state: Mutex<Counts>, measuresLatency: Bool) -> Response {
         let arrival = ContinuousClock.now
         let arrivalTime = Timestamp.now().milliseconds
         let json: [UInt8]

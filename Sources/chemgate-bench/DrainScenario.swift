@@ -18,7 +18,8 @@ import Uplink
 struct DrainScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drain",
-        abstract: "Backlog drain to a counting receiver, default uplink settings: records/s (≥ 100,000), alarm (< 250 ms)."
+        abstract:
+            "Backlog drain to a counting receiver, default uplink settings: records/s (≥ 100,000), alarm (< 250 ms)."
     )
 
     @OptionGroup var options: BenchOptions

@@ -10,7 +10,8 @@ import TestSupport
 struct LinkScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
-        abstract: "One chemgate link vs a C libmodbus loop: Modbus TCP transactions/s (target ratio ≥ 0.95 as chemgate run calls it)."
+        abstract:
+            "One chemgate link vs a C libmodbus loop: Modbus TCP transactions/s (target ratio ≥ 0.95 as chemgate run calls it)."
     )
 
     @OptionGroup var options: BenchOptions

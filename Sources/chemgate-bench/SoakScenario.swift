@@ -36,7 +36,9 @@ struct SoakScenario: AsyncParsableCommand {
         let interval = options.quick ? 1.0 : 10.0
         let warmup = options.quick ? length * 0.2 : max(60, length * 0.2)
         guard length - warmup >= 3 * interval else {
-            throw BenchFailure("--minutes: the soak must last past its warm-up (\(Figure.format(warmup)) s) for 3 samples")
+            throw BenchFailure(
+                "--minutes: the soak must last past its warm-up (\(Figure.format(warmup)) s) for 3 samples"
+            )
         }
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let directory = try Tools.temporaryDirectory()

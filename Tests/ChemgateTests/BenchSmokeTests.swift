@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `chemgate-bench <scenario> --quick` for every scenario, as `make test` runs it: each exits 0 and
 /// prints figure lines of the expected shape (scenario, a figure with its unit, a target with PASS or
