@@ -46,8 +46,13 @@ final class CountingReceiver: Sendable {
         var highestSequence: Int? { ranges.map(\.upperBound).max() }
     }
 
+    /// The counts, shared with the routes.
+    private final class Shared: Sendable {
+        let counts = Mutex(Counts())
+    }
+
     let port: Int
-    private let state: Mutex<Counts>
+    private let shared: Shared
     private let measuresLatency: Bool
     private let task: Task<Void, any Error>
 
@@ -68,20 +73,20 @@ final class CountingReceiver: Sendable {
     private init(port: Int, measuresLatency: Bool) {
         self.port = port
         self.measuresLatency = measuresLatency
-        let state = Mutex(Counts())
-        self.state = state
+        let shared = Shared()
+        self.shared = shared
         let router = Router()
         router.post("/batches") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 20)
             return Self.receive(
                 Array(body.readableBytesView),
                 gzip: request.headers[.contentEncoding]?.lowercased().contains("gzip") ?? false,
-                state: state,
+                shared: shared,
                 measuresLatency: measuresLatency
             )
         }
         router.post("/heartbeats") { _, _ in
-            state.withLock { $0.heartbeats += 1 }
+            shared.counts.withLock { $0.heartbeats += 1 }
             return Self.json(.ok, #"{"accepted": 1}"#)
         }
         let application = Application(
@@ -96,35 +101,35 @@ final class CountingReceiver: Sendable {
 
     func stop() { task.cancel() }
 
-    var counts: Counts { state.withLock { $0 } }
+    var counts: Counts { shared.counts.withLock { $0 } }
 
     /// Entries (records + events) counted so far.
-    var entries: Int { state.withLock { $0.records + $0.events } }
+    var entries: Int { shared.counts.withLock { $0.records + $0.events } }
 
     /// Forgets the latencies measured so far (the start of a measuring window).
     func resetLatencies() {
-        state.withLock {
+        shared.counts.withLock {
             $0.latencies.removeAll(keepingCapacity: true)
             $0.eventLatencies.removeAll(keepingCapacity: true)
         }
     }
 
-    private static func receive(_ body: [UInt8], gzip: Bool, state: Mutex<Counts>, measuresLatency: Bool) -> Response {
+    private static func receive(_ body: [UInt8], gzip: Bool, shared: Shared, measuresLatency: Bool) -> Response {
         let arrival = ContinuousClock.now
         let arrivalTime = Timestamp.now().milliseconds
         let json: [UInt8]
         do {
             json = gzip ? try Gzip.decompress(body, limit: 256 << 20) : body
         } catch {
-            state.withLock { $0.refused += 1 }
+            shared.counts.withLock { $0.refused += 1 }
             return Self.json(.badRequest, #"{"error": "the body is not gzip"}"#)
         }
         let scan = BatchScan(json, times: measuresLatency)
         guard let first = scan.firstSequence, let last = scan.lastSequence, scan.entries > 0 else {
-            state.withLock { $0.refused += 1 }
+            shared.counts.withLock { $0.refused += 1 }
             return Self.json(.badRequest, #"{"error": "not a chemgate.batch/1 body with entries"}"#)
         }
-        state.withLock { counts in
+        shared.counts.withLock { counts in
             counts.batches += 1
             counts.records += scan.records
             counts.events += scan.events

@@ -136,8 +136,8 @@ struct MemoryScenario: AsyncParsableCommand {
     /// The least-squares slope of y over x.
     static func slope(_ points: [(Double, Double)]) -> Double {
         let count = Double(points.count)
-        let meanX = points.map(\.0).reduce(0, +) / count
-        let meanY = points.map(\.1).reduce(0, +) / count
+        let meanX = points.map { $0.0 }.reduce(0, +) / count
+        let meanY = points.map { $0.1 }.reduce(0, +) / count
         let covariance = points.map { ($0.0 - meanX) * ($0.1 - meanY) }.reduce(0, +)
         let variance = points.map { ($0.0 - meanX) * ($0.0 - meanX) }.reduce(0, +)
         return variance > 0 ? covariance / variance : 0

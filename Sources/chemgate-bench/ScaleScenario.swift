@@ -251,8 +251,8 @@ enum ScalePlatform {
 
     static func start(_ kind: ScaleReceiverKind, in directory: URL) async throws -> ScalePlatform {
         switch kind {
-        case .standIn: .standIn(try await ReceiverProcess.start(in: directory), directory)
-        case .counting: .counting(try await CountingReceiver.start(measuresLatency: true))
+        case .standIn: return .standIn(try await ReceiverProcess.start(in: directory), directory)
+        case .counting: return .counting(try await CountingReceiver.start(measuresLatency: true))
         }
     }
 
