@@ -29,7 +29,8 @@ struct PlannerScenario: AsyncParsableCommand {
             } catch {
                 throw BenchFailure("\(path) does not load: \(error)")
             }
-            let points = map.points.map {
+            // Computed points read no register (DeviceReadout plans only the others).
+            let points = map.points.filter { !$0.isComputed }.map {
                 PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count)
             }
             let plan = try RequestPlan.make(points: points, limits: map.plannerLimits)
