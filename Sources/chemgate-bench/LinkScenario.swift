@@ -57,7 +57,7 @@ struct LinkScenario: AsyncParsableCommand {
                     unit: "txn/s",
                     referenceLabel: "C libmodbus",
                     reference: c.rate,
-                    target: .atLeast(bound, Figure.format(bound)),
+                    target: .atLeast(bound, String(format: "%.2f", bound)),
                     note: "\(tally.failures + c.failures) failures; mean round trip chemgate "
                         + "\(Figure.format(1e6 / tally.rate)) µs, C \(Figure.format(1e6 / c.rate)) µs"
                 ).print()

@@ -80,6 +80,16 @@ struct ScaleScenario: AsyncParsableCommand {
         return nil
     }
 
+    /// The window: with values changing by exception, at least one snapshot interval (up to 2 min), so
+    /// that the window holds one snapshot and the expected records are what it delivers (unless
+    /// `--seconds` or `--quick` say otherwise).
+    private var window: Duration {
+        guard changeFraction < 1, options.seconds == nil, !options.quick,
+            let interval = Self.seconds(of: snapshot), interval <= 120
+        else { return options.window }
+        return max(options.window, .milliseconds(Int(interval * 1000)))
+    }
+
     private func measure(_ configuration: ScaleConfiguration) async throws {
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let directory = try Tools.temporaryDirectory()
@@ -112,7 +122,7 @@ struct ScaleScenario: AsyncParsableCommand {
         let before = try await sample(simulator, platform: platform, meters: meters)
         let windowStart = Timestamp.now()
         platform.resetLatencies()
-        try await Task.sleep(for: options.window)
+        try await Task.sleep(for: window)
         let after = try await sample(simulator, platform: platform, meters: meters)
         let seconds = (after.time - before.time).secondsValue
         let peak = meter.peakResidentMegabytes() ?? 0
