@@ -179,7 +179,7 @@ struct ScaleScenario: AsyncParsableCommand {
             referenceLabel: cpuTarget?.referenceLabel,
             reference: cpuTarget?.reference,
             judged: cpuTarget.map { _ in cpu[0] },
-            target: cpuTarget.map { .atMost($0.bound, "\(Figure.format($0.bound)) core") },
+            target: cpuTarget.map { .atMost($0.bound, String(format: "%.2f core", $0.bound)) },
             note: receiverMeter == nil
                 ? "simulators, counting receiver and bench \(Figure.format(cpu[2])) core"
                 : "receiver \(Figure.format(cpu[1])) core, simulators and bench \(Figure.format(cpu[2])) core"
