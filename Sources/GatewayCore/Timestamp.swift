@@ -14,23 +14,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    /// ISO 8601 in UTC with milliseconds: `2026-11-23T03:30:00.123Z`. The milliseconds are taken
-    /// from the integer, never through floating point, so no instant prints one millisecond early.
+    /// ISO 8601 in UTC with milliseconds: `2026-11-23T03:30:00.123Z`. Computed from the integer
+    /// (``civil``), never through floating point, so no instant prints one millisecond early, and
+    /// without `Calendar` or `TimeZone`, so logging a time does not load ICU (about 4 MB resident).
     public var description: String {
-        let (seconds, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let whole = remainder < 0 ? seconds - 1 : seconds
-        let millisecond = remainder < 0 ? remainder + 1000 : remainder
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: TimeInterval(whole))
-        )
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T\(pad(parts.hour, 2)):"
-            + "\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(Int(millisecond), 3))Z"
+        let t = civil
+        return "\(Self.pad(t.year, 4))-\(Self.pad(t.month, 2))-\(Self.pad(t.day, 2))T\(Self.pad(t.hour, 2)):"
+            + "\(Self.pad(t.minute, 2)):\(Self.pad(t.second, 2)).\(Self.pad(t.millisecond, 3))Z"
     }
 }

@@ -63,7 +63,9 @@ extension DurableLog {
         }
         space.withLock { $0.cap = cap }
         var report: LimitReport?
-        if try await bytesOnDisk > cap {
+        // The files bound the database from above (pages past the main file's end are WAL frames), so
+        // while they are under the cap the database is, and the check reads no page.
+        if Self.fileBytes(path) + Self.fileBytes(path + "-wal") > cap, try await bytesOnDisk > cap {
             report = try await applySizeCap(cap, lowDisk: space.withLock { $0.problem != nil })
         }
         if let event { try await append([event]) }

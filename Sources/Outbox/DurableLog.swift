@@ -90,8 +90,12 @@ public final class DurableLog: ReadingSink {
         var configuration = Configuration()
         configuration.label = "Outbox"
         configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = Self.readers
         configuration.prepareDatabase { db in
-            guard !db.configuration.readonly else { return }
+            guard !db.configuration.readonly else {
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.readerCacheKiB)")
+                return
+            }
             // Must come before the first table exists (and before GRDB turns WAL on), so that deleted
             // pages can be handed back to the file system by `PRAGMA incremental_vacuum`. No effect on
             // an existing database.

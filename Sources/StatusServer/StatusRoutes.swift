@@ -13,9 +13,10 @@ public enum StatusRoutes {
         reporter: any HealthReporting,
         registry: PrometheusCollectorRegistry,
         token: String?,
-        timeZone: TimeZone = StatusRoutes.defaultTimeZone,
+        timeZone: @autoclosure @escaping @Sendable () -> TimeZone = StatusRoutes.defaultTimeZone,
         logger: Logger
     ) -> Router<StatusRequestContext> {
+        let timeZone = LazyTimeZone(timeZone)
         let router = Router(context: StatusRequestContext.self)
         let gauges = VerdictGauges(registry: registry)
         router.add(middleware: TokenMiddleware(token: token, refusals: RefusalLog(logger: logger)))
@@ -47,7 +48,7 @@ public enum StatusRoutes {
                 snapshot: await reporter.snapshot().redactingCredentials().judged(),
                 language: StatusLanguage(request: request),
                 now: .now(),
-                timeZone: timeZone
+                timeZone: timeZone.value
             ).html
             return Response(
                 status: .ok,

@@ -35,7 +35,7 @@ public struct StatusServer: Service {
     ///   - reporter: where the gateway's state comes from.
     ///   - registry: the Prometheus registry `/metrics` renders.
     ///   - limits: connection cap and timeouts.
-    ///   - timeZone: the site's time zone, for the page's times.
+    ///   - timeZone: the site's time zone, for the page's times; evaluated when the page is first drawn.
     ///   - onListening: called once the port is bound and the server accepts connections.
     /// - Throws: ``ConfigurationError`` for a non-loopback address without a token.
     public init(
@@ -45,7 +45,7 @@ public struct StatusServer: Service {
         reporter: any HealthReporting,
         registry: PrometheusCollectorRegistry,
         limits: StatusServerLimits = .standard,
-        timeZone: TimeZone = StatusRoutes.defaultTimeZone,
+        timeZone: @autoclosure @escaping @Sendable () -> TimeZone = StatusRoutes.defaultTimeZone,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) throws {
@@ -63,7 +63,7 @@ public struct StatusServer: Service {
             reporter: reporter,
             registry: registry,
             token: token,
-            timeZone: timeZone,
+            timeZone: timeZone(),
             logger: logger
         )
         let bodyTimeout = limits.bodyTimeout

@@ -1,0 +1,10 @@
+extension DurableLog {
+    /// The most reader connections the log opens beside its writer (GRDB's default is 5). Readers are
+    /// opened only when reads overlap and each keeps its own SQLite page cache, schema and statements;
+    /// the gateway's readers (uplink batches, heartbeats, status, limits) rarely overlap more than this.
+    static let readers = 3
+    /// Each reader's SQLite page cache, in KiB (SQLite's default is 2 MiB per connection). A reader
+    /// reads the head of the log (recent pages, most in the WAL) and the destination tables; the
+    /// writer keeps SQLite's default, which the append path's index pages need.
+    static let readerCacheKiB = 512
+}
