@@ -60,19 +60,19 @@ import Testing
             try await log.append([alarm(device: "dev", point: "hot", at: 0)])  // 1
             try await log.append([alarm(device: "whole", point: nil, at: 0)])  // 2
             let count = 3 * RecordRow.readingsPerInsert + 5
-            let readings = (0..<count).map { index in
-                reading(
-                    device: ["dev", "dev", "whole", "other"][index % 4],
-                    point: index % 4 == 0 ? "hot" : "cold",
-                    at: Int64(10 + index)
-                )
+            let devices = ["dev", "dev", "whole", "other"]
+            var readings: [Reading] = []
+            for index in 0..<count {
+                let point = index % 4 == 0 ? "hot" : "cold"
+                readings.append(reading(device: devices[index % 4], point: point, at: Int64(10 + index)))
             }
             let range = try #require(try await log.append(readings))
             #expect(range == 3...Int64(2 + count))
             let marked = try await log.pool.read { db in
                 try Int64.fetchAll(db, sql: "SELECT sequence FROM record WHERE in_alarm = 1 ORDER BY sequence")
             }
-            let expected = (0..<count).filter { $0 % 4 == 0 || $0 % 4 == 2 }.map { Int64(3 + $0) }
+            var expected: [Int64] = []
+            for index in 0..<count where index % 4 == 0 || index % 4 == 2 { expected.append(Int64(3 + index)) }
             #expect(marked == expected)
             try log.close()
         }
