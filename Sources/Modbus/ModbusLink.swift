@@ -159,7 +159,8 @@ public actor ModbusLink {
     func transact(unit: UInt8, operation: @autoclosure () -> String, _ call: (OpaquePointer) -> Int32)
         throws(ModbusError)
     {
-        try exchange(unit: unit, operation: operation()) { (context: ModbusContext) throws(TransactionFailure) -> Void in
+        try exchange(unit: unit, operation: operation()) {
+            (context: ModbusContext) throws(TransactionFailure) -> Void in
             do throws(SystemCallError) {
                 try modbusCall { call(context.raw) }
             } catch {

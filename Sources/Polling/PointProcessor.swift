@@ -322,10 +322,13 @@ public actor PointProcessor {
         }
         if now - lastSnapshot >= snapshotInterval {
             lastSnapshot = now
-            let snapshot = order.compactMap { points[$0]?.last }.map { reading -> Reading in
-                var copy = reading
-                copy.report = .snapshot
-                return copy
+            // The last readings, read in place (a copy of each point's whole state cost more).
+            var snapshot: [Reading] = []
+            snapshot.reserveCapacity(order.count)
+            for key in order {
+                guard let index = points.index(forKey: key), var reading = points.values[index].last else { continue }
+                reading.report = .snapshot
+                snapshot.append(reading)
             }
             counters.snapshots += snapshot.count
             emitted += snapshot
