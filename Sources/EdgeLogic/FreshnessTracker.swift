@@ -40,7 +40,9 @@ public struct FreshnessTracker: Sendable {
     /// Records a fresh read (a successful transaction) of `value` at `time`.
     public mutating func refreshed(with value: Value?, at time: Duration) {
         lastRefresh = max(lastRefresh, time)
-        guard let number = value, let double = number.numeric, !double.isNaN else {
+        // Without frozen detection (the default) there is nothing to remember: no value compared and
+        // kept per read (it showed in the poller's profile).
+        guard frozenAfter != nil, let number = value, let double = number.numeric, !double.isNaN else {
             unchanged = nil
             return
         }

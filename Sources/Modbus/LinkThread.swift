@@ -10,12 +10,18 @@ import Foundation
 /// code on the link's thread too, so calling the link neither wakes another thread nor waits for
 /// the cooperative pool to resume it afterwards.
 ///
-/// `@unchecked Sendable`: the only mutable state, `jobs` and `stopping`, is read and written with
-/// `condition` locked.
+/// `@unchecked Sendable`: the only mutable state, `jobs`, `stopping` and `waiting`, is read and
+/// written with `condition` locked.
+///
+/// The thread is only signalled when it waits: while it runs jobs (which is when a caller on the
+/// link enqueues, twice per transaction: to the link actor and back to the caller) it drains the
+/// queue again before it waits, so a signal would be a wasted call.
 final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
+    /// Whether the thread is waiting for jobs (inside `condition.wait()`).
+    private var waiting = false
 
     /// Starts the thread.
     /// - Parameter name: the thread's name, shown by debuggers and `top -H`.
@@ -29,7 +35,7 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
         let unownedJob = UnownedJob(job)
         condition.lock()
         jobs.append(unownedJob)
-        condition.signal()
+        if waiting { condition.signal() }
         condition.unlock()
     }
 
@@ -46,7 +52,11 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
         var batch: [UnownedJob] = []
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
+            while jobs.isEmpty && !stopping {
+                waiting = true
+                condition.wait()
+                waiting = false
+            }
             if jobs.isEmpty && stopping {
                 condition.unlock()
                 return

@@ -30,16 +30,21 @@ public actor ModbusLink {
     private var suspectUnits: [UInt8: ContinuousClock.Instant] = [:]
     /// Whether the fallback to no parity on a pseudo-terminal was logged already.
     private var loggedParityFallback = false
+    /// The counters, updated in place (one uncontended lock per change, no copy): a copy published
+    /// at each change made the next change copy the round-trip history again (copy-on-write).
+    private nonisolated let counters = Mutex(LinkStatistics())
+
     /// Counters since the link was created.
-    public private(set) var statistics = LinkStatistics() {
-        didSet { published.withLock { $0 = statistics } }
-    }
-    /// A copy of ``statistics`` readable without waiting for a transaction in progress.
-    private nonisolated let published = Mutex(LinkStatistics())
+    public var statistics: LinkStatistics { counters.withLock { $0 } }
 
     /// The counters as of the last transaction, read without waiting for the link's thread
     /// (which may be blocked in a transaction for up to its timeout).
-    public nonisolated var currentStatistics: LinkStatistics { published.withLock { $0 } }
+    public nonisolated var currentStatistics: LinkStatistics { counters.withLock { $0 } }
+
+    /// Changes the counters.
+    func count(_ change: (inout LinkStatistics) -> Void) {
+        counters.withLock { change(&$0) }
+    }
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
@@ -76,21 +81,22 @@ public actor ModbusLink {
     /// Reads `count` items of a table starting at a 0-based protocol address.
     /// - Throws: ``ModbusError`` naming the unit, endpoint and range.
     public func read(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> ModbusData {
-        let operation = "reading \(table) \(Self.range(address, count))"
+        // Built only when a failure needs it: a string per transaction showed in the link's profile.
+        func operation() -> String { "reading \(table) \(Self.range(address, count))" }
         try validate(
             unit: unit,
             address: address,
             count: count,
             maximum: table.maximumReadCount,
             table: table,
-            operation: operation
+            operation: operation()
         )
         if case .tcp = endpoint {
-            return try readOverTCP(table, unit: unit, address: address, count: count, operation: operation)
+            return try readOverTCP(table, unit: unit, address: address, count: count, operation: operation())
         }
         if table.holdsBits {
             var buffer = [UInt8](repeating: 0, count: count)
-            try transact(unit: unit, operation: operation) { raw in
+            try transact(unit: unit, operation: operation()) { raw in
                 buffer.withUnsafeMutableBufferPointer { pointer in
                     table == .coil
                         ? modbus_read_bits(raw, Int32(address), Int32(count), pointer.baseAddress)
@@ -100,7 +106,7 @@ public actor ModbusLink {
             return .bits(buffer.map { $0 != 0 })
         } else {
             var buffer = [UInt16](repeating: 0, count: count)
-            try transact(unit: unit, operation: operation) { raw in
+            try transact(unit: unit, operation: operation()) { raw in
                 buffer.withUnsafeMutableBufferPointer { pointer in
                     table == .holding
                         ? modbus_read_registers(raw, Int32(address), Int32(count), pointer.baseAddress)
@@ -150,8 +156,11 @@ public actor ModbusLink {
     // MARK: - Transactions
 
     /// Runs one request with a libmodbus call that returns -1 and sets errno on failure.
-    func transact(unit: UInt8, operation: String, _ call: (OpaquePointer) -> Int32) throws(ModbusError) {
-        try exchange(unit: unit, operation: operation) { (context: ModbusContext) throws(TransactionFailure) -> Void in
+    func transact(unit: UInt8, operation: @autoclosure () -> String, _ call: (OpaquePointer) -> Int32)
+        throws(ModbusError)
+    {
+        try exchange(unit: unit, operation: operation()) {
+            (context: ModbusContext) throws(TransactionFailure) -> Void in
             do throws(SystemCallError) {
                 try modbusCall { call(context.raw) }
             } catch {
@@ -164,19 +173,22 @@ public actor ModbusLink {
     /// classifies a failure.
     func exchange<Value>(
         unit: UInt8,
-        operation: String,
+        operation: @autoclosure () -> String,
         _ call: (ModbusContext) throws(TransactionFailure) -> Value
     ) throws(ModbusError) -> Value {
-        guard !Task.isCancelled else { throw failure(.cancelled, unit: unit, operation: operation) }
-        let context = try connectedContext(unit: unit, operation: operation)
+        guard !Task.isCancelled else { throw failure(.cancelled, unit: unit, operation: operation()) }
+        let context = try connectedContext(unit: unit, operation: operation())
         discardLateReplies(before: unit, context: context)
         modbus_set_slave(context.raw, Int32(unit))
         unitsSeen.insert(unit)
-        statistics.transactions += 1
         let start = ContinuousClock.now
         do throws(TransactionFailure) {
             let value = try call(context)
-            statistics.recordRoundTrip(ContinuousClock.now - start)
+            let roundTrip = ContinuousClock.now - start
+            count {
+                $0.transactions += 1
+                $0.recordRoundTrip(roundTrip)
+            }
             consecutiveTimeouts = 0
             timeoutStreakUnits = []
             return value
@@ -189,21 +201,26 @@ public actor ModbusLink {
                 kind = problem.kind
                 resynchronise = problem.resynchronise
             }
+            count { $0.transactions += 1 }
             record(kind, unit: unit, context: context, resynchronise: resynchronise)
-            throw failure(kind, unit: unit, operation: operation)
+            throw failure(kind, unit: unit, operation: operation())
         }
     }
 
     /// Reads over Modbus TCP with libmodbus's raw request API, so that the binding sees the MBAP
     /// header libmodbus 3.1.6 does not check (``TCPReadReply``).
-    private func readOverTCP(_ table: ModbusTable, unit: UInt8, address: UInt16, count: Int, operation: String)
-        throws(ModbusError) -> ModbusData
-    {
+    private func readOverTCP(
+        _ table: ModbusTable,
+        unit: UInt8,
+        address: UInt16,
+        count: Int,
+        operation: @autoclosure () -> String
+    ) throws(ModbusError) -> ModbusData {
         let request: [UInt8] = [
             unit, table.readFunctionCode, UInt8(address >> 8), UInt8(address & 0xFF), UInt8(count >> 8),
             UInt8(count & 0xFF),
         ]
-        return try exchange(unit: unit, operation: operation) {
+        return try exchange(unit: unit, operation: operation()) {
             (context: ModbusContext) throws(TransactionFailure) -> ModbusData in
             let raw = context.raw
             var reply = [UInt8](repeating: 0, count: Int(MODBUS_TCP_MAX_ADU_LENGTH))
@@ -239,21 +256,25 @@ public actor ModbusLink {
         let quiet = quietInterval
         let limit = max(quiet * 4, .seconds(1))
         if context.hasPendingInput {
-            statistics.lateBytesDiscarded += context.discardInput(quietUntil: .now + quiet, quiet: quiet, limit: limit)
+            let discarded = context.discardInput(quietUntil: .now + quiet, quiet: quiet, limit: limit)
+            count { $0.lateBytesDiscarded += discarded }
             // The line has now been quiet for a whole interval: no earlier failure is pending.
             suspectUnits = [:]
             return
         }
         if let since = suspectUnits.removeValue(forKey: unit), since + quiet > .now {
-            statistics.lateBytesDiscarded += context.discardInput(quietUntil: since + quiet, quiet: quiet, limit: limit)
+            let discarded = context.discardInput(quietUntil: since + quiet, quiet: quiet, limit: limit)
+            count { $0.lateBytesDiscarded += discarded }
         }
     }
 
     private func record(_ kind: ModbusError.Kind, unit: UInt8, context: ModbusContext, resynchronise: Bool) {
-        statistics.failures += 1
-        statistics.errors[kind.metricName, default: 0] += 1
+        count {
+            $0.failures += 1
+            $0.errors[kind.metricName, default: 0] += 1
+            if kind.isTimeout { $0.timeouts += 1 }
+        }
         if kind.isTimeout {
-            statistics.timeouts += 1
             consecutiveTimeouts += 1
             timeoutStreakUnits.insert(unit)
             // The reply may still come: the next request to this unit waits for the line to be quiet.
@@ -267,11 +288,12 @@ public actor ModbusLink {
             // reply): the rest of it, and the right reply, may still be coming. Discard everything
             // until the line has been quiet, so the next request starts clean.
             let quiet = quietInterval
-            statistics.lateBytesDiscarded += context.discardInput(
+            let discarded = context.discardInput(
                 quietUntil: .now + quiet,
                 quiet: quiet,
                 limit: max(quiet * 4, .seconds(1))
             )
+            count { $0.lateBytesDiscarded += discarded }
             suspectUnits = [:]
         } else if kind.needsFlush {
             context.flush()
@@ -298,18 +320,22 @@ public actor ModbusLink {
         }
     }
 
-    private func connectedContext(unit: UInt8, operation: String) throws(ModbusError) -> ModbusContext {
+    private func connectedContext(unit: UInt8, operation: @autoclosure () -> String) throws(ModbusError)
+        -> ModbusContext
+    {
         if let context { return context }
         let created: ModbusContext
         switch endpoint {
         case .rtuOverTCP, .dtu:
-            created = try openStream(unit: unit, operation: operation)
+            created = try openStream(unit: unit, operation: operation())
         case .tcp, .rtu:
-            created = try openContext(unit: unit, operation: operation)
+            created = try openContext(unit: unit, operation: operation())
         }
         if options.pauseAfterConnect > .zero { blockThread(for: options.pauseAfterConnect) }
-        if statistics.connects > 0 { statistics.reconnects += 1 }
-        statistics.connects += 1
+        count {
+            if $0.connects > 0 { $0.reconnects += 1 }
+            $0.connects += 1
+        }
         logger.debug("link connected", metadata: ["endpoint": "\(endpoint)"])
         context = created
         return created
@@ -333,9 +359,8 @@ public actor ModbusLink {
                 )
             }
         } catch {
-            statistics.failures += 1
             let kind = ModbusError.Kind(error, timeout: options.responseTimeout, connecting: true)
-            statistics.errors[kind.metricName, default: 0] += 1
+            countConnectFailure(kind)
             throw failure(
                 endpoint.isSerial ? .cannotOpen("cannot open the serial device: \(error.text)") : kind,
                 unit: unit,
@@ -347,38 +372,45 @@ public actor ModbusLink {
 
     /// Counts a connection that could not be made.
     func countConnectFailure(_ kind: ModbusError.Kind) {
-        statistics.failures += 1
-        statistics.errors[kind.metricName, default: 0] += 1
+        count {
+            $0.failures += 1
+            $0.errors[kind.metricName, default: 0] += 1
+        }
     }
 
     // MARK: - Checks before the wire
 
-    func validate(unit: UInt8, address: UInt16, count: Int, maximum: Int, table: ModbusTable, operation: String)
-        throws(ModbusError)
-    {
+    func validate(
+        unit: UInt8,
+        address: UInt16,
+        count: Int,
+        maximum: Int,
+        table: ModbusTable,
+        operation: @autoclosure () -> String
+    ) throws(ModbusError) {
         guard count >= 1 else {
             throw failure(
                 .invalidRequest("a request needs at least 1 item, not \(count)"),
                 unit: unit,
-                operation: operation
+                operation: operation()
             )
         }
         guard count <= maximum else {
             throw failure(
                 .invalidRequest("\(count) \(table.itemName) asked, but one Modbus request carries at most \(maximum)"),
                 unit: unit,
-                operation: operation
+                operation: operation()
             )
         }
         guard Int(address) + count <= 65536 else {
-            throw failure(.invalidRequest("the range ends past address 65535"), unit: unit, operation: operation)
+            throw failure(.invalidRequest("the range ends past address 65535"), unit: unit, operation: operation())
         }
         if endpoint.isRTUFramed {
             guard (1...247).contains(unit) else {
                 throw failure(
                     .invalidRequest("a Modbus RTU unit id is 1 to 247 (0 is broadcast, which no device answers)"),
                     unit: unit,
-                    operation: operation
+                    operation: operation()
                 )
             }
         }

@@ -56,8 +56,11 @@ public struct LinkStatistics: Sendable, Hashable {
     public var lateBytesDiscarded = 0
     /// Failures by kind (`timeout`, `exception_02`, `bad_crc`, `connection_refused`, …).
     public var errors: [String: Int] = [:]
-    /// The most recent round-trip times (up to 256), for percentiles.
+    /// The most recent round-trip times (up to 256), for percentiles; not in time order once full
+    /// (a ring: the oldest is overwritten, instead of shifting 255 values at every transaction).
     public var recentRoundTrips: [Duration] = []
+    /// Where the next round-trip time goes once ``recentRoundTrips`` is full.
+    private var nextRoundTripSlot = 0
 
     public init() {}
 
@@ -71,7 +74,11 @@ public struct LinkStatistics: Sendable, Hashable {
 
     mutating func recordRoundTrip(_ duration: Duration) {
         lastRoundTrip = duration
-        if recentRoundTrips.count >= 256 { recentRoundTrips.removeFirst(recentRoundTrips.count - 255) }
-        recentRoundTrips.append(duration)
+        if recentRoundTrips.count < 256 {
+            recentRoundTrips.append(duration)
+        } else {
+            recentRoundTrips[nextRoundTripSlot] = duration
+            nextRoundTripSlot = (nextRoundTripSlot + 1) % 256
+        }
     }
 }

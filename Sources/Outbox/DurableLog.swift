@@ -198,15 +198,36 @@ public final class DurableLog: ReadingSink {
             try Row.fetchAll(db.cachedStatement(sql: "SELECT device, point FROM active_alarm"))
                 .map { AlarmKey(device: $0[0], point: $0[1]) }
         )
-        let statement = try db.cachedStatement(sql: RecordRow.insertReading)
-        var first: Int64?
-        for reading in readings {
-            let inAlarm =
-                !active.isEmpty
+        func inAlarm(_ reading: Reading) -> Bool {
+            !active.isEmpty
                 && (active.contains(AlarmKey(device: reading.device, point: reading.point))
                     || active.contains(AlarmKey(device: reading.device, point: "")))
-            try statement.execute(arguments: RecordRow.arguments(reading, inAlarm: inAlarm))
-            first = first ?? db.lastInsertedRowID
+        }
+        // Full groups go in multi-row statements, the rest one row at a time; all in this transaction,
+        // so the sequence numbers are consecutive and in the readings' order either way.
+        let perInsert = RecordRow.readingsPerInsert
+        var first: Int64?
+        var start = readings.startIndex
+        if readings.count >= perInsert {
+            let statement = try db.cachedStatement(sql: RecordRow.insertReadings)
+            var values: [DatabaseValue] = []
+            values.reserveCapacity(16 * perInsert)
+            while readings.endIndex - start >= perInsert {
+                values.removeAll(keepingCapacity: true)
+                for reading in readings[start..<start + perInsert] {
+                    RecordRow.append(reading, inAlarm: inAlarm(reading), to: &values)
+                }
+                try statement.execute(arguments: StatementArguments(values))
+                first = first ?? db.lastInsertedRowID - Int64(perInsert - 1)
+                start += perInsert
+            }
+        }
+        if start < readings.endIndex {
+            let statement = try db.cachedStatement(sql: RecordRow.insertReading)
+            for reading in readings[start...] {
+                try statement.execute(arguments: RecordRow.arguments(reading, inAlarm: inAlarm(reading)))
+                first = first ?? db.lastInsertedRowID
+            }
         }
         return first.map { $0...db.lastInsertedRowID }
     }

@@ -73,7 +73,7 @@ struct LinkPoller: Sendable {
                 }
                 $0.lastStart = started
             }
-            metrics.cycle(link: config.id, scanClass: scanClass, duration: finished - started, skipped: skipped)
+            state.cycles(scanClass, link: config.id).cycle(duration: finished - started, skipped: skipped)
             if skipped > 0 {
                 logger.debug(
                     "scan class overran",
@@ -96,6 +96,27 @@ struct LinkPoller: Sendable {
         /// Whether the last cycle waited for storage (to log once per episode).
         var waitedForStorage = false
         var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
+        /// Each device's poll counters, by device id (``PollingMetrics/DevicePolls``).
+        var polls: [String: PollingMetrics.DevicePolls] = [:]
+
+        /// Each scan class's cycle metrics, by scan class.
+        var cycleMetrics: [String: PollingMetrics.Cycles] = [:]
+
+        /// The cycle metrics of a scan class, looked up in the metrics backend once.
+        mutating func cycles(_ scanClass: String, link: String) -> PollingMetrics.Cycles {
+            if let known = cycleMetrics[scanClass] { return known }
+            let made = PollingMetrics.Cycles(link: link, scanClass: scanClass)
+            cycleMetrics[scanClass] = made
+            return made
+        }
+
+        /// The poll counters of a device, looked up in the metrics backend once.
+        mutating func devicePolls(_ device: String, link: String) -> PollingMetrics.DevicePolls {
+            if let known = polls[device] { return known }
+            let made = PollingMetrics.DevicePolls(device: device, link: link)
+            polls[device] = made
+            return made
+        }
 
         init(settings: PollingSettings, entries: [DeviceScanPlan]) {
             for entry in entries {
@@ -164,12 +185,8 @@ struct LinkPoller: Sendable {
                 continue
             }
             let transition = health.record(success: result.answered, at: finished)
-            metrics.poll(
-                device: device.id,
-                link: config.id,
-                answered: result.answered,
-                transactions: result.transactions
-            )
+            state.devicePolls(device.id, link: config.id)
+                .poll(answered: result.answered, transactions: result.transactions)
             statistics.updateDevice(device.id) {
                 $0.polls += 1
                 $0.transactions += result.transactions

@@ -130,75 +130,118 @@ public actor PointProcessor {
         var events: [GatewayEvent] = clock.step.map { [clockStepEvent($0)] } ?? []
         var emitted: [Reading] = []
         var touched: [String] = []
+        let context = DeviceContext(
+            device: device,
+            now: now,
+            inMaintenance: inMaintenance,
+            deviceSuppressed: deviceSuppressed,
+            faultSuppressed: faultSuppressed,
+            calibrating: calibrating,
+            statusFault: statusFault,
+            clock: clock.condition
+        )
         for reading in readings {
             let key = Self.key(device, reading.point.id)
-            guard var state = points[key] else { continue }
-            if reading.answered { state.freshness.refreshed(with: reading.value.value, at: now) }
-            if reading.answered && !reading.registers.isEmpty { state.lastRead = reading.timestamp }
-            var quality = state.freshness.quality(reading.quality, at: now)
-            if inMaintenance { quality = quality.worst(.uncertain(.maintenance)) }
-            let value = reading.value.value
-            let suppressed =
-                inMaintenance || [.inhibited, .maintenance, .warmup].contains(quality.reason)
-            if var alarm = state.alarm {
-                let number = value?.numeric
-                let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
-                events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
-                state.note(transitions, at: reading.timestamp)
-                state.alarm = alarm
-            }
-            if !state.flags.isEmpty, reading.answered {
-                let roles = StatusQualifier.roles(of: reading)
-                for (role, var flag) in state.flags {
-                    let isFault = role == .fault
-                    let transitions = flag.update(
-                        flag: roles.contains(role),
-                        suppressed: isFault ? faultSuppressed : deviceSuppressed
-                    )
-                    events += transitions.map {
-                        event(for: $0, state: state, at: reading.timestamp, duringCalibration: isFault && calibrating)
-                    }
-                    state.note(transitions, at: reading.timestamp)
-                    state.flags[role] = flag
-                }
-            }
-            if reading.answered {
-                events += pointFaultEvents(
-                    reading,
-                    state: &state,
-                    ownFault: !statusFault || reading.value.signals.contains(.fault),
-                    calibrating: calibrating,
-                    inMaintenance: inMaintenance
-                )
-            }
-            if state.alarm != nil || !state.flags.isEmpty || state.pointFaultSince != state.memory?.pointFaultSince {
+            // The state is updated in place: a copy out and back in cost two hash lookups, the
+            // retains of a whole point definition and a copy of its dictionaries (copy-on-write).
+            guard let index = points.index(forKey: key) else { continue }
+            if update(&points.values[index], with: reading, context, events: &events, emitted: &emitted) {
                 touched.append(key)
             }
-            var output = Reading(
-                gateway: gateway,
-                device: device,
-                point: reading.point.id,
-                indicator: state.point.indicator,
-                value: value,
-                unit: reading.point.unit,
-                quality: quality,
-                timestamp: reading.timestamp
-            )
-            output.clock = clock.condition
-            output.withholdBadValue(raw: reading.rawText)
-            output.markStale(lastRead: state.lastRead, detected: reading.timestamp)
-            if state.filter.shouldReport(output.value, quality: quality) {
-                emitted.append(output)
-            } else if state.everyPoll {
-                var unchanged = output
-                unchanged.report = .poll
-                emitted.append(unchanged)
-            }
-            state.last = output
-            points[key] = state
         }
         for event in events { track(event) }
         deliver(events: events, readings: emitted, memories: changedMemories(touched))
+    }
+
+    /// What one poll of a device says about all its points.
+    struct DeviceContext {
+        let device: String
+        let now: Duration
+        let inMaintenance: Bool
+        let deviceSuppressed: Bool
+        let faultSuppressed: Bool
+        let calibrating: Bool
+        let statusFault: Bool
+        let clock: ClockCondition?
+    }
+
+    /// Applies one reading to its point's state; returns whether the point's alarm memory may have changed.
+    private func update(
+        _ state: inout PointState,
+        with reading: PointReading,
+        _ context: DeviceContext,
+        events: inout [GatewayEvent],
+        emitted: inout [Reading]
+    ) -> Bool {
+        let now = context.now
+        let inMaintenance = context.inMaintenance
+        let deviceSuppressed = context.deviceSuppressed
+        let faultSuppressed = context.faultSuppressed
+        let calibrating = context.calibrating
+        let statusFault = context.statusFault
+        let device = context.device
+        if reading.answered { state.freshness.refreshed(with: reading.value.value, at: now) }
+        if reading.answered && !reading.registers.isEmpty { state.lastRead = reading.timestamp }
+        var quality = state.freshness.quality(reading.quality, at: now)
+        if inMaintenance { quality = quality.worst(.uncertain(.maintenance)) }
+        let value = reading.value.value
+        let suppressed =
+            inMaintenance || [.inhibited, .maintenance, .warmup].contains(quality.reason)
+        if var alarm = state.alarm {
+            let number = value?.numeric
+            let transitions = alarm.update(value: number, quality: quality, suppressed: suppressed, at: now)
+            events += transitions.map { event(for: $0, state: state, at: reading.timestamp) }
+            state.note(transitions, at: reading.timestamp)
+            state.alarm = alarm
+        }
+        if !state.flags.isEmpty, reading.answered {
+            let roles = StatusQualifier.roles(of: reading)
+            for (role, var flag) in state.flags {
+                let isFault = role == .fault
+                let transitions = flag.update(
+                    flag: roles.contains(role),
+                    suppressed: isFault ? faultSuppressed : deviceSuppressed
+                )
+                events += transitions.map {
+                    event(for: $0, state: state, at: reading.timestamp, duringCalibration: isFault && calibrating)
+                }
+                state.note(transitions, at: reading.timestamp)
+                state.flags[role] = flag
+            }
+        }
+        if reading.answered {
+            events += pointFaultEvents(
+                reading,
+                state: &state,
+                ownFault: !statusFault || reading.value.signals.contains(.fault),
+                calibrating: calibrating,
+                inMaintenance: inMaintenance
+            )
+        }
+        let mayTouchMemory =
+            state.alarm != nil || !state.flags.isEmpty || state.pointFaultSince != state.memory?.pointFaultSince
+        var output = Reading(
+            gateway: gateway,
+            device: device,
+            point: reading.point.id,
+            indicator: state.point.indicator,
+            value: value,
+            unit: reading.point.unit,
+            quality: quality,
+            timestamp: reading.timestamp
+        )
+        output.clock = context.clock
+        output.withholdBadValue(raw: reading.rawText)
+        output.markStale(lastRead: state.lastRead, detected: reading.timestamp)
+        if state.filter.shouldReport(output.value, quality: quality) {
+            emitted.append(output)
+        } else if state.everyPoll {
+            var unchanged = output
+            unchanged.report = .poll
+            emitted.append(unchanged)
+        }
+        state.last = output
+        return mayTouchMemory
     }
 
     func track(_ event: GatewayEvent) {
@@ -267,29 +310,41 @@ public actor PointProcessor {
         let now = ContinuousClock.now - origin
         let clock = clockWatch.sample()
         var emitted: [Reading] = []
+        // Every point, every tick: checked in place, without copying a point's state out of the
+        // dictionary (most points are fresh and nothing changes).
         for key in order {
-            guard var state = points[key], var last = state.last else { continue }
-            let quality = state.freshness.quality(last.quality, at: now)
-            guard quality != last.quality else { continue }
-            last.quality = quality
-            // No new measurement: `ts` stays the last read's; a stale reading says when it was found.
-            last.withholdBadValue(raw: nil)
-            last.markStale(lastRead: state.lastRead, detected: .now())
-            if state.filter.shouldReport(last.value, quality: quality) { emitted.append(last) }
-            state.last = last
-            points[key] = state
+            guard let index = points.index(forKey: key), let lastQuality = points.values[index].last?.quality else {
+                continue
+            }
+            let quality = points.values[index].freshness.quality(lastQuality, at: now)
+            guard quality != lastQuality else { continue }
+            if let stale = Self.stale(&points.values[index], quality: quality) { emitted.append(stale) }
         }
         if now - lastSnapshot >= snapshotInterval {
             lastSnapshot = now
-            let snapshot = order.compactMap { points[$0]?.last }.map { reading -> Reading in
-                var copy = reading
-                copy.report = .snapshot
-                return copy
+            // The last readings, read in place (a copy of each point's whole state cost more).
+            var snapshot: [Reading] = []
+            snapshot.reserveCapacity(order.count)
+            for key in order {
+                guard let index = points.index(forKey: key), var reading = points.values[index].last else { continue }
+                reading.report = .snapshot
+                snapshot.append(reading)
             }
             counters.snapshots += snapshot.count
             emitted += snapshot
         }
         deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: emitted)
+    }
+
+    /// A point's last reading with a quality its freshness changed; returned if it is to be reported.
+    private static func stale(_ state: inout PointState, quality: Quality) -> Reading? {
+        guard var last = state.last else { return nil }
+        last.quality = quality
+        // No new measurement: `ts` stays the last read's; a stale reading says when it was found.
+        last.withholdBadValue(raw: nil)
+        last.markStale(lastRead: state.lastRead, detected: .now())
+        state.last = last
+        return state.filter.shouldReport(last.value, quality: quality) ? last : nil
     }
 
     /// Ends ``deliveries`` once the batches queued so far are taken.

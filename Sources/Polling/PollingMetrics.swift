@@ -11,26 +11,59 @@ import CoreMetrics
 /// `rate(chemgate_device_polls_total{result="failed"}[5m])` sees its series before the first failure.
 public struct PollingMetrics: Sendable {
     func cycle(link: String, scanClass: String, duration: Duration, skipped: Int) {
-        Timer(
-            label: "chemgate_poll_cycle_duration_seconds",
-            dimensions: Self.cycleDimensions(link: link, scanClass: scanClass),
-            preferredDisplayUnit: .seconds
-        )
-        .recordNanoseconds(Int64(duration / .nanoseconds(1)))
-        let overruns = Counter(
-            label: "chemgate_scan_overruns_total",
-            dimensions: Self.cycleDimensions(link: link, scanClass: scanClass)
-        )
-        if skipped > 0 { overruns.increment(by: skipped) }
+        Cycles(link: link, scanClass: scanClass).cycle(duration: duration, skipped: skipped)
+    }
+
+    /// One scan class's cycle metrics, looked up once (as ``DevicePolls``).
+    struct Cycles: Sendable {
+        let duration: Timer
+        let overruns: Counter
+
+        init(link: String, scanClass: String) {
+            duration = Timer(
+                label: "chemgate_poll_cycle_duration_seconds",
+                dimensions: PollingMetrics.cycleDimensions(link: link, scanClass: scanClass),
+                preferredDisplayUnit: .seconds
+            )
+            overruns = Counter(
+                label: "chemgate_scan_overruns_total",
+                dimensions: PollingMetrics.cycleDimensions(link: link, scanClass: scanClass)
+            )
+        }
+
+        func cycle(duration length: Duration, skipped: Int) {
+            duration.recordNanoseconds(Int64(length / .nanoseconds(1)))
+            if skipped > 0 { overruns.increment(by: skipped) }
+        }
     }
 
     func poll(device: String, link: String, answered: Bool, transactions: Int) {
-        Counter(
-            label: "chemgate_device_polls_total",
-            dimensions: Self.pollDimensions(device: device, link: link, answered: answered)
-        )
-        .increment()
-        Counter(label: "chemgate_modbus_transactions_total", dimensions: [("link", link)]).increment(by: transactions)
+        DevicePolls(device: device, link: link).poll(answered: answered, transactions: transactions)
+    }
+
+    /// One device's poll counters, looked up once: finding a counter by label and dimensions (the
+    /// backend sanitises the names, hashes the labels and takes a lock) cost more than the count.
+    struct DevicePolls: Sendable {
+        let answered: Counter
+        let failed: Counter
+        let transactions: Counter
+
+        init(device: String, link: String) {
+            answered = Counter(
+                label: "chemgate_device_polls_total",
+                dimensions: PollingMetrics.pollDimensions(device: device, link: link, answered: true)
+            )
+            failed = Counter(
+                label: "chemgate_device_polls_total",
+                dimensions: PollingMetrics.pollDimensions(device: device, link: link, answered: false)
+            )
+            transactions = Counter(label: "chemgate_modbus_transactions_total", dimensions: [("link", link)])
+        }
+
+        func poll(answered: Bool, transactions count: Int) {
+            (answered ? self.answered : failed).increment()
+            transactions.increment(by: count)
+        }
     }
 
     /// Creates every counter series at zero: polls answered and failed for each device, overruns for

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import Modbus
+
+/// An actor on a ``LinkThread``, as ``ModbusLink`` is.
+private actor Tally {
+    let thread: LinkThread
+    var count = 0
+
+    init(thread: LinkThread) { self.thread = thread }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+    func add() { count += 1 }
+}
+
+@Suite struct LinkThreadTests {
+    /// The thread is signalled only while it waits: jobs enqueued from other threads while it runs,
+    /// while it is about to wait, and from itself (a caller on the link) must all run, none left
+    /// waiting for a signal that was skipped.
+    @Test(.timeLimit(.minutes(1))) func everyJobRunsWhetherTheThreadRunsOrWaits() async {
+        let thread = LinkThread(name: "test-link")
+        let tally = Tally(thread: thread)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for round in 0..<500 {
+                        await tally.add()
+                        // Now and then let the thread go idle, so the next call has to wake it.
+                        if round % 50 == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+                    }
+                }
+            }
+            for _ in 0..<2 {
+                group.addTask(executorPreference: thread) {
+                    for _ in 0..<500 { await tally.add() }
+                }
+            }
+        }
+        #expect(await tally.count == 3000)
+        thread.stop()
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import GatewayCore
+import Testing
+
+@testable import Outbox
+
+/// Appends large enough to use the multi-row insert (``RecordRow/readingsPerInsert`` rows per
+/// statement) and the single-row remainder: every field, the order, the sequence numbers and the
+/// alarm marks come out as one row per statement gave them.
+@Suite struct AppendGroupTests {
+    /// 2 full groups and a remainder of 7, with every kind of value and quality.
+    static func mixedReadings(count: Int, offset: Int64 = 0) -> [Reading] {
+        (0..<count).map { index in
+            let values: [Value?] = [
+                .number(Double(index) + 0.25), .integer(Int128(index) << 70), .integer(Int128(-index)),
+                .bool(index % 2 == 0), .text("文本 \(index)"), nil,
+            ]
+            var reading = Reading(
+                gateway: "gw",
+                device: "dev-\(index % 3)",
+                point: "p\(index)",
+                indicator: index % 4 == 0 ? "HZ-\(index)" : nil,
+                value: values[index % values.count],
+                unit: index % 5 == 0 ? nil : "%LEL",
+                quality: index % 6 == 5 ? .bad(.timeout) : (index % 7 == 3 ? .uncertain(.frozen) : .good),
+                timestamp: Timestamp(milliseconds: baseTime.milliseconds + offset + Int64(index)),
+                sequence: UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
+                report: index % 8 == 1 ? .snapshot : .change,
+                raw: index % 6 == 5 ? "0x7FFF" : nil,
+                staleSince: index % 9 == 4 ? Timestamp(milliseconds: 17) : nil
+            )
+            reading.clock = index % 10 == 2 ? .stepped : nil
+            return reading
+        }
+    }
+
+    @Test func aLargeAppendKeepsOrderSequencesAndEveryField() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let count = 2 * RecordRow.readingsPerInsert + 7
+            let readings = Self.mixedReadings(count: count)
+            let range = try #require(try await log.append(readings))
+            #expect(range == 1...Int64(count))
+            // A second append continues the numbering; events and readings in one transaction too.
+            let more = Self.mixedReadings(count: RecordRow.readingsPerInsert, offset: 1000)
+            try await log.append(events: [alarm(at: 5)], readings: more)
+            let records = try await log.records(in: 1...10_000)
+            #expect(records.map(\.sequence) == Array(1...Int64(count + 1 + RecordRow.readingsPerInsert)))
+            #expect(Array(records.prefix(count).compactMap(\.reading)) == readings)
+            #expect(records[count].event != nil, "the event goes first in its transaction")
+            #expect(Array(records.suffix(RecordRow.readingsPerInsert).compactMap(\.reading)) == more)
+            try log.close()
+        }
+    }
+
+    @Test func readingsOfAPointInAlarmAreMarkedInEveryGroup() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            try await log.append([alarm(device: "dev", point: "hot", at: 0)])  // 1
+            try await log.append([alarm(device: "whole", point: nil, at: 0)])  // 2
+            let count = 3 * RecordRow.readingsPerInsert + 5
+            let devices = ["dev", "dev", "whole", "other"]
+            var readings: [Reading] = []
+            for index in 0..<count {
+                let point = index % 4 == 0 ? "hot" : "cold"
+                readings.append(reading(device: devices[index % 4], point: point, at: Int64(10 + index)))
+            }
+            let range = try #require(try await log.append(readings))
+            #expect(range == 3...Int64(2 + count))
+            let marked = try await log.pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT sequence FROM record WHERE in_alarm = 1 ORDER BY sequence")
+            }
+            var expected: [Int64] = []
+            for index in 0..<count where index % 4 == 0 || index % 4 == 2 { expected.append(Int64(3 + index)) }
+            #expect(marked == expected)
+            try log.close()
+        }
+    }
+}
