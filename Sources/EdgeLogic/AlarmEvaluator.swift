@@ -30,7 +30,10 @@ public import GatewayCore
 /// before the start of a pending delay, that delay restarts at the earlier time.
 public struct AlarmEvaluator: Sendable {
     /// The settings this evaluator was created with.
-    public let settings: AlarmSettings
+    public var settings: AlarmSettings { stored.settings }
+    /// The settings, held by reference: an evaluator is kept per point for the whole run, and most of
+    /// its inline size would otherwise be settings it never changes.
+    private let stored: StoredAlarmSettings
     /// Levels currently raised (not counting suppressed ones).
     public internal(set) var active: Set<AlarmLevel> = []
 
@@ -38,7 +41,7 @@ public struct AlarmEvaluator: Sendable {
 
     /// Creates an evaluator with no active levels.
     public init(settings: AlarmSettings) {
-        self.settings = settings
+        self.stored = StoredAlarmSettings(settings)
         var slots: [LevelSlot] = []
         if let limit = settings.lowLow {
             slots.append(LevelSlot(level: .lowLow, limit: limit, isHigh: false))

@@ -196,6 +196,9 @@ public struct DeviceReadout: Sendable {
         return failed(read, quality: Quality(error), answered: true)
     }
 
+    /// The polled point with this id, as the readout decodes it.
+    func definition(_ id: String) -> PointDefinition? { pointsByID[id] }
+
     private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {
         read.pointIDs.compactMap { id in
             guard let point = pointsByID[id] else { return nil }
