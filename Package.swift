@@ -238,7 +238,7 @@ let package = Package(
             name: "chemgate",
             dependencies: [
                 "CBuildInfo",
-                "CMallocTuning",
+                "CMallocTuning", "EdgeLogic",
                 "Decoding",
                 "DeviceMap",
                 "GatewayCore",
@@ -324,6 +324,7 @@ let package = Package(
             name: "PollingTests",
             dependencies: [
                 "Polling", "DeviceMap", "Decoding", "GatewayCore", "Modbus", "Planner", "Simulator", "TestSupport",
+                "CMallocTuning", "EdgeLogic",
             ],
             swiftSettings: swiftSettings
         ),

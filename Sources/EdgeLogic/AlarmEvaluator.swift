@@ -30,7 +30,10 @@ public import GatewayCore
 /// before the start of a pending delay, that delay restarts at the earlier time.
 public struct AlarmEvaluator: Sendable {
     /// The settings this evaluator was created with.
-    public let settings: AlarmSettings
+    public var settings: AlarmSettings { stored.settings }
+    /// The settings, held by reference: an evaluator is kept per point for the whole run, and most of
+    /// its inline size would otherwise be settings it never changes.
+    private let stored: StoredAlarmSettings
     /// Levels currently raised (not counting suppressed ones).
     public internal(set) var active: Set<AlarmLevel> = []
 
@@ -38,21 +41,8 @@ public struct AlarmEvaluator: Sendable {
 
     /// Creates an evaluator with no active levels.
     public init(settings: AlarmSettings) {
-        self.settings = settings
-        var slots: [LevelSlot] = []
-        if let limit = settings.lowLow {
-            slots.append(LevelSlot(level: .lowLow, limit: limit, isHigh: false))
-        }
-        if let limit = settings.low {
-            slots.append(LevelSlot(level: .low, limit: limit, isHigh: false))
-        }
-        if let limit = settings.high {
-            slots.append(LevelSlot(level: settings.gasLevels ? .level1 : .high, limit: limit, isHigh: true))
-        }
-        if let limit = settings.highHigh {
-            slots.append(LevelSlot(level: settings.gasLevels ? .level2 : .highHigh, limit: limit, isHigh: true))
-        }
-        self.slots = slots
+        self.stored = StoredAlarmSettings.shared(settings)
+        self.slots = stored.slots
     }
 
     /// Feeds one new value and returns what happened, in the order lowLow, low, high (level1), highHigh (level2).
@@ -74,7 +64,7 @@ public struct AlarmEvaluator: Sendable {
 
         if suppressed {
             for index in slots.indices {
-                slots[index].pendingSince = nil
+                if slots[index].pendingSince != nil { slots[index].pendingSince = nil }
                 if slots[index].isActive {
                     slots[index].isActive = false
                     slots[index].suppressedWhileActive = true
@@ -93,7 +83,7 @@ public struct AlarmEvaluator: Sendable {
         }
 
         guard let usable else {
-            for index in slots.indices {
+            for index in slots.indices where slots[index].pendingSince != nil {
                 slots[index].pendingSince = nil
             }
             return transitions
@@ -111,7 +101,7 @@ public struct AlarmEvaluator: Sendable {
                         AlarmTransition(kind: .cleared, level: slot.level, limit: slot.limit, value: usable)
                     )
                 }
-                slots[index] = slot
+                if slot != slots[index] { slots[index] = slot }
                 continue
             }
             let delay = slot.isActive ? settings.offDelay : settings.onDelay
@@ -141,14 +131,14 @@ public struct AlarmEvaluator: Sendable {
             } else {
                 slot.pendingSince = nil
             }
-            slots[index] = slot
+            if slot != slots[index] { slots[index] = slot }
         }
         return transitions
     }
 }
 
 /// The state of one configured level.
-struct LevelSlot: Sendable {
+struct LevelSlot: Sendable, Equatable {
     let level: AlarmLevel
     let limit: Double
     let isHigh: Bool

@@ -42,7 +42,7 @@ extension RequestPlan {
     /// - Returns: The two halves in address order, or none when `read` serves a single point or set of
     ///   overlapping points.
     public func bisecting(_ read: PlannedRead) -> [PlannedRead] {
-        let groups = PointGroup.groups(of: read.pointIDs.compactMap { points[$0] })
+        let groups = PointGroup.groups(of: read.pointIDs.compactMap(point))
         guard groups.count > 1 else { return [] }
         var best = 1
         var bestSpan = Int.max

@@ -5,16 +5,28 @@ public struct RequestPlan: Sendable, Hashable {
     /// The reads, ordered by table (coil, discrete, holding, input: `ModbusTable.allCases` order), then address.
     public var reads: [PlannedRead]
 
-    /// The planned points by id, so later changes know every point's span.
-    var points: [String: PlannedPoint]
+    /// The planned points in id order (ids unique), so later changes know every point's span: an
+    /// array, not a dictionary (a plan is kept per device for the whole run; ``point(_:)`` searches it).
+    var points: [PlannedPoint]
 
     /// The limits the plan was made within.
     var limits: PlannerLimits
 
-    init(reads: [PlannedRead], points: [String: PlannedPoint], limits: PlannerLimits) {
+    init(reads: [PlannedRead], points: [PlannedPoint], limits: PlannerLimits) {
         self.reads = reads
         self.points = points
         self.limits = limits
+    }
+
+    /// The planned point with this id.
+    func point(_ id: String) -> PlannedPoint? {
+        var low = 0
+        var high = points.count
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < points.count && points[low].id == id ? points[low] : nil
     }
 
     /// Plans the fewest reads covering every point within `limits`.
@@ -72,7 +84,10 @@ public struct RequestPlan: Sendable, Hashable {
         guard errors.isEmpty else {
             throw PlanningError(errors: errors, details: details)
         }
-        let byID = Dictionary(points.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // In id order, the first of equal ids kept (the sort is stable).
+        var byID: [PlannedPoint] = []
+        byID.reserveCapacity(points.count)
+        for point in points.sorted(by: { $0.id < $1.id }) where byID.last?.id != point.id { byID.append(point) }
         return RequestPlan(reads: reads, points: byID, limits: limits)
     }
 
@@ -86,7 +101,7 @@ public struct RequestPlan: Sendable, Hashable {
     /// - Returns: The plan with `read` split; every other read is untouched.
     public func splitting(_ read: PlannedRead) -> RequestPlan {
         guard let index = reads.firstIndex(of: read) else { return self }
-        let groups = PointGroup.groups(of: read.pointIDs.compactMap { points[$0] })
+        let groups = PointGroup.groups(of: read.pointIDs.compactMap(point))
         guard groups.count > 1 else { return self }
         var plan = self
         plan.reads.replaceSubrange(index...index, with: groups.map { Self.read(of: [$0], in: read.table) })
@@ -102,10 +117,10 @@ public struct RequestPlan: Sendable, Hashable {
     /// - Returns: The plan without those points.
     public func removing(pointIDs ids: Set<String>) -> RequestPlan {
         var plan = self
-        plan.points = points.filter { !ids.contains($0.key) }
+        plan.points = points.filter { !ids.contains($0.id) }
         plan.reads = reads.flatMap { read -> [PlannedRead] in
             guard read.pointIDs.contains(where: ids.contains) else { return [read] }
-            let remaining = read.pointIDs.filter { !ids.contains($0) }.compactMap { points[$0] }
+            let remaining = read.pointIDs.filter { !ids.contains($0) }.compactMap(point)
             let groups = PointGroup.groups(of: remaining)
             var pieces: [[PointGroup]] = []
             for group in groups {

@@ -32,7 +32,9 @@ public struct DeviceReadout: Sendable {
     /// The polled points by id, as the site configures them (its range, scale and unit over the map's):
     /// decoding looks each point up once per poll (a linear search of the map copied every point
     /// definition it passed, O(T²) per device of T points).
-    private let pointsByID: [String: PointDefinition]
+    /// In id order, ids unique (``definition(_:)`` searches it): a readout is kept per device for the
+    /// whole run, and an array of one-word definitions is a third of a dictionary of them.
+    private let pointsByID: [PointDefinition]
     /// The computed points among them, evaluated after the reads.
     private let computed: ComputedPoints
     /// The points planned at creation, to plan again when isolated points are restored.
@@ -52,7 +54,11 @@ public struct DeviceReadout: Sendable {
         self.map = map
         self.unit = unit
         let selected = points ?? map.points
-        self.pointsByID = Dictionary(selected.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The first of equal ids kept (the sort is stable).
+        var byID: [PointDefinition] = []
+        byID.reserveCapacity(selected.count)
+        for point in selected.sorted(by: { $0.id < $1.id }) where byID.last?.id != point.id { byID.append(point) }
+        self.pointsByID = byID
         self.computed = ComputedPoints(selected)
         self.plannedPoints = selected.filter { !$0.isComputed }.map {
             PlannedPoint(id: $0.id, table: $0.table, address: $0.address, count: $0.count)
@@ -196,9 +202,20 @@ public struct DeviceReadout: Sendable {
         return failed(read, quality: Quality(error), answered: true)
     }
 
+    /// The polled point with this id, as the readout decodes it.
+    func definition(_ id: String) -> PointDefinition? {
+        var low = 0
+        var high = pointsByID.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pointsByID[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < pointsByID.count && pointsByID[low].id == id ? pointsByID[low] : nil
+    }
+
     private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {
         read.pointIDs.compactMap { id in
-            guard let point = pointsByID[id] else { return nil }
+            guard let point = definition(id) else { return nil }
             let offset = point.address - read.address
             let raw: RawReading
             let words: [UInt16]
@@ -217,7 +234,7 @@ public struct DeviceReadout: Sendable {
 
     private func failed(_ read: PlannedRead, quality: Quality, answered: Bool = false) -> [PointReading] {
         read.pointIDs.compactMap { id in
-            guard let point = pointsByID[id] else { return nil }
+            guard let point = definition(id) else { return nil }
             let empty = RawReading(value: .invalid("not read"), bits: 0)
             let value = DecodedValue(value: nil, quality: quality, raw: empty, signals: [])
             return PointReading(point: point, value: value, timestamp: .now(), answered: answered)

@@ -48,7 +48,7 @@ extension PointProcessor {
     @discardableResult
     public func apply(site: SiteConfig, replacing old: SiteConfig) -> PointChanges {
         var changes = PointChanges()
-        var newPoints: [String: PointState] = [:]
+        var newPoints: PointStateTable<PointState> = [:]
         var newOrder: [String] = []
         let now = ContinuousClock.now - origin
         for device in site.devices where device.enabled {

@@ -48,7 +48,7 @@ public actor PointProcessor {
     /// The wall-clock time of `origin`: alarm delays are persisted as wall-clock times.
     let wallOrigin: Timestamp
     var snapshotInterval: Duration
-    var points: [String: PointState] = [:]
+    var points: PointStateTable<PointState> = [:]
     var order: [String] = []
     var maintenance: Set<String>
     /// The wall clock against the monotonic clock: flags readings whose time may be wrong, raises `clock_step`.

@@ -1,6 +1,8 @@
 #ifndef CMALLOCTUNING_H
 #define CMALLOCTUNING_H
 
+#include "CHeapInUse.h"
+
 /// Caps glibc's malloc arenas at `arenas` (mallopt M_ARENA_MAX) unless MALLOC_ARENA_MAX is set in
 /// the environment. glibc gives each thread that contends its own 64 MB arena, and freed memory in
 /// them is rarely handed back: with a thread per Modbus link plus NIO's and SQLite's, a gateway's

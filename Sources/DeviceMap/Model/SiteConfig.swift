@@ -150,20 +150,52 @@ public struct PointOverride: Sendable, Hashable {
 }
 
 /// A point as the site polls it.
+///
+/// Small: the definition is one shared reference (``PointDefinition``), and the site's own settings
+/// (indicator, tag, platform name, hazard code, alarms other than the map's) are one shared reference
+/// too, absent when the site gives none. Equal and hashed by content.
 public struct SitePoint: Sendable, Hashable {
-    public var definition: PointDefinition
-    public var indicator: String?
+    public var definition: PointDefinition {
+        get { storedDefinition }
+        set {
+            // Without settings of its own, the point's alarms are its definition's: keep them.
+            if settings == nil, newValue.alarms != storedDefinition.alarms {
+                settings = SitePointSettings.Storage(resolved)
+            }
+            storedDefinition = newValue
+        }
+    }
+    public var indicator: String? {
+        get { settings?.fields.indicator }
+        set { set(\.indicator, to: newValue) }
+    }
     /// The DCS tag (位号), when the site gives one.
-    public var tag: String?
+    public var tag: String? {
+        get { settings?.fields.tag }
+        set { set(\.tag, to: newValue) }
+    }
     /// The point's name at the platform, when the site gives one (else the map's name is used).
-    public var platformName: String?
+    public var platformName: String? {
+        get { settings?.fields.platformName }
+        set { set(\.platformName, to: newValue) }
+    }
     /// The major hazard source code (重大危险源编码), when the site gives one.
-    public var hazardCode: String?
-    public var alarms: AlarmLimits?
+    public var hazardCode: String? {
+        get { settings?.fields.hazardCode }
+        set { set(\.hazardCode, to: newValue) }
+    }
+    public var alarms: AlarmLimits? {
+        get { settings.map(\.fields.alarms) ?? storedDefinition.alarms }
+        set { set(\.alarms, to: newValue) }
+    }
     public var scanClass: String
     /// The point's own report mode, when the site file sets one for it (else its scan class's, else the
     /// site's: ``SiteConfig/reportMode(of:)``).
     public var report: ReportMode? = nil
+
+    private var storedDefinition: PointDefinition
+    /// The site's settings of the point; nil when it gives none and the alarms are the definition's.
+    private var settings: SitePointSettings.Storage?
 
     public init(
         definition: PointDefinition,
@@ -175,17 +207,43 @@ public struct SitePoint: Sendable, Hashable {
         scanClass: String,
         report: ReportMode? = nil
     ) {
-        self.definition = definition
-        self.indicator = indicator
-        self.tag = tag
-        self.platformName = platformName
-        self.hazardCode = hazardCode
-        self.alarms = alarms
+        self.storedDefinition = definition
         self.scanClass = scanClass
         self.report = report
+        let fields = SitePointSettings(
+            indicator: indicator,
+            tag: tag,
+            platformName: platformName,
+            hazardCode: hazardCode,
+            alarms: alarms
+        )
+        if fields != SitePointSettings(alarms: definition.alarms) { settings = SitePointSettings.Storage(fields) }
     }
 
-    public var id: String { definition.id }
+    public var id: String { storedDefinition.id }
+
+    /// The site's settings, the definition's alarms when it gives none.
+    private var resolved: SitePointSettings { settings?.fields ?? SitePointSettings(alarms: storedDefinition.alarms) }
+
+    private mutating func set<Value: Equatable>(_ field: WritableKeyPath<SitePointSettings, Value>, to value: Value) {
+        var fields = resolved
+        guard fields[keyPath: field] != value else { return }
+        fields[keyPath: field] = value
+        settings =
+            fields == SitePointSettings(alarms: storedDefinition.alarms) ? nil : SitePointSettings.Storage(fields)
+    }
+
+    public static func == (lhs: SitePoint, rhs: SitePoint) -> Bool {
+        lhs.storedDefinition == rhs.storedDefinition && lhs.scanClass == rhs.scanClass && lhs.report == rhs.report
+            && (lhs.settings === rhs.settings || lhs.resolved == rhs.resolved)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storedDefinition)
+        hasher.combine(scanClass)
+        hasher.combine(report)
+        hasher.combine(resolved)
+    }
 }
 
 /// An upstream platform the gateway sends its data to. Used by the uplink.
