@@ -7,7 +7,7 @@
 struct PointStateTable<State>: Sequence, ExpressibleByDictionaryLiteral {
     private var keys: [String] = []
     private var states: [State] = []
-    private var index: [String: Int] = [:]
+    private var positions: [String: Int] = [:]
 
     init() {}
 
@@ -17,13 +17,19 @@ struct PointStateTable<State>: Sequence, ExpressibleByDictionaryLiteral {
 
     var count: Int { states.count }
 
-    /// The states, in no particular order.
-    var values: [State] { states }
+    /// The states, in no particular order; `values[index(forKey:)]` changes one in place.
+    var values: [State] {
+        get { states }
+        _modify { yield &states }
+    }
+
+    /// Where the state of `key` is in ``values``.
+    func index(forKey key: String) -> Int? { positions[key] }
 
     subscript(key: String) -> State? {
-        get { index[key].map { states[$0] } }
+        get { positions[key].map { states[$0] } }
         set {
-            if let position = index[key] {
+            if let position = positions[key] {
                 if let newValue {
                     states[position] = newValue
                 } else {
@@ -33,7 +39,7 @@ struct PointStateTable<State>: Sequence, ExpressibleByDictionaryLiteral {
                 if states.count == states.capacity {
                     states.reserveCapacity(states.count + Swift.max(16, states.count / 4))
                 }
-                index[key] = states.count
+                positions[key] = states.count
                 keys.append(key)
                 states.append(newValue)
             }
@@ -42,12 +48,12 @@ struct PointStateTable<State>: Sequence, ExpressibleByDictionaryLiteral {
 
     /// Removes the state at `position`, moving the last one into its place.
     private mutating func remove(at position: Int) {
-        index[keys[position]] = nil
+        positions[keys[position]] = nil
         let last = states.count - 1
         if position != last {
             keys[position] = keys[last]
             states[position] = states[last]
-            index[keys[position]] = position
+            positions[keys[position]] = position
         }
         keys.removeLast()
         states.removeLast()
