@@ -57,7 +57,11 @@ extension DurableLog {
                 for row in rows where !filler.isFull && !frozen.contains(row[RecordRow.sequenceColumn]) {
                     let timestamp: Int64 = row[RecordRow.timestampColumn]
                     let record = try RecordRow.decode(row, backfill: timestamp < liveFrom)
-                    if held.isEmpty || !held.contains(OrderKey(record)) { filler.add(record) }
+                    if held.isEmpty || !held.contains(OrderKey(record)) {
+                        filler.add(record)
+                    } else {
+                        filler.skip()
+                    }
                 }
             }
             guard !filler.isFull else { return filler.records }
@@ -145,8 +149,19 @@ extension DurableLog {
                 )
                 guard let lastRow = rows.last else { break }
                 for row in rows where !filler.isFull && !skipping.contains(row[RecordRow.sequenceColumn]) {
+                    if !held.isEmpty,
+                        held.contains(
+                            OrderKey(
+                                readingOf: row[RecordRow.deviceColumn] ?? "",
+                                point: row[RecordRow.pointColumn] ?? ""
+                            )
+                        )
+                    {
+                        filler.skip()  // its point is in flight: it stays pending, undecoded
+                        continue
+                    }
                     let record = try RecordRow.decode(row)
-                    if take(record), held.isEmpty || !held.contains(OrderKey(record)) { filler.add(record) }
+                    if take(record) { filler.add(record) }
                 }
                 position = (lastRow[RecordRow.sequenceColumn] as Int64) + 1
             }
@@ -331,8 +346,14 @@ private struct BatchFiller {
         self.maxBytes = maxBytes
     }
 
+    /// Records passed over because a batch in flight holds their point: the walk stops after as many as
+    /// the batch may hold, so a log whose every pending point is in flight is not read to its end.
+    private var skipped = 0
+
     var room: Int { max(0, maxRecords - records.count) }
-    var isFull: Bool { closed || records.count >= maxRecords }
+    var isFull: Bool { closed || records.count >= maxRecords || skipped >= max(maxRecords, 1000) }
+
+    mutating func skip() { skipped += 1 }
 
     /// True when `count` more records of `bytes` in all fit after the records already taken.
     func canTake(count: Int, bytes extra: Int) -> Bool {

@@ -13,6 +13,13 @@ public struct OrderKey: Hashable, Sendable {
     let device: String
     let point: String
 
+    /// The key of a reading of `point` on `device`.
+    init(readingOf device: String, point: String) {
+        lane = .reading
+        self.device = device
+        self.point = point
+    }
+
     public init(_ record: Record) {
         switch record.payload {
         case .reading(let reading):

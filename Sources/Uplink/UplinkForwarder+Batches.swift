@@ -6,9 +6,9 @@ import Synchronization
 /// The data lane of an HTTP uplink: up to ``UplinkForwarder/Settings/inFlight`` batches in flight.
 ///
 /// - A new batch goes as soon as a slot is free and something is pending; while others are in flight, at
-///   most one new batch per `batch_delay` unless the previous one was full (a backlog drains at full
-///   speed), so batches grow with the rate and the backlog (up to `batch_records` and `batch_bytes`) and
-///   stay small, and immediate, when the uplink is caught up.
+///   most one new batch per `batch_delay`, so batches grow with the rate and the backlog (up to
+///   `batch_records` and `batch_bytes`) and stay small, and immediate, when the uplink is caught up.
+///   Behind (the last batch was full), full batches go one at a time, back to back.
 /// - A new batch never holds a record whose ``OrderKey`` an in-flight batch holds; a batch read back
 ///   from the log (a retry) that shares a key with one in flight waits until they are all answered.
 /// - A failure (no answer, 5xx, 429…) stops new batches: the ones in flight are answered, the backoff
@@ -106,18 +106,26 @@ extension UplinkForwarder {
             var flight = Flight()
             var retryWait: Duration?
             var drainFirst = false
+            // Nothing found while behind (records of points in flight): look again once an answer frees some,
+            // not at every append (a log whose pending points are all in flight is not read for nothing).
+            var blocked = false
             var lastDispatch: ContinuousClock.Instant?
             var lastWasFull = false
             defer { group.cancelAll() }
             while !Task.isCancelled {
-                for (batch, outcome) in answers.take() {
+                let answered = answers.take()
+                if !answered.isEmpty { blocked = false }
+                for (batch, outcome) in answered {
                     flight.remove(batch)
                     if Task.isCancelled, case .failed = outcome { return }  // cut short by shutdown: not a failure
                     if let wait = await handle(outcome, of: batch) { retryWait = max(retryWait ?? .zero, wait) }
                 }
                 statistics.record { $0.inFlight = flight.count }
                 // (A profile, and so its catalogue, sends one request at a time: limit 1.)
-                if !flight.isEmpty, retryWait != nil || drainFirst || flight.count >= limit {
+                // Behind (the last batch was full), one full batch at a time: overlapping full batches cost
+                // the gateway more than they gain on 2 cores (docs/sizing.md); caught up, up to `limit`.
+                let slots = lastWasFull ? 1 : limit
+                if !flight.isEmpty, retryWait != nil || drainFirst || blocked || flight.count >= slots {
                     _ = await wakeups.next()
                     continue
                 }
@@ -170,6 +178,8 @@ extension UplinkForwarder {
                     continue
                 }
                 guard let batch else {
+                    // Behind (the last batch was full): what waits is of points in flight, as likely as not.
+                    blocked = !flight.isEmpty && lastWasFull
                     if flight.isEmpty, lastSample == nil || trend.records > 0 { await sampleBacklog(force: true) }
                     _ = await wakeups.next()
                     continue
