@@ -5,8 +5,9 @@ import Synchronization
 
 /// The data lane of an HTTP uplink: up to ``UplinkForwarder/Settings/inFlight`` batches in flight.
 ///
-/// - A new batch goes as soon as a slot is free and something is pending; while others are in flight, at
-///   most one new batch per `batch_delay`, so batches grow with the rate and the backlog (up to
+/// - A new batch goes as soon as something is pending and nothing is in flight; while others are in
+///   flight, when they are answered or `batch_delay` after the last one went (a slow platform gets up to
+///   `in_flight` at once), so batches grow with the rate and the backlog (up to
 ///   `batch_records` and `batch_bytes`) and stay small, and immediate, when the uplink is caught up.
 ///   Behind (the last batch was full), full batches go one at a time, back to back.
 /// - A new batch never holds a record whose ``OrderKey`` an in-flight batch holds; a batch read back
@@ -111,6 +112,7 @@ extension UplinkForwarder {
             var blocked = false
             var lastDispatch: ContinuousClock.Instant?
             var lastWasFull = false
+            var gatherTimer: ContinuousClock.Instant?
             defer { group.cancelAll() }
             while !Task.isCancelled {
                 let answered = answers.take()
@@ -156,8 +158,18 @@ extension UplinkForwarder {
                     }
                 }
                 // Caught up and others in flight: gather for batch_delay rather than send a request per append.
+                // An answer that empties the flight ends the wait: a fast platform gets one batch at a time,
+                // at once; a slow one (no answer within batch_delay) gets another batch beside it.
                 if let last = lastDispatch, !flight.isEmpty, !lastWasFull, clock.now < last + settings.batchDelay {
-                    try await Task.sleep(until: last + settings.batchDelay, clock: clock)
+                    if gatherTimer != last {
+                        gatherTimer = last
+                        let until = last + settings.batchDelay
+                        group.addTask {
+                            try? await Task.sleep(until: until, clock: clock)
+                            wake.signal()
+                        }
+                    }
+                    _ = await wakeups.next()
                     continue
                 }
                 let batch: Batch?
