@@ -1,6 +1,6 @@
 /// What the uplink sends in one request to one destination.
 ///
-/// A batch's membership is frozen in the log the first time it is read (``DurableLog/nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:)``):
+/// A batch's membership is frozen in the log the first time it is read (``DurableLog/nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:holding:)``):
 /// until it is acknowledged, dead-lettered or split, every read returns exactly the same records with the
 /// same `backfill` labels under the same id, so a platform that deduplicates by `Idempotency-Key` never
 /// sees one id with two contents.

@@ -3,7 +3,7 @@ import GRDB
 extension DurableLog {
     /// Splits `batch` (frozen for `destination`) into its two halves, in batch order, each frozen under
     /// its own id in its place: for a platform that refused it as too large (HTTP `413`). The halves come
-    /// back from ``nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:)`` first half first. Nil
+    /// back from ``nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:holding:)`` first half first. Nil
     /// when the batch holds a single record and cannot be split (nothing changes).
     public func split(_ batch: Batch, destination: String) async throws -> (Batch, Batch)? {
         guard batch.records.count > 1 else { return nil }

@@ -8,7 +8,9 @@ extension DurableLog {
     /// comes back first, exactly as it was read the first time: the same records, `backfill` labels and
     /// id (its membership is frozen in the log, so every transport's retry sends the same content under
     /// the same id). Batches whose id is in `inFlight` are skipped, for a transport that keeps several in
-    /// flight; a new batch never holds a record of a frozen one. A frozen batch that lost records since
+    /// flight; a new batch never holds a record of a frozen one, nor a record whose ``OrderKey`` is in
+    /// `holding` (the keys of the batches in flight): such records stay pending for a later batch, so a
+    /// point's records reach the platform in order even when a batch fails and a later one is accepted. A frozen batch that lost records since
     /// (the size cap dropped unacknowledged readings) comes back without them, under a new id.
     ///
     /// A new batch is filled, up to `maxRecords` and (approximately, by ``Record/estimatedBytes``)
@@ -31,7 +33,8 @@ extension DurableLog {
         maxBytes: Int? = nil,
         liveWindow: Duration,
         now: Timestamp = .now(),
-        excluding inFlight: Set<String> = []
+        excluding inFlight: Set<String> = [],
+        holding held: Set<OrderKey> = []
     ) async throws -> Batch? {
         guard maxRecords > 0 else { return nil }
         try await registerIfNeeded(destination)
@@ -53,7 +56,12 @@ extension DurableLog {
                 )
                 for row in rows where !filler.isFull && !frozen.contains(row[RecordRow.sequenceColumn]) {
                     let timestamp: Int64 = row[RecordRow.timestampColumn]
-                    filler.add(try RecordRow.decode(row, backfill: timestamp < liveFrom))
+                    let record = try RecordRow.decode(row, backfill: timestamp < liveFrom)
+                    if held.isEmpty || !held.contains(OrderKey(record)) {
+                        filler.add(record)
+                    } else {
+                        filler.skip()
+                    }
                 }
             }
             guard !filler.isFull else { return filler.records }
@@ -73,6 +81,7 @@ extension DurableLog {
                     from: windowStart,
                     end: end,
                     skipping: frozen,
+                    holding: held,
                     filler: &filler,
                     db
                 ) { record in
@@ -86,6 +95,7 @@ extension DurableLog {
                 from: firstPending,
                 end: end,
                 skipping: frozen.union(liveTaken),
+                holding: held,
                 filler: &filler,
                 db
             ) { _ in true }
@@ -107,7 +117,8 @@ extension DurableLog {
                 maxBytes: maxBytes,
                 liveWindow: liveWindow,
                 now: now,
-                excluding: inFlight
+                excluding: inFlight,
+                holding: held
             )
         }
         guard !records.isEmpty else { return nil }
@@ -116,13 +127,14 @@ extension DurableLog {
         return batch
     }
 
-    /// Adds the pending readings from sequence `from` on, in sequence order, that `take` accepts, until the
-    /// batch is full.
+    /// Adds the pending readings from sequence `from` on, in sequence order, that `take` accepts and whose
+    /// point is not `held`, until the batch is full.
     private static func walkReadings(
         destination: String,
         from: Int64,
         end: Int64,
         skipping: Set<Int64>,
+        holding held: Set<OrderKey>,
         filler: inout BatchFiller,
         _ db: Database,
         take: (Record) -> Bool
@@ -137,6 +149,17 @@ extension DurableLog {
                 )
                 guard let lastRow = rows.last else { break }
                 for row in rows where !filler.isFull && !skipping.contains(row[RecordRow.sequenceColumn]) {
+                    if !held.isEmpty,
+                        held.contains(
+                            OrderKey(
+                                readingOf: row[RecordRow.deviceColumn] ?? "",
+                                point: row[RecordRow.pointColumn] ?? ""
+                            )
+                        )
+                    {
+                        filler.skip()  // its point is in flight: it stays pending, undecoded
+                        continue
+                    }
                     let record = try RecordRow.decode(row)
                     if take(record) { filler.add(record) }
                 }
@@ -323,8 +346,14 @@ private struct BatchFiller {
         self.maxBytes = maxBytes
     }
 
+    /// Records passed over because a batch in flight holds their point: the walk stops after as many as
+    /// the batch may hold, so a log whose every pending point is in flight is not read to its end.
+    private var skipped = 0
+
     var room: Int { max(0, maxRecords - records.count) }
-    var isFull: Bool { closed || records.count >= maxRecords }
+    var isFull: Bool { closed || records.count >= maxRecords || skipped >= max(maxRecords, 1000) }
+
+    mutating func skip() { skipped += 1 }
 
     /// True when `count` more records of `bytes` in all fit after the records already taken.
     func canTake(count: Int, bytes extra: Int) -> Bool {

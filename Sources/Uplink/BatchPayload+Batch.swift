@@ -4,7 +4,7 @@ public import UplinkPayload
 
 extension BatchPayload {
     /// The `chemgate.batch/1` payload of a batch read from the log: its events and readings with their
-    /// log sequence numbers, under the batch's id. (The HTTP forwarder builds the same payload inline.)
+    /// log sequence numbers, under the batch's id (what the HTTP forwarder posts).
     public init(batch: Batch, gateway: String, enterprise: String, logID: String?, sentAt: Timestamp = .now()) {
         self.init(
             gateway: gateway,

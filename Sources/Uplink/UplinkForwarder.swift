@@ -53,6 +53,11 @@ public struct UplinkForwarder: Service {
         /// TLS for `https` URLs: a custom CA and/or a client certificate (`TLSSettings.client`);
         /// nil uses the system's trusted CAs and no client certificate.
         public var tls: TLSConfiguration?
+        /// The most batches sent at once (`in_flight:`, default 4): a new batch goes while others wait for
+        /// their answer, never with a record of a point (or an event of a device) that one of them holds
+        /// (``OrderKey``), so each point's records still arrive in order when a batch fails and a later
+        /// one is accepted. A platform profile sends one at a time.
+        public var inFlight = 4
         /// The uplink's platform profile (`profile:`): its messages replace `chemgate.batch/1`, posted to
         /// ``url`` itself (HTTP) or framed on its TCP connection, and its reply rule decides what is
         /// acknowledged; nil sends chemgate's own format (docs/uplink-profiles.md).
@@ -153,149 +158,6 @@ public struct UplinkForwarder: Service {
         }
     }
 
-    private func sendBatches() async throws {
-        // Server errors and timeouts: 1 s doubling to 60 s. A connection that cannot be made (refused,
-        // no answer within connect_timeout): 0.25 s doubling to 0.5 s, so the first batch goes within a
-        // second of the platform's return; a refused connection costs nothing.
-        var backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(60))
-        var connectBackoff = ReconnectBackoff(initial: .milliseconds(250), maximum: .milliseconds(500))
-        var random = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
-        let clock = ContinuousClock()
-        let origin = clock.now
-        var outage = UplinkOutage()
-        var trend = BacklogTrend(maxAge: settings.backlogMaxAge, maxGrowth: settings.backlogMaxGrowth)
-        var lastSample: ContinuousClock.Instant?
-        func sampleBacklog(force: Bool = false) async {
-            let now = clock.now
-            guard force || lastSample.map({ now - $0 >= .seconds(1) }) ?? true else { return }
-            lastSample = now
-            guard let pending = try? await log.pending(for: settings.id) else { return }
-            trend.observe(records: pending.records, oldest: pending.oldestUnacknowledged, at: now - origin)
-            let problem = trend.problem(uplink: settings.id, now: .now())
-            let snapshot = trend
-            statistics.record {
-                $0.backlog = snapshot.records
-                $0.oldestPending = snapshot.oldest
-                $0.backlogTrend = snapshot.trend
-                $0.backlogGrowingSeconds = snapshot.growingFor.map { Double($0 / .milliseconds(1)) / 1000 }
-                $0.backlogProblem = problem
-            }
-        }
-        // A profile's point catalogue goes first, so the platform knows every indicator before data.
-        var catalogueDue = await settings.profile?.catalogueDueAtStart(log: log, destination: settings.id) ?? false
-        while !Task.isCancelled {
-            if let channel = settings.profile, channel.takeCatalogueRequest() || catalogueDue {
-                let outcome = await sendCatalogue(channel)
-                if Task.isCancelled { return }
-                switch outcome {
-                case .accepted, .deadLetter, .tooLarge:
-                    // A catalogue refused for good is logged by sendCatalogue; data must not wait for it forever.
-                    catalogueDue = false
-                case .retryAfter(let delay, let reason):
-                    catalogueDue = true
-                    statistics.record {
-                        $0.retries += 1; $0.lastError = reason
-                    }
-                    noteFailure(reason, outage: &outage, at: clock.now, retryIn: delay)
-                    try await Task.sleep(for: delay)
-                    continue
-                case .failed(let failure):
-                    catalogueDue = true
-                    let now = clock.now - origin
-                    let wait =
-                        failure.cannotConnect
-                        ? connectBackoff.failed(at: now, random: &random) - now
-                        : backoff.failed(at: now, random: &random) - now
-                    statistics.record {
-                        $0.retries += 1; $0.lastError = failure.description
-                    }
-                    noteFailure(failure.description, outage: &outage, at: clock.now, retryIn: wait)
-                    try await Task.sleep(for: wait)
-                    continue
-                }
-            }
-            let batch: Batch?
-            do {
-                batch = try await log.nextBatch(
-                    for: settings.id,
-                    maxRecords: settings.batchRecords,
-                    maxBytes: settings.batchBytes,
-                    liveWindow: settings.liveWindow
-                )
-            } catch {
-                if Task.isCancelled { return }  // shutting down: not the log's fault
-                logger.error("cannot read the log", metadata: ["uplink": "\(settings.id)", "error": "\(error)"])
-                try await Task.sleep(for: max(settings.batchDelay, .milliseconds(100)))
-                continue
-            }
-            guard let batch else {
-                if lastSample == nil || trend.records > 0 { await sampleBacklog(force: true) }
-                try await Task.sleep(for: settings.batchDelay)
-                continue
-            }
-            let outcome = await post(batch)
-            if Task.isCancelled, case .failed = outcome { return }  // the request was cut short by shutdown
-            switch outcome {
-            case .accepted:
-                guard await storeOutcome({ try await log.acknowledge(batch, destination: settings.id) }) else {
-                    continue
-                }
-                backoff.succeeded()
-                connectBackoff.succeeded()
-                statistics.record {
-                    $0.acknowledged += batch.records.count; $0.lastAcknowledgement = .now(); $0.lastError = nil
-                }
-                if let ended = outage.ended(at: clock.now) {
-                    await sampleBacklog(force: true)
-                    logger.notice(
-                        "platform reachable again: batches are accepted",
-                        metadata: [
-                            "uplink": "\(settings.id)", "outage": "\(ended.readableDescription)",
-                            "backlog": "\(trend.records) records",
-                            "oldest":
-                                "\(trend.oldest.map { "\(Double(Timestamp.now().milliseconds - $0.milliseconds) / 1000) s old" } ?? "none")",
-                        ]
-                    )
-                } else {
-                    await sampleBacklog()
-                }
-            case .retryAfter(let delay, let reason):
-                statistics.record {
-                    $0.retries += 1; $0.lastError = reason
-                }
-                noteFailure(reason, outage: &outage, at: clock.now, retryIn: delay)
-                await sampleBacklog()
-                try await Task.sleep(for: delay)
-            case .tooLarge(let reason):
-                if let halves = await storeSplit(batch) {
-                    logger.notice(
-                        "the platform refused a batch as too large; sending it in two halves",
-                        metadata: [
-                            "uplink": "\(settings.id)", "batch": "\(batch.batchID)",
-                            "halves": "\(halves.0.records.count) + \(halves.1.records.count) records",
-                        ]
-                    )
-                    continue
-                }
-                await deadLetter(batch, reason: reason)
-            case .deadLetter(let reason):
-                await deadLetter(batch, reason: reason)
-            case .failed(let failure):
-                let now = clock.now - origin
-                let wait =
-                    failure.cannotConnect
-                    ? connectBackoff.failed(at: now, random: &random) - now
-                    : backoff.failed(at: now, random: &random) - now
-                statistics.record {
-                    $0.retries += 1; $0.lastError = failure.description
-                }
-                noteFailure(failure.description, outage: &outage, at: clock.now, retryIn: wait)
-                await sampleBacklog()
-                try await Task.sleep(for: wait)
-            }
-        }
-    }
-
     /// Logs the first failure of an outage at warning level (one line per outage), the others at debug.
     func noteFailure(
         _ reason: String,
@@ -313,7 +175,7 @@ public struct UplinkForwarder: Service {
         }
     }
 
-    private func deadLetter(_ batch: Batch, reason: String) async {
+    func deadLetter(_ batch: Batch, reason: String) async {
         logger.error(
             "batch refused; moved to the dead-letter table",
             metadata: ["uplink": "\(settings.id)", "batch": "\(batch.batchID)", "reason": "\(reason)"]
@@ -326,7 +188,7 @@ public struct UplinkForwarder: Service {
     }
 
     /// Splits a batch the platform found too large; nil when it holds one record (or the log failed).
-    private func storeSplit(_ batch: Batch) async -> (Batch, Batch)? {
+    func storeSplit(_ batch: Batch) async -> (Batch, Batch)? {
         var halves: (Batch, Batch)?
         guard await storeOutcome({ halves = try await log.split(batch, destination: settings.id) }) else {
             return nil
@@ -337,7 +199,7 @@ public struct UplinkForwarder: Service {
     /// Writes an acknowledgement or a dead letter to the log. A log that cannot store it (a full disk)
     /// must not end the uplink, let alone the gateway: the batch stays pending and is sent again later
     /// (the platform answers `duplicate`). False when it failed (after a pause).
-    private func storeOutcome(_ write: () async throws -> Void) async -> Bool {
+    func storeOutcome(_ write: () async throws -> Void) async -> Bool {
         do {
             try await write()
             return true
@@ -353,7 +215,7 @@ public struct UplinkForwarder: Service {
         }
     }
 
-    enum Outcome {
+    enum Outcome: Sendable {
         case accepted
         case retryAfter(Duration, String)
         case deadLetter(String)
@@ -364,23 +226,10 @@ public struct UplinkForwarder: Service {
     func post(_ batch: Batch) async -> Outcome {
         if let channel = settings.profile { return await post(batch, channel: channel) }
         let payload = BatchPayload(
+            batch: batch,
             gateway: settings.gateway,
             enterprise: settings.enterprise,
-            logID: log.logID,
-            batchID: batch.batchID,
-            sentAt: .now(),
-            events: batch.records.compactMap { record in
-                guard case .event(let event) = record.payload else { return nil }
-                var item = BatchEvent(event: event)
-                item.sequence = UInt64(record.sequence)
-                return item
-            },
-            records: batch.records.compactMap { record in
-                guard case .reading(let reading) = record.payload else { return nil }
-                var item = BatchRecord(reading: reading, backfill: record.backfill)
-                item.sequence = UInt64(record.sequence)
-                return item
-            }
+            logID: log.logID
         )
         var request = HTTPClientRequest(url: settings.url + "/batches")
         request.method = .POST

@@ -24,6 +24,10 @@ public final class UplinkStatistics: Sendable {
         public var backlogGrowingSeconds: Double?
         /// Why the backlog is a problem (too old, growing too long), naming the figures; nil when fine.
         public var backlogProblem: String?
+        /// Batches waiting for the platform's answer now (HTTP: at most `in_flight`).
+        public var inFlight = 0
+        /// How many times the forwarder read the log for a batch (idle, it waits for appends instead).
+        public var logReads = 0
     }
 
     private struct Watch {

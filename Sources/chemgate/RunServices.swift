@@ -38,6 +38,7 @@ enum RunServices {
                 backlogMaxGrowth: uplink.backlogMaxGrowth
             )
             settings.profile = try profileChannel(for: uplink, site: site)
+            settings.inFlight = uplink.inFlight
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }

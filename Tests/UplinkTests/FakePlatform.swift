@@ -36,10 +36,18 @@ final class FakePlatform: Sendable {
         let paths = Mutex<[String]>([])
         let requests = Mutex<[Received]>([])
         let handler: (@Sendable (Received) -> Reply)?
+        let pause: (@Sendable (Received) -> Duration)?
+        /// POSTs being answered now, and the most at once.
+        let active = Mutex((now: 0, most: 0))
 
-        init(_ reply: Reply, handler: (@Sendable (Received) -> Reply)? = nil) {
+        init(
+            _ reply: Reply,
+            handler: (@Sendable (Received) -> Reply)? = nil,
+            pause: (@Sendable (Received) -> Duration)? = nil
+        ) {
             self.reply = Mutex(reply)
             self.handler = handler
+            self.pause = pause
         }
     }
 
@@ -48,14 +56,15 @@ final class FakePlatform: Sendable {
     private let task: Task<Void, any Error>
 
     /// Answers every POST with `reply` (changed with ``set(_:)``), or with what `handler` says, on `port`
-    /// (a free one when nil).
+    /// (a free one when nil), after the `pause` it says (none when nil): a slow platform.
     init(
         _ reply: Reply = .init(500),
         port: Int? = nil,
-        handler: (@Sendable (Received) -> Reply)? = nil
+        handler: (@Sendable (Received) -> Reply)? = nil,
+        pause: (@Sendable (Received) -> Duration)? = nil
     ) async throws {
         let port = try port ?? Tools.freePort()
-        let state = State(reply, handler: handler)
+        let state = State(reply, handler: handler, pause: pause)
         let router = Router()
         router.post("**") { request, _ -> Response in
             var buffer = try await request.body.collect(upTo: 64 << 20)
@@ -66,6 +75,9 @@ final class FakePlatform: Sendable {
             )
             state.paths.withLock { $0.append(request.uri.path) }
             state.requests.withLock { $0.append(received) }
+            state.active.withLock { $0 = (now: $0.now + 1, most: max($0.most, $0.now + 1)) }
+            defer { state.active.withLock { $0.now -= 1 } }
+            if let pause = state.pause?(received) { try await Task.sleep(for: pause) }
             let reply = state.handler?(received) ?? state.reply.withLock { $0 }
             var headers = HTTPFields()
             for (name, value) in reply.headers {
@@ -101,6 +113,9 @@ final class FakePlatform: Sendable {
 
     /// The paths of the POST requests received so far, in order (`GET /path` for a GET).
     var paths: [String] { state.paths.withLock { $0 } }
+
+    /// The most POSTs that were being answered at once.
+    var mostConcurrent: Int { state.active.withLock { $0.most } }
 
     func set(_ reply: Reply) { state.reply.withLock { $0 = reply } }
 

@@ -25,11 +25,24 @@ final class RecordingPlatform: Sendable {
     let platform: FakePlatform
     private let box: Box
 
-    /// - Parameter decide: the status for a batch (200 accepts with counts; 503 adds `Retry-After: 1`).
-    init(port: Int? = nil, decide: @escaping @Sendable (BatchPayload) -> Int = { _ in 200 }) async throws {
+    /// - Parameters:
+    ///   - decide: the status for a batch (200 accepts with counts; 503 adds `Retry-After: 1`).
+    ///   - pause: how long the platform takes to answer a batch (none when nil).
+    init(
+        port: Int? = nil,
+        decide: @escaping @Sendable (BatchPayload) -> Int = { _ in 200 },
+        pause: (@Sendable (BatchPayload) -> Duration)? = nil
+    ) async throws {
         let box = Box()
         self.box = box
-        platform = try await FakePlatform(port: port) { received in
+        var slow: (@Sendable (FakePlatform.Received) -> Duration)?
+        if let pause {
+            slow = { received in
+                guard let batch = try? BatchPayload.decode(from: Data(received.body)) else { return .zero }
+                return pause(batch)
+            }
+        }
+        let answer: @Sendable (FakePlatform.Received) -> FakePlatform.Reply = { received in
             if received.path.hasSuffix("/heartbeats") {
                 box.heartbeats.withLock { $0 += 1 }
                 return .init(200, body: #"{"accepted": 1}"#)
@@ -38,6 +51,7 @@ final class RecordingPlatform: Sendable {
                 return .init(400, body: #"{"error": "not a batch"}"#)
             }
             let status = decide(batch)
+            // Recorded as answered (in answer order): the time is the answer's.
             box.seen.withLock { $0.append(Seen(batch: batch, status: status, at: .now)) }
             switch status {
             case 200:
@@ -49,12 +63,16 @@ final class RecordingPlatform: Sendable {
                 return .init(status, body: #"{"error": "refused by the test"}"#)
             }
         }
+        platform = try await FakePlatform(port: port, handler: answer, pause: slow)
     }
 
     var url: String { platform.url }
     var batches: [Seen] { box.seen.withLock { $0 } }
     var accepted: [Seen] { batches.filter { $0.status == 200 } }
     var heartbeats: Int { box.heartbeats.withLock { $0 } }
+
+    /// The most batches (and heartbeats) that were being answered at once.
+    var mostConcurrent: Int { platform.mostConcurrent }
 
     func stop() { platform.stop() }
 }

@@ -90,9 +90,9 @@ enum MQTTUplinkReader {
         return config
     }
 
-    /// Logs an error for another key of an HTTP uplink that only MQTT uplinks have.
-    static func rejectMQTTKeys(_ reader: MappingReader, name: String) {
-        for key in keys where reader.has(key) {
+    /// Logs an error for another key of an HTTP uplink that only MQTT uplinks have (but those in `shared`).
+    static func rejectMQTTKeys(_ reader: MappingReader, name: String, except shared: Set<String> = []) {
+        for key in keys where reader.has(key) && !shared.contains(key) {
             reader.log.error(
                 "'\(key)' of \(name) applies to mqtt:// and mqtts:// uplinks only",
                 at: reader.position(of: key)

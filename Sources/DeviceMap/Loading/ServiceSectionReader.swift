@@ -42,7 +42,8 @@ enum ServiceSectionReader {
                     top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
                 }
             } else {
-                MQTTUplinkReader.rejectMQTTKeys(reader, name: name)
+                // `in_flight` is also the number of batches an HTTP uplink keeps in flight.
+                MQTTUplinkReader.rejectMQTTKeys(reader, name: name, except: ["in_flight"])
                 if let problem = UplinkURL.problem(url) {
                     top.log.error("the url of \(name) \(problem)", at: reader.position(of: "url"))
                 }
@@ -98,6 +99,9 @@ enum ServiceSectionReader {
                         ?? .seconds(60),
                     mqtt: mqtt
                 )
+            if mqtt == nil, !url.lowercased().hasPrefix("tcp://"), let inFlight = reader.int("in_flight", in: 1...64) {
+                uplink.inFlight = inFlight
+            }
             readProfile(reader, into: &uplink, profilesDirectory: profilesDirectory)
             uplinks.append(uplink)
         }

@@ -281,6 +281,9 @@ public struct UplinkConfig: Sendable, Hashable {
     public var backlogMaxAge: Duration = .seconds(60)
     /// A backlog that keeps growing for longer than this is a problem in the status (`backlog_max_growth`).
     public var backlogMaxGrowth: Duration = .seconds(60)
+    /// How many batches an HTTP uplink keeps in flight (`in_flight`, 1–64); MQTT uplinks have theirs in
+    /// ``MQTTUplinkConfig/inFlight``.
+    public var inFlight = 4
     /// The MQTT settings of an `mqtt://` or `mqtts://` uplink; nil for HTTP uplinks.
     public var mqtt: MQTTUplinkConfig?
 }
