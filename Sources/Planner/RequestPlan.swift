@@ -20,13 +20,7 @@ public struct RequestPlan: Sendable, Hashable {
 
     /// The planned point with this id.
     func point(_ id: String) -> PlannedPoint? {
-        var low = 0
-        var high = points.count
-        while low < high {
-            let middle = (low + high) / 2
-            if points[middle].id < id { low = middle + 1 } else { high = middle }
-        }
-        return low < points.count && points[low].id == id ? points[low] : nil
+        points.element(withID: id) { $0.id }
     }
 
     /// Plans the fewest reads covering every point within `limits`.

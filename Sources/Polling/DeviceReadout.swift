@@ -204,13 +204,7 @@ public struct DeviceReadout: Sendable {
 
     /// The polled point with this id, as the readout decodes it.
     func definition(_ id: String) -> PointDefinition? {
-        var low = 0
-        var high = pointsByID.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pointsByID[middle].id < id { low = middle + 1 } else { high = middle }
-        }
-        return low < pointsByID.count && pointsByID[low].id == id ? pointsByID[low] : nil
+        pointsByID.element(withID: id) { $0.id }
     }
 
     private func decode(_ data: ModbusData, of read: PlannedRead, at time: Timestamp) -> [PointReading] {

@@ -33,19 +33,8 @@ struct DrainScenario: AsyncParsableCommand {
         let directory = try Tools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let backlog = queued ?? (options.quick ? 20_000 : 1_000_000)
-        let log = try DurableLog(
-            path: directory.appendingPathComponent("backlog.sqlite").path,
-            options: LogOptions(synchronous: .full, destinations: ["park"])
-        )
+        let log = try await BenchReadings.backlog(of: backlog, in: directory)
         let clock = ContinuousClock()
-        let fillStart = clock.now
-        var sequence = 0
-        while sequence < backlog {
-            let size = min(10_000, backlog - sequence)
-            try await log.append(BenchReadings.make(size, from: sequence, age: .seconds(3600)))
-            sequence += size
-        }
-        progress("queued \(backlog) readings in \(Figure.format((clock.now - fillStart).secondsValue)) s")
 
         let receiver = try await CountingReceiver.start(measuresLatency: false)
         defer { receiver.stop() }
@@ -122,6 +111,25 @@ struct DrainScenario: AsyncParsableCommand {
 
 /// Readings of 100 points per device, `age` in the past (the `log` and `drain` backlogs).
 enum BenchReadings {
+    /// A durable log (`backlog.sqlite` in `directory`) holding `count` readings an hour old, as after an
+    /// outage, appended in commits of 10,000.
+    static func backlog(of count: Int, in directory: URL) async throws -> DurableLog {
+        let log = try DurableLog(
+            path: directory.appendingPathComponent("backlog.sqlite").path,
+            options: LogOptions(synchronous: .full, destinations: ["park"])
+        )
+        let clock = ContinuousClock()
+        let fillStart = clock.now
+        var sequence = 0
+        while sequence < count {
+            let size = min(10_000, count - sequence)
+            try await log.append(make(size, from: sequence, age: .seconds(3600)))
+            sequence += size
+        }
+        progress("queued \(count) readings in \(Figure.format((clock.now - fillStart).secondsValue)) s")
+        return log
+    }
+
     static func make(_ count: Int, from first: Int, age: Duration) -> [Reading] {
         let time = Timestamp(milliseconds: Timestamp.now().milliseconds - Int64(age.secondsValue * 1000))
         return (first..<first + count).map { index in

@@ -97,19 +97,8 @@ struct LogScenario: AsyncParsableCommand {
 
     private func drainAndAlarm(in directory: URL) async throws {
         let backlog = queued ?? (options.quick ? 20_000 : 1_000_000)
-        let log = try DurableLog(
-            path: directory.appendingPathComponent("backlog.sqlite").path,
-            options: LogOptions(synchronous: .full, destinations: ["park"])
-        )
+        let log = try await BenchReadings.backlog(of: backlog, in: directory)
         let clock = ContinuousClock()
-        let fillStart = clock.now
-        var sequence = 0
-        while sequence < backlog {
-            let size = min(10_000, backlog - sequence)
-            try await log.append(BenchReadings.make(size, from: sequence, age: .seconds(3600)))
-            sequence += size
-        }
-        progress("queued \(backlog) readings in \(Figure.format((clock.now - fillStart).secondsValue)) s")
 
         let port = try Tools.freePort()
         let receiver = try ReceiverApp(
