@@ -210,7 +210,7 @@ public final class DurableLog: ReadingSink {
         var start = readings.startIndex
         if readings.count >= perInsert {
             let statement = try db.cachedStatement(sql: RecordRow.insertReadings)
-            var values: [DatabaseValue] = []
+            var values: [(any DatabaseValueConvertible)?] = []
             values.reserveCapacity(16 * perInsert)
             while readings.endIndex - start >= perInsert {
                 values.removeAll(keepingCapacity: true)
