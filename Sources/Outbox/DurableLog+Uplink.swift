@@ -143,12 +143,17 @@ extension DurableLog {
         while !filler.isFull, let gap = try gaps.next(db) {
             var position = gap.lowerBound
             while !filler.isFull, position <= gap.upperBound {
-                let rows = try Row.fetchAll(
+                // A cursor, not copied rows: each column is read straight from the statement (GRDB's fast
+                // path), and a row skipped or left once the batch is full is never copied at all.
+                let rows = try Row.fetchCursor(
                     db.cachedStatement(sql: Self.readingsBetween),
                     arguments: [position, gap.upperBound, filler.room + skipping.count]
                 )
-                guard let lastRow = rows.last else { break }
-                for row in rows where !filler.isFull && !skipping.contains(row[RecordRow.sequenceColumn]) {
+                var last: Int64?
+                while !filler.isFull, let row = try rows.next() {
+                    let sequence: Int64 = row[RecordRow.sequenceColumn]
+                    last = sequence
+                    if skipping.contains(sequence) { continue }
                     if !held.isEmpty,
                         held.contains(
                             OrderKey(
@@ -163,7 +168,8 @@ extension DurableLog {
                     let record = try RecordRow.decode(row)
                     if take(record) { filler.add(record) }
                 }
-                position = (lastRow[RecordRow.sequenceColumn] as Int64) + 1
+                guard let last else { break }
+                position = last + 1
             }
         }
     }
