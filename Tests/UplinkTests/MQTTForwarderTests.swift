@@ -44,7 +44,7 @@ struct MQTTForwarderTests {
         liveTopic: String? = nil,
         tls: MQTTOptions.TLS? = nil,
         receiverTLS: MQTTOptions.TLS? = nil
-    ) throws -> Stream {
+    ) async throws -> Stream {
         let directory = try Tools.temporaryDirectory()
         let log = try DurableLog(path: directory.appendingPathComponent("log.sqlite").path)
         let store = try ReceiverStore(path: directory.appendingPathComponent("receiver.sqlite").path)
@@ -71,11 +71,16 @@ struct MQTTForwarderTests {
             store: store,
             logger: logger
         )
-        return Stream(
-            log: log,
-            store: store,
-            tasks: [Task { try await forwarder.run() }, Task { try await receiver.run() }]
-        )
+        // The receiver must be subscribed before anything is published: a QoS 1 message the broker
+        // accepts (PUBACK, so the gateway acknowledges it) while no one subscribes is delivered to no one.
+        // Over TLS the receiver's handshake could lose that race to the forwarder's first publish.
+        let (subscribed, signal) = AsyncStream<Void>.makeStream()
+        let receiving = Task {
+            defer { signal.finish() }
+            try await receiver.run(onSubscribed: { signal.yield() })
+        }
+        for await _ in subscribed { break }
+        return Stream(log: log, store: store, tasks: [Task { try await forwarder.run() }, receiving])
     }
 
     static func readings(_ range: Range<Int>, devices: Int = 3) -> [Reading] {
@@ -121,7 +126,7 @@ struct MQTTForwarderTests {
 
     @Test func aBrokerKilledAndRestartedDuringAStreamLosesNothing() async throws {
         let broker = try await MosquittoBroker()
-        let stream = try Self.start(broker)
+        let stream = try await Self.start(broker)
         var appended = 0
         for round in 0..<3 {
             for _ in 0..<10 {
@@ -146,7 +151,7 @@ struct MQTTForwarderTests {
 
     @Test func nothingIsAcknowledgedWithoutTheBrokersPuback() async throws {
         let broker = try await MosquittoBroker()
-        let stream = try Self.start(broker)
+        let stream = try await Self.start(broker)
         _ = try await stream.log.append(Self.readings(0..<20))
         _ = try await Self.waitFor(20, in: stream.store)
         try await broker.killAndWait()
@@ -164,7 +169,7 @@ struct MQTTForwarderTests {
         let watcher = try MQTTClient(options: Self.options(broker, id: "watcher"))
         watcher.subscribe("chemgate/#")
         try await watcher.connect()
-        let stream = try Self.start(broker, grouping: .device, topic: "chemgate/{gateway}/{lane}/{device}")
+        let stream = try await Self.start(broker, grouping: .device, topic: "chemgate/{gateway}/{lane}/{device}")
         _ = try await stream.log.append(Self.readings(0..<30))
         _ = try await Self.waitFor(30, in: stream.store)
         var topics: Set<String> = []
@@ -192,7 +197,7 @@ struct MQTTForwarderTests {
         let watcher = try MQTTClient(options: Self.options(broker, id: "live-watcher"))
         watcher.subscribe("live/#", qos: .atMostOnce)
         try await watcher.connect()
-        let stream = try Self.start(broker, liveTopic: "live/{gateway}/{device}/{point}")
+        let stream = try await Self.start(broker, liveTopic: "live/{gateway}/{device}/{point}")
         _ = try await stream.log.append(Self.readings(0..<6))
         var live: [MQTTMessage] = []
         let deadline = ContinuousClock.now + .seconds(5)
@@ -223,7 +228,7 @@ struct MQTTForwarderTests {
             certificateFile: certificates.clientCertificate,
             keyFile: certificates.clientKey
         )
-        let stream = try Self.start(broker, tls: tls, receiverTLS: tls)
+        let stream = try await Self.start(broker, tls: tls, receiverTLS: tls)
         _ = try await stream.log.append(Self.readings(0..<15))
         let counts = try await Self.waitFor(15, in: stream.store)
         #expect(counts.records == 15)
