@@ -7,4 +7,7 @@ extension DurableLog {
     /// reads the head of the log (recent pages, most in the WAL) and the destination tables; the
     /// writer keeps SQLite's default, which the append path's index pages need.
     static let readerCacheKiB = 512
+    /// How long a connection waits for a lock another one holds before SQLITE_BUSY (the WAL checkpoint
+    /// waits at most a second, ``checkpoint()``).
+    static let busyTimeoutMilliseconds = 5000
 }

@@ -9,14 +9,15 @@ extension DurableLog {
     /// registered destination has acknowledged them (a dead letter is not an acknowledgement). The others
     /// are kept, and counted in ``LimitReport/keptPastRetention`` as a warning figure.
     ///
-    /// Size cap: while `page_count × page_size` exceeds the cap in force (``LogOptions/maxBytes`` less
+    /// Size cap: once `page_count × page_size` exceeds the cap in force (``LogOptions/maxBytes`` less
     /// ``walLimit``, so that database and WAL together stay within it; less still while free space is
-    /// low, see ``watchSpace(now:)``), deletes in chunks, oldest
-    /// first, (a) rows every destination has acknowledged, then (b) readings some destination has not
-    /// acknowledged, except readings taken while their point was in alarm. Events are never dropped. After
-    /// each chunk, `PRAGMA incremental_vacuum` hands the freed pages back (the database is created with
-    /// `auto_vacuum = INCREMENTAL`), so the measured size falls, and the WAL is checkpointed and truncated;
-    /// no full `VACUUM`, which would rewrite the whole file and need as much free space again.
+    /// low, see ``watchSpace(now:)``), deletes in chunks, oldest first, (a) rows every destination has
+    /// acknowledged, down to a tenth below the cap, then (b) readings some destination has not
+    /// acknowledged, except readings taken while their point was in alarm, only down to the cap. Events
+    /// are never dropped. The pages above the cap are handed back to the file system (the database is
+    /// created with `auto_vacuum = INCREMENTAL`); the other freed pages are reused by the next appends.
+    /// No full `VACUUM`, which would rewrite the whole file and need as much free space again. See
+    /// ``applySizeCap(_:lowDisk:)``.
     ///
     /// Every deleted row is counted by ``DropReason`` in the persisted `dropped` table. Each chunk is its
     /// own transaction, so appends are not held up for the whole pass.
@@ -54,33 +55,57 @@ extension DurableLog {
         return report
     }
 
-    /// The size cap alone (see ``enforceLimits(now:)``) with the cap `cap` on the database (its WAL is
-    /// checkpointed and truncated first and after each chunk): ``databaseCap(_:)`` of the configured cap,
-    /// or the tighter one ``watchSpace()`` sets while the disk is low.
-    /// - Parameter lowDisk: deletes in chunks of at most 500 rows, so that the WAL the deletes write fits
-    ///   in what is left of a nearly full disk.
+    /// The size cap alone (see ``enforceLimits(now:)``) with the cap `cap` on the database: ``databaseCap(_:)``
+    /// of the configured cap, or the tighter one ``watchSpace()`` sets while the disk is low.
+    ///
+    /// A log that has reached its cap stays there: every second brings as many new rows as the cap must
+    /// drop. Dropping them a second's worth at a time would rewrite most leaf pages of the history index
+    /// (one per point) every second. So, once the file is over the cap:
+    /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
+    ///    (``pruneHeadroom(_:)``), in chunks of at most 100,000 rows, each its own transaction;
+    /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
+    ///    only until the rows fit the cap (never more than needed; never events);
+    /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
+    ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
+    ///    the file neither grows nor is rewritten;
+    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk.
+    /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
+    ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
         var report = LimitReport()
         try await checkpoint()
-        var size = try await bytesOnDisk
-        while size > cap {
+        var pages = try await pageCounts()
+        guard pages.file > cap else {
+            report.bytesOnDisk = pages.file
+            return report
+        }
+        let chunk = lowDisk ? 500 : 100_000
+        let lowWater = lowDisk ? cap : cap - pruneHeadroom(cap)
+        var acknowledgedLeft = true
+        while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
             let rows = try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
             }
-            let perRow = max(1, size / max(1, rows))
-            let limit = min(lowDisk ? 500 : 50_000, max(64, (size - cap) / perRow + 1))
-            let acknowledged = try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
-                        WHERE \(Self.acknowledgedEverywhere) ORDER BY r.sequence LIMIT ?)
-                        """,
-                    arguments: [limit]
-                )
-                return try Self.count(.sizeCapAcknowledged, db.changesCount, db)
+            let perRow = max(1, pages.used / max(1, rows))
+            var dropped = 0
+            if acknowledgedLeft {
+                let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
+                dropped = try await pool.write { db in
+                    try db.execute(
+                        sql: """
+                            DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
+                            WHERE \(Self.acknowledgedEverywhere) ORDER BY r.sequence LIMIT ?)
+                            """,
+                        arguments: [limit]
+                    )
+                    return try Self.count(.sizeCapAcknowledged, db.changesCount, db)
+                }
+                report.droppedAcknowledged += dropped
+                acknowledgedLeft = dropped == limit
             }
-            report.droppedAcknowledged += acknowledged
-            if acknowledged == 0 {
+            if dropped == 0 {
+                guard pages.used > cap else { break }
+                let limit = min(chunk, max(64, (pages.used - cap) / perRow + 1))
                 let unacknowledged = try await pool.write { db in
                     try db.execute(
                         sql: """
@@ -98,19 +123,47 @@ extension DurableLog {
                     break
                 }
             }
-            try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA incremental_vacuum")
+            if lowDisk {
+                try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
-            // Keeps the WAL, which the deletes fill, from taking the room they free (on a nearly full disk).
+            // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
+            // the room they free).
             try await checkpoint()
-            size = try await bytesOnDisk
+            pages = try await pageCounts()
+        }
+        if pages.file > cap {
+            let pageSize = pages.file / max(1, pages.count)
+            let over = (pages.file - cap + pageSize - 1) / max(1, pageSize)
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA incremental_vacuum(\(over))")
+            }
         }
 
         if report.droppedAcknowledged + report.droppedUnacknowledged > 0 {
             try await compactCursors()
+        } else {
+            try await checkpoint()
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
+    }
+
+    /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,
+    /// so that a full log drops its oldest delivered rows in steps (about 2.5 minutes of 10,000 changing
+    /// values a second under the default 2 GB) rather than a second's worth every second.
+    func pruneHeadroom(_ cap: Int) -> Int {
+        cap / 10
+    }
+
+    /// The database's pages: the file's size (`page_count × page_size`), the bytes of the pages in use
+    /// (less the free list, which appends reuse before the file grows), and the page count.
+    private func pageCounts() async throws -> (file: Int, used: Int, count: Int) {
+        try await pool.read { db in
+            let count = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return (count * size, (count - free) * size, count)
+        }
     }
 
     /// What the database may hold under a cap `cap` on the database and its WAL together: the cap less
@@ -165,9 +218,13 @@ extension DurableLog {
     }
 
     /// Checkpoints the WAL into the database file and truncates it. Skipped, not failed, while a reader
-    /// still needs the WAL (SQLITE_BUSY): the next pass does it.
+    /// still needs the WAL after a second (SQLITE_BUSY): the next pass does it. The wait holds up appends,
+    /// so it is a second, not the log's usual five: readers that start while it waits read the database
+    /// file, not the WAL, so only reads already running can keep it waiting.
     func checkpoint() async throws {
         try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 1000")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
                 _ = try db.checkpoint(.truncate)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {

@@ -89,7 +89,7 @@ public final class DurableLog: ReadingSink {
         self.path = path
         var configuration = Configuration()
         configuration.label = "Outbox"
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         configuration.maximumReaderCount = Self.readers
         configuration.prepareDatabase { db in
             guard !db.configuration.readonly else {

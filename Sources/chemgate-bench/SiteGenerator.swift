@@ -5,7 +5,7 @@ import Foundation
 /// site of D such devices, 100 to a link, with the durable log and one uplink.
 ///
 /// The uplink keeps chemgate's defaults unless `batchRecords` / `batchDelay` are given (users run
-/// defaults); `snapshot` is `polling.snapshot_interval`.
+/// defaults); `snapshot` is `polling.snapshot_interval`, `maxSize` (when given) `storage.max_size`.
 enum SiteGenerator {
     struct Ports {
         var links: [Int]
@@ -19,6 +19,7 @@ enum SiteGenerator {
         batchRecords: Int? = nil,
         batchDelay: String? = nil,
         snapshot: String = "1h",
+        maxSize: String? = nil,
         in directory: URL
     ) throws -> URL {
         let mapName = "bench-\(configuration.points)"
@@ -46,7 +47,7 @@ enum SiteGenerator {
             scan_classes: { bench: \(configuration.periodText) }
             default_scan: bench
             polling: { snapshot_interval: \(snapshot) }
-            storage: { path: \(directory.appendingPathComponent("log.sqlite").path) }
+            storage: { path: \(directory.appendingPathComponent("log.sqlite").path)\(maxSize.map { ", max_size: \($0)" } ?? "") }
             status: { listen: "127.0.0.1:\(ports.status)" }
             uplinks:
               - { \(uplink.joined(separator: ", ")) }

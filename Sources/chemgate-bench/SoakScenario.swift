@@ -1,7 +1,9 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import Modbus
+import NIOCore
 import Outbox
 import Simulator
 import TestSupport
@@ -13,9 +15,11 @@ import TestSupport
 ///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h);
 /// - the WAL file's largest size (sampled with RSS) against the log's checkpoint limit (`walLimit`:
 ///   an eighth of `storage.max_size`, 256 KiB – 1 MiB, docs/operations.md);
-/// - lost records: the devices stop answering, the gateway delivers what is left and stops; then
-///   every sequence number of its log must have reached the receiver: records still pending in the
-///   log, sequence numbers no batch covered (gaps) and any below the first covered (target 0).
+/// - lost records: the devices stop answering, the gateway delivers what is left (until its `/status`
+///   reports no lag, or nothing new reaches the receiver for 75 s) and stops; then every sequence
+///   number of its log must have reached the receiver: records still pending in the log, sequence
+///   numbers no batch covered (gaps, which include readings the size cap dropped undelivered) and any
+///   below the first covered (target 0).
 struct SoakScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soak",
@@ -29,6 +33,12 @@ struct SoakScenario: AsyncParsableCommand {
 
     @Option(help: "DxT@P (default 100x100@1s; 10x50@1s with --quick).")
     var config: String?
+
+    @Option(
+        name: .customLong("max-size"),
+        help: "storage.max_size of the soaked gateway (default chemgate's 2GB), e.g. 200MB to soak the log at its cap."
+    )
+    var maxSize: String?
 
     func run() async throws {
         let configuration = try ScaleConfiguration(parsing: config ?? (options.quick ? "10x50@1s" : "100x100@1s"))
@@ -51,10 +61,12 @@ struct SoakScenario: AsyncParsableCommand {
         defer { for server in servers { server.stop() } }
         let receiver = try await CountingReceiver.start(measuresLatency: false)
         defer { receiver.stop() }
+        let statusPort = try Tools.freePort()
         let site = try SiteGenerator.write(
             configuration,
-            ports: .init(links: servers.map(\.port), status: try Tools.freePort(), receiver: receiver.port),
+            ports: .init(links: servers.map(\.port), status: statusPort, receiver: receiver.port),
             snapshot: "60s",
+            maxSize: maxSize,
             in: directory
         )
         let logPath = directory.appendingPathComponent("log.sqlite").path
@@ -80,26 +92,42 @@ struct SoakScenario: AsyncParsableCommand {
         let slope = MemoryScenario.slope(samples.map { ($0.hours, $0.megabytes) })
         let peak = meter.peakResidentMegabytes() ?? 0
 
-        // The end: devices stop answering, what is left is delivered, the gateway stops.
+        // The end: devices stop answering, what is left is delivered, the gateway stops. The wait ends
+        // when the uplink reports nothing pending, or when the receiver has seen nothing new for longer
+        // than the uplink's longest backoff (60 s), or 30 minutes after the run.
         for server in servers { server.stop() }
         servers = []
+        let ended = clock.now
         var last = -1
-        var steady = 0
-        while steady < 3 {
+        var lastProgress = clock.now
+        var drainNote = "backlog not drained"
+        while clock.now - ended < .seconds(1800) {
             try await Task.sleep(for: .seconds(1))
             let entries = receiver.entries
-            steady = entries == last ? steady + 1 : 0
+            if entries != last { lastProgress = clock.now }
             last = entries
-            guard clock.now - start < .milliseconds(Int(length * 1000)) + .seconds(120) else { break }
+            if let lag = await Self.uplinkLag(statusPort: statusPort), lag == 0 {
+                drainNote =
+                    "backlog drained \(Figure.format((clock.now - ended).secondsValue)) s after the devices stopped"
+                break
+            }
+            if clock.now - lastProgress > .seconds(75) {
+                drainNote = "the receiver got nothing for 75 s with records still pending"
+                break
+            }
         }
         gateway.signal(SIGTERM)
         _ = try? await gateway.waitForExit(timeout: .seconds(20))
         let log = try DurableLog(path: logPath, options: LogOptions(destinations: ["park"]))
         let pending = try await log.pending(for: "park").records
+        let drops = try await log.dropCounts()
+        let droppedUndelivered = drops[DropReason.sizeCapUnacknowledged.rawValue] ?? 0
         let walLimit = log.walLimit
         try log.close()
         let counts = receiver.counts
         let lowest = counts.ranges.map(\.lowerBound).min() ?? 1
+        // Readings the size cap dropped before delivery are in the gaps (or below the first covered
+        // sequence number) already; they are named in the note.
         let lost = pending + counts.gaps + max(0, lowest - 1)
 
         Figure(
@@ -130,10 +158,25 @@ struct SoakScenario: AsyncParsableCommand {
             unit: "records",
             judged: Double(lost),
             target: .equal(0, "0"),
-            note: "\(pending) pending in the log, \(counts.gaps) gaps, first covered seq \(lowest); "
+            note: "\(drainNote); \(pending) pending in the log, \(counts.gaps) gaps, first covered seq \(lowest), "
+                + "\(droppedUndelivered) dropped undelivered by the size cap, "
+                + "\(drops[DropReason.sizeCapAcknowledged.rawValue] ?? 0) acknowledged rows dropped by it; "
                 + "receiver \(counts.records) records, \(counts.events) events, up to seq "
                 + "\(counts.highestSequence ?? 0)"
         ).print()
+    }
+
+    /// The first uplink's `lag` (records not yet acknowledged) from the gateway's `/status`; nil when
+    /// the status cannot be read.
+    private static func uplinkLag(statusPort: Int) async -> Int? {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(statusPort)/status")
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
+            let body = try? await response.body.collect(upTo: 16 << 20),
+            let status = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let uplinks = status["uplinks"] as? [[String: Any]],
+            let lag = uplinks.first?["lag"] as? Int
+        else { return nil }
+        return lag
     }
 
     private static func fileSize(_ path: String) -> Int {

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import GatewayCore
+import Testing
+
+@testable import Outbox
+
+/// A log that has reached its size cap stays there: every new row must be paid for by an old one. These
+/// tests pin how it pays: in steps of a tenth of the cap, reusing the freed pages, never growing the file.
+@Suite struct SizeCapSteadyStateTests {
+    @Test func aFullLogDropsDeliveredRowsATenthBelowTheCapThenAbsorbsAppendsWithoutDroppingAgain() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let text = String(repeating: "x", count: 200)
+            let day = baseTime.milliseconds - 86_400_000
+            var log = try DurableLog(path: path, options: LogOptions(destinations: ["park"]))
+            var at = day
+            func block(_ count: Int) -> [Reading] {
+                defer { at += Int64(count) }
+                return (0..<count).map { reading(point: "p\($0 % 50)", value: .text(text), at: at + Int64($0)) }
+            }
+            for _ in 0..<8 { try await log.append(block(1000)) }
+            try await drain(log, destination: "park")
+            let full = try await log.bytesOnDisk
+            try log.close()
+
+            let maxBytes = full * 3 / 4
+            log = try DurableLog(path: path, options: LogOptions(maxBytes: maxBytes, destinations: ["park"]))
+            defer { try? log.close() }
+            let cap = log.databaseCap(maxBytes)
+            let report = try await log.watchSpace(now: baseTime)
+            let first = try #require(report)
+            #expect(first.droppedAcknowledged > 0)
+            #expect(first.droppedUnacknowledged == 0)
+            let pages = try await Self.pages(log)
+            // Dropped down to a tenth below the cap, not just under it ...
+            #expect(pages.used <= cap - cap / 10, "\(pages.used) bytes in use under a cap of \(cap)")
+            // ... and the file handed back only what was above the cap: the rest is free pages to reuse.
+            #expect(pages.file <= cap)
+            #expect(pages.free > 0)
+
+            // Appends that fit in the freed pages neither grow the file nor make the cap drop again.
+            let sizeBefore = pages.file
+            let droppedBefore = try await log.dropCounts()[DropReason.sizeCapAcknowledged.rawValue] ?? 0
+            let perRow = max(1, pages.used / max(1, try await log.records(in: 1...Int64.max).count))
+            let fitting = max(1, (cap - pages.used) / perRow / 3)
+            try await log.append(block(fitting))
+            try await drain(log, destination: "park")
+            #expect(try await log.watchSpace(now: baseTime) == nil)
+            #expect(try await Self.pages(log).file == sizeBefore)
+            #expect(try await log.dropCounts()[DropReason.sizeCapAcknowledged.rawValue] == droppedBefore)
+        }
+    }
+
+    @Test func aFullLogOfUndeliveredReadingsDropsOnlyWhatTheCapNeeds() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let text = String(repeating: "x", count: 200)
+            let day = baseTime.milliseconds - 86_400_000
+            var log = try DurableLog(path: path, options: LogOptions(destinations: ["park"]))
+            for block in 0..<8 {
+                try await log.append(
+                    (0..<1000).map { reading(point: "q", value: .text(text), at: day + Int64(block * 1000 + $0)) }
+                )
+            }
+            let full = try await log.bytesOnDisk
+            try log.close()
+
+            let maxBytes = full * 3 / 4
+            log = try DurableLog(path: path, options: LogOptions(maxBytes: maxBytes, destinations: ["park"]))
+            defer { try? log.close() }
+            let cap = log.databaseCap(maxBytes)
+            let report = try #require(try await log.watchSpace(now: baseTime))
+            #expect(report.droppedAcknowledged == 0)
+            #expect(report.droppedUnacknowledged > 0)
+            let pages = try await Self.pages(log)
+            #expect(pages.file <= cap)
+            // Undelivered readings are data: the cap keeps every one it can, so it does not drop a tenth
+            // more as it does for delivered rows.
+            let left = try await log.pending(for: "park").records
+            #expect(left + report.droppedUnacknowledged == 8000)
+            #expect(pages.used > cap - cap / 10, "\(pages.used) bytes in use under a cap of \(cap)")
+        }
+    }
+
+    private static func pages(_ log: DurableLog) async throws -> (file: Int, used: Int, free: Int) {
+        try await log.pool.read { db in
+            let count = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return (count * size, (count - free) * size, free * size)
+        }
+    }
+}
