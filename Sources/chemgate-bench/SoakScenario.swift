@@ -79,12 +79,12 @@ struct SoakScenario: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var samples: [(hours: Double, megabytes: Double)] = []
-        var largestWAL = 0
+        var walSamples: [Int] = []
         while clock.now - start < .milliseconds(Int(length * 1000)) {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             guard gateway.isRunning else { throw BenchFailure("chemgate run exited:\n\(gateway.text)") }
             let elapsed = (clock.now - start).secondsValue
-            largestWAL = max(largestWAL, Self.fileSize(logPath + "-wal"))
+            walSamples.append(Self.fileSize(logPath + "-wal"))
             if elapsed >= warmup, let megabytes = meter.residentMegabytes() {
                 samples.append((elapsed / 3600, megabytes))
             }
@@ -144,12 +144,13 @@ struct SoakScenario: AsyncParsableCommand {
         Figure(
             scenario: name,
             label: "largest WAL",
-            value: Double(largestWAL) / 1024,
+            value: Double(walSamples.max() ?? 0) / 1024,
             unit: "KiB",
             referenceLabel: "checkpoint limit",
             reference: Double(walLimit) / 1024,
             target: .atMost(1, "1.00 (within the limit)"),
-            note: "sampled every \(Figure.format(interval)) s"
+            note: "sampled every \(Figure.format(interval)) s; \(walSamples.filter { $0 <= walLimit }.count) of "
+                + "\(walSamples.count) samples within the limit, median \(Figure.format(Self.median(walSamples) / 1024)) KiB"
         ).print()
         Figure(
             scenario: name,
@@ -177,6 +178,12 @@ struct SoakScenario: AsyncParsableCommand {
             let lag = uplinks.first?["lag"] as? Int
         else { return nil }
         return lag
+    }
+
+    private static func median(_ values: [Int]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return Double(sorted[sorted.count / 2])
     }
 
     private static func fileSize(_ path: String) -> Int {
