@@ -38,15 +38,20 @@ struct MemoryTrimmerTests {
         #expect(freed - trimmed > 32 * 1_048_576, "RSS \(freed / 1_048_576) MB -> \(trimmed / 1_048_576) MB")
     }
 
-    @Test func aLargeBlockIsMappedOnItsOwnAfterALargerOneWasFreed() throws {
+    @Test func withFixedThresholdsALargeBlockTheArenasCannotHoldIsMappedOnItsOwn() throws {
         #expect(chemgate_fix_malloc_thresholds(256 * 1024, 512 * 1024) == 2)
-        // glibc's default raises the mmap threshold to the size of a mapped block freed (here 8 MB),
-        // so the next blocks below it come from the heap and stay there after they are freed.
-        let large = UnsafeMutableRawPointer.allocate(byteCount: 8 << 20, alignment: 16)
-        large.deallocate()
+        // glibc's default raises the mmap threshold to the size of a mapped block freed (here 8 MB):
+        // the next blocks below it that the arenas' free space cannot hold then grow an arena, and
+        // stay with the process once freed. With the threshold fixed, they are mapped on their own.
+        UnsafeMutableRawPointer.allocate(byteCount: 8 << 20, alignment: 16).deallocate()
         let before = chemgate_mapped_bytes()
-        let block = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { block.deallocate() }
-        #expect(chemgate_mapped_bytes() - before >= 1 << 20)
+        var blocks: [UnsafeMutableRawPointer] = []
+        defer { for block in blocks { block.deallocate() } }
+        // 1 MB blocks until the free space of the arenas is used up (at most 256 MB of address space,
+        // never written: not resident).
+        while blocks.count < 256, chemgate_mapped_bytes() == before {
+            blocks.append(UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16))
+        }
+        #expect(chemgate_mapped_bytes() - before >= 1 << 20, "after \(blocks.count) blocks of 1 MB")
     }
 }
