@@ -39,8 +39,8 @@ public actor PointProcessor {
         var since: [AlarmLevel: Timestamp] = [:]
         /// When the point's current fault episode (NE43, fault sentinel) began.
         var pointFaultSince: Timestamp?
-        /// The alarm state last handed to the sink (or restored): a change is stored, a repeat is not.
-        var memory: AlarmMemory?
+        /// The alarm state last handed to the sink (or restored), held out of line (``memory``).
+        var memoryBox: AlarmMemoryBox?
     }
 
     let gateway: String

@@ -61,6 +61,10 @@ struct RunCommand: AsyncParsableCommand {
         // Two malloc arenas instead of glibc's 8 per core: a third less memory at 10,000 points
         // (BENCHMARKS.md), no measurable CPU. MALLOC_ARENA_MAX in the environment overrides it.
         _ = chemgate_cap_malloc_arenas(2)
+        // Large blocks (an upload's batch buffers) mapped on their own and unmapped on free, instead
+        // of glibc raising its threshold to each one freed and keeping them in the heap after: with
+        // MemoryTrimmer below, what the gateway holds is what it uses (docs/operations.md).
+        _ = chemgate_fix_malloc_thresholds(256 * 1024, 512 * 1024)
         let logger = logging.bootstrap(label: "chemgate.run")
         let openFiles = OpenFileLimit.raise()
         if openFiles.failure != nil {
@@ -231,6 +235,7 @@ struct RunCommand: AsyncParsableCommand {
         gated += forwarders as [any Service]
         gated += mqttForwarders as [any Service]
         gated.append(poller)
+        gated.append(MemoryTrimmer())
         var services: [any Service] = gated.map { AfterStart(gate: started, service: $0) } + [responder, status]
         if let systemd {
             // Last, so that a stop tells systemd first (STOPPING=1).

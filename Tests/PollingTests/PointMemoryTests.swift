@@ -40,6 +40,9 @@ struct PointMemoryTests {
         // Was 400 and 560 bytes, copied by value into every structure that holds a point.
         #expect(MemoryLayout<PointDefinition>.stride == MemoryLayout<AnyObject>.stride)
         #expect(MemoryLayout<SitePoint>.stride <= 48)
+        // Was 528 bytes: frozen detection's state and the alarm memory are held out of line.
+        #expect(MemoryLayout<PointProcessor.PointState>.stride <= 400)
+        #expect(MemoryLayout<FreshnessTracker>.stride <= 40)
     }
 
     @Test func everyDeviceOfAMapSharesOneDefinitionPerPoint() throws {
@@ -121,5 +124,25 @@ struct PointMemoryTests {
         #expect(tagged.tag == "LT-101" && tagged != level && tagged.alarms == limits)
         tagged.tag = nil
         #expect(tagged == level && tagged.hashValue == level.hashValue)
+    }
+}
+
+/// A point state's alarm memory is held in a box; copies of a state stay independent values.
+@Suite("Point state alarm memory")
+struct PointStateAlarmMemoryTests {
+    @Test func aCopySetsItsOwnAlarmMemory() throws {
+        let site = try PollingFixture.site(PointMemoryTests.yaml)
+        let device = try #require(site.devices.first)
+        let point = try #require(device.points.first)
+        var state = PointProcessor.makeState(device: device.id, point: point, site: site)
+        #expect(state.memory == nil && state.memoryBox == nil)
+        let raised = AlarmMemory(device: device.id, point: point.id, pointFaultSince: Timestamp(milliseconds: 1_000))
+        state.memory = raised
+        var copy = state
+        copy.memory = AlarmMemory(device: device.id, point: point.id, pointFaultSince: Timestamp(milliseconds: 2_000))
+        #expect(state.memory == raised)
+        #expect(copy.memory?.pointFaultSince == Timestamp(milliseconds: 2_000))
+        copy.memory = nil
+        #expect(copy.memoryBox == nil && state.memory == raised)
     }
 }

@@ -2,6 +2,7 @@
 #define CMALLOCTUNING_H
 
 #include "CHeapInUse.h"
+#include "CMallocTrim.h"
 
 /// Caps glibc's malloc arenas at `arenas` (mallopt M_ARENA_MAX) unless MALLOC_ARENA_MAX is set in
 /// the environment. glibc gives each thread that contends its own 64 MB arena, and freed memory in
