@@ -95,21 +95,22 @@ import Testing
             let typed = columns.split(separator: ",").map {
                 "typeof(\($0.trimmingCharacters(in: .whitespacesAndNewlines)))"
             }
-            let rows = try await log.pool.read { db in
+            // Rows are not Sendable: their values are taken out inside the read.
+            let rows: [[DatabaseValue]] = try await log.pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql:
                         "SELECT \(columns), \(typed.joined(separator: ", ")) FROM record WHERE sequence > 1 ORDER BY sequence"
                 )
+                .map { Array($0.databaseValues) }
             }
             let count = RecordRow.readingsPerInsert
             #expect(rows.count == 2 * count)
             for index in 0..<count {
-                let grouped = rows[index]
-                let single = rows[count + index]
-                #expect(Array(grouped.databaseValues) == Array(single.databaseValues), "row \(index)")
+                #expect(rows[index] == rows[count + index], "row \(index)")
             }
-            let storage = rows.prefix(count).map { $0["typeof(value)"] as String }
+            let valueStorage = typed.count + typed.firstIndex(of: "typeof(value)")!
+            let storage = rows.prefix(count).compactMap { String.fromDatabaseValue($0[valueStorage]) }
             #expect(Set(storage) == ["real", "text", "integer", "null"])
             try log.close()
         }
