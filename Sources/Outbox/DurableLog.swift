@@ -210,14 +210,12 @@ public final class DurableLog: ReadingSink {
         var start = readings.startIndex
         if readings.count >= perInsert {
             let statement = try db.cachedStatement(sql: RecordRow.insertReadings)
-            var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(16 * perInsert)
             while readings.endIndex - start >= perInsert {
-                values.removeAll(keepingCapacity: true)
-                for reading in readings[start..<start + perInsert] {
-                    RecordRow.append(reading, inAlarm: inAlarm(reading), to: &values)
+                RecordRow.prepareForBinding(statement)
+                for (row, reading) in readings[start..<start + perInsert].enumerated() {
+                    try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: statement)
                 }
-                try statement.execute(arguments: StatementArguments(values))
+                try statement.execute()
                 first = first ?? db.lastInsertedRowID - Int64(perInsert - 1)
                 start += perInsert
             }

@@ -37,29 +37,6 @@ enum RecordRow {
             """
     }()
 
-    /// Appends the 16 values ``insertReading`` binds for `reading` (the same as ``arguments(_:inAlarm:)``),
-    /// to one array for a whole multi-row statement (GRDB turns it into arguments with a closure, not the
-    /// key path its `[DatabaseValue]` initialiser projects through generic metadata for every value).
-    static func append(_ reading: Reading, inAlarm: Bool, to values: inout [(any DatabaseValueConvertible)?]) {
-        let (valueType, value) = encode(reading.value)
-        values.append(reading.gateway)
-        values.append(reading.device)
-        values.append(reading.point)
-        values.append(reading.indicator)
-        values.append(valueType)
-        values.append(value)
-        values.append(reading.unit)
-        values.append(reading.quality.level.rawValue)
-        values.append(reading.quality.reason?.description)
-        values.append(reading.timestamp.milliseconds)
-        values.append(reading.report.rawValue)
-        values.append(Int64(bitPattern: reading.sequence))
-        values.append(inAlarm ? 1 : 0)
-        values.append(reading.raw)
-        values.append(reading.staleSince?.milliseconds)
-        values.append(reading.clock?.rawValue)
-    }
-
     static func arguments(_ reading: Reading, inAlarm: Bool) -> StatementArguments {
         let (valueType, value) = encode(reading.value)
         return [

@@ -79,6 +79,7 @@ public enum Gzip {
                 return buffer.count - Int(stream.avail_out)
             }
         }
-        return Array(output[0..<written])
+        output.removeSubrange(written...)  // in place: a copy of the body cost as much as truncating
+        return output
     }
 }

@@ -6,6 +6,12 @@ public enum JSONString {
     @inlinable
     public static func append(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most texts (names, units, quality words) need no escape: copied whole, not byte by byte.
+        if !text.utf8.contains(where: needsEscape) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -25,5 +31,11 @@ public enum JSONString {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a UTF-8 byte is written escaped: a quote, a backslash or a control.
+    @inlinable
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }

@@ -19,14 +19,39 @@ struct JSONWriter {
     mutating func key(_ name: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         raw(name)
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func string(_ text: String) {
         JSONString.append(text, to: &bytes)
     }
 
-    mutating func unsigned(_ number: UInt64) { raw(String(number).utf8) }
+    /// The decimal digits of `number`, written in place (no `String` per number).
+    mutating func unsigned(_ number: UInt64) {
+        var count = 1
+        var scale: UInt64 = 10
+        while number >= scale && count < 20 {
+            count += 1
+            scale = scale &* 10
+        }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var remaining = number
+        var index = start + count - 1
+        while index >= start {
+            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+            index -= 1
+        }
+    }
+
+    /// `"…"` holding ``Timestamp/iso8601``, written in place.
+    mutating func timestamp(_ timestamp: Timestamp) {
+        bytes.append(UInt8(ascii: "\""))
+        timestamp.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
 
     mutating func bool(_ flag: Bool) { flag ? raw("true") : raw("false") }
 
@@ -101,11 +126,11 @@ extension BatchRecord {
         if let staleSince {
             writer.raw(",")
             writer.key("stale_since")
-            writer.string(staleSince.iso8601)
+            writer.timestamp(staleSince)
         }
         writer.raw(",")
         writer.key("ts")
-        writer.string(timestamp.iso8601)
+        writer.timestamp(timestamp)
         if let unit {
             writer.raw(",")
             writer.key("unit")
@@ -166,7 +191,7 @@ extension BatchPayload {
         writer.string(Self.schema)
         writer.raw(",")
         writer.key("sent_at")
-        writer.string(sentAt.iso8601)
+        writer.timestamp(sentAt)
         writer.raw("}")
         return writer.bytes
     }

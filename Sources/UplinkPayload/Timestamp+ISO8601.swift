@@ -5,16 +5,62 @@ extension Timestamp {
     /// `2026-11-23T03:30:00.123Z`. Computed with integer arithmetic, so it is exact for every
     /// millisecond (it matches `description` for the years 0000–9999).
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601``'s text to `bytes` without building a `String` (the batch writer writes two
+    /// of these per record: a string per field cost more than the rest of the record).
+    public func appendISO8601(to bytes: inout [UInt8]) {
         let millisecondsPerDay: Int64 = 86_400_000
         let days = Self.floorDivide(milliseconds, millisecondsPerDay)
         let inDay = milliseconds - days * millisecondsPerDay
         let (year, month, day) = Self.civil(daysSinceEpoch: days)
-        let hour = inDay / 3_600_000
-        let minute = inDay / 60000 % 60
-        let second = inDay / 1000 % 60
-        let millisecond = inDay % 1000
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(hour, 2)):\(Self.pad(minute, 2)):\(Self.pad(second, 2)).\(Self.pad(millisecond, 3))Z"
+        Self.appendDigits(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.appendDigits(inDay / 3_600_000, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(inDay / 60000 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(inDay / 1000 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDigits(inDay % 1000, width: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// The decimal digits of `value`, zero-padded on the left to at least `width`. A negative value (a
+    /// year before 0000, which has no form on the wire) is written as before: zeros, then its `String`.
+    private static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
+        guard value >= 0 else {
+            let digits = String(value)
+            if digits.utf8.count < width {
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.utf8.count))
+            }
+            bytes.append(contentsOf: digits.utf8)
+            return
+        }
+        var remaining = value
+        var count = 1
+        var scale: Int64 = 10
+        while remaining >= scale && count < 19 {
+            count += 1
+            scale = scale &* 10
+        }
+        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var index = start + count - 1
+        while index >= start {
+            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+            index -= 1
+        }
     }
 
     /// Parses the wire form `YYYY-MM-DDTHH:MM:SS.mmmZ` (exactly that: UTC, three fraction digits);
@@ -44,11 +90,6 @@ extension Timestamp {
         else { return nil }
         let days = Self.daysSinceEpoch(year: year, month: month, day: day)
         self.init(milliseconds: ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {

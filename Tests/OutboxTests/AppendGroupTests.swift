@@ -77,4 +77,42 @@ import Testing
             try log.close()
         }
     }
+    /// The multi-row insert binds its values straight into the statement; the single-row insert
+    /// builds GRDB arguments. Both must store every column the same, in the same SQLite storage class
+    /// (`typeof`): an exact integer as INTEGER, one above `Int64.max` as TEXT, a number as REAL, a
+    /// flag as INTEGER, a missing value as NULL.
+    @Test func theMultiRowInsertStoresEveryColumnAsTheSingleRowInsertDoes() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            try await log.append([alarm(device: "dev-1", point: "p4", at: 0)])  // 1: marks p4 in alarm
+            let readings = Self.mixedReadings(count: RecordRow.readingsPerInsert)
+            try await log.append(readings)  // 2…33, one multi-row statement
+            for reading in readings { try await log.append([reading]) }  // 34…65, one row each
+            let columns = """
+                lane, gateway, device, point, indicator, value_type, value, unit, quality_level, quality_reason,
+                timestamp, report, source_sequence, in_alarm, raw, stale_since, clock
+                """
+            let typed = columns.split(separator: ",").map {
+                "typeof(\($0.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            }
+            // Rows are not Sendable: their values are taken out inside the read.
+            let rows: [[DatabaseValue]] = try await log.pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT \(columns), \(typed.joined(separator: ", ")) FROM record WHERE sequence > 1 ORDER BY sequence"
+                )
+                .map { Array($0.databaseValues) }
+            }
+            let count = RecordRow.readingsPerInsert
+            #expect(rows.count == 2 * count)
+            for index in 0..<count {
+                #expect(rows[index] == rows[count + index], "row \(index)")
+            }
+            let valueStorage = typed.count + typed.firstIndex(of: "typeof(value)")!
+            let storage = rows.prefix(count).compactMap { String.fromDatabaseValue($0[valueStorage]) }
+            #expect(Set(storage) == ["real", "text", "integer", "null"])
+            try log.close()
+        }
+    }
 }

@@ -89,4 +89,42 @@ struct BatchWriterTests {
             #expect(payload.encodedBytes() == Array(expected))
         }
     }
+    /// Sequence numbers and timestamps are written digit by digit into the buffer: every digit count
+    /// from 1 to 20 (`UInt64.max`), and timestamps from 1970 to past 9999, as `JSONEncoder` writes them.
+    @Test func sequenceNumbersAndTimestampsOfEveryLengthAreWrittenAsJSONEncoderWritesThem() throws {
+        var sequences: [UInt64] = [0, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            sequences += [power - 1, power, power + 1]
+            power = power &* 10
+        }
+        sequences += [power - 1, power]  // 10^19 - 1 and 10^19
+        let times: [Int64] = [0, 9, 10, 999, 1000, 59_999, 86_399_999, 1_795_392_000_123, 253_402_300_800_000]
+        let records = Set(sequences).sorted().enumerated().map { index, sequence in
+            BatchRecord(
+                sequence: sequence,
+                device: "d",
+                point: "p",
+                value: .number(1),
+                quality: .good,
+                timestamp: Timestamp(milliseconds: times[index % times.count]),
+                staleSince: index % 2 == 0 ? Timestamp(milliseconds: times[(index + 3) % times.count]) : nil
+            )
+        }
+        let payload = BatchPayload(
+            gateway: "GW",
+            enterprise: "E",
+            batchID: "b",
+            firstSeq: 0,
+            lastSeq: UInt64.max,
+            sentAt: Timestamp(milliseconds: 5),
+            events: [],
+            records: records
+        )
+        let expected = try Self.reference(payload)
+        #expect(
+            payload.encode() == expected,
+            "\(String(decoding: payload.encode(), as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))"
+        )
+    }
 }
