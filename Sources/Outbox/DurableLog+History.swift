@@ -3,7 +3,8 @@ public import GatewayCore
 
 extension DurableLog {
     /// The readings and events of one point with timestamps in `from...to`, in time order (sequence order
-    /// for equal timestamps), at most `limit`. For inspectors: uses the `(device, point, timestamp)` index.
+    /// for equal timestamps), at most `limit`. For inspectors: reads the device's rows in the time range
+    /// through the `(device, timestamp)` index and keeps the point's.
     public func history(device: String, point: String, from: Timestamp, to: Timestamp, limit: Int) async throws
         -> [Record]
     {
