@@ -277,6 +277,7 @@ let package = Package(
                 "Modbus",
                 "Simulator",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

@@ -54,7 +54,7 @@ final class CountingReceiver: Sendable {
     let port: Int
     private let shared: Shared
     private let measuresLatency: Bool
-    private let task: Task<Void, any Error>
+    private let server: ServedInBackground
 
     /// Starts listening on a free port of 127.0.0.1; `measuresLatency` parses every `ts`.
     static func start(measuresLatency: Bool) async throws -> CountingReceiver {
@@ -94,12 +94,15 @@ final class CountingReceiver: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "chemgate-bench-counter"),
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        task = Task { try await application.runService() }
+        server = ServedInBackground(
+            application,
+            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
     }
 
-    deinit { task.cancel() }
+    deinit { server.stop() }
 
-    func stop() { task.cancel() }
+    func stop() { server.stop() }
 
     var counts: Counts { shared.counts.withLock { $0 } }
 

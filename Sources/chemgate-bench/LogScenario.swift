@@ -109,8 +109,8 @@ struct LogScenario: AsyncParsableCommand {
             logger: Self.quiet
         )
         let application = try receiver.makeApplication()
-        let receiverTask = Task { try await application.runService() }
-        defer { receiverTask.cancel() }
+        let receiverServer = ServedInBackground(application, logger: Self.quiet)
+        defer { receiverServer.stop() }
         try await Task.sleep(for: .milliseconds(500))
         let forwarder = UplinkForwarder(
             settings: .init(

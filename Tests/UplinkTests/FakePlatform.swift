@@ -53,7 +53,7 @@ final class FakePlatform: Sendable {
 
     let url: String
     private let state: State
-    private let task: Task<Void, any Error>
+    private let server: ServedInBackground
 
     /// Answers every POST with `reply` (changed with ``set(_:)``), or with what `handler` says, on `port`
     /// (a free one when nil), after the `pause` it says (none when nil): a slow platform.
@@ -101,7 +101,7 @@ final class FakePlatform: Sendable {
         )
         self.url = "http://127.0.0.1:\(port)"
         self.state = state
-        self.task = Task { try await application.runService() }
+        self.server = ServedInBackground(application, logger: quietLogger)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline, !Self.connects(port: port) {
             try await Task.sleep(for: .milliseconds(20))
@@ -119,7 +119,7 @@ final class FakePlatform: Sendable {
 
     func set(_ reply: Reply) { state.reply.withLock { $0 = reply } }
 
-    func stop() { task.cancel() }
+    func stop() { server.stop() }
 
     private static func connects(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -10,7 +10,7 @@ struct LocalReceiver {
     let app: ReceiverApp
     let url: String
     let port: Int
-    private let task: Task<Void, any Error>
+    private let server: ServedInBackground
 
     static func start(in directory: URL) async throws -> LocalReceiver {
         let port = try Tools.freePort()
@@ -23,7 +23,7 @@ struct LocalReceiver {
             logger: quietLogger
         )
         let application = try app.makeApplication()
-        let task = Task { try await application.runService() }
+        let server = ServedInBackground(application, logger: quietLogger)
         let url = "http://127.0.0.1:\(port)"
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -34,8 +34,8 @@ struct LocalReceiver {
             if response?.status == .ok { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return LocalReceiver(app: app, url: url, port: port, task: task)
+        return LocalReceiver(app: app, url: url, port: port, server: server)
     }
 
-    func stop() { task.cancel() }
+    func stop() { server.stop() }
 }

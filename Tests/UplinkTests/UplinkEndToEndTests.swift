@@ -26,6 +26,8 @@ struct UplinkEndToEndTests {
         let service: PollingService
         let forwarder: UplinkForwarder
         let server: ModbusTCPServer
+        let receiverServer: ServedInBackground
+        /// The polling service's and the forwarder's.
         let tasks: [Task<Void, any Error>]
 
         static func start(token: String = "park-token", secret: String = "park-secret") async throws -> Harness {
@@ -83,7 +85,7 @@ struct UplinkEndToEndTests {
                 logger: quietLogger,
                 heartbeat: { nil }
             )
-            let receiverTask = Task { try await application.runService() }
+            let receiverServer = ServedInBackground(application, logger: quietLogger)
             // Wait until the receiver answers before anything talks to it.
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
@@ -93,7 +95,6 @@ struct UplinkEndToEndTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let tasks = [
-                receiverTask,
                 Task { try await service.run() },
                 Task { try await forwarder.run() },
             ]
@@ -104,17 +105,19 @@ struct UplinkEndToEndTests {
                 service: service,
                 forwarder: forwarder,
                 server: server,
+                receiverServer: receiverServer,
                 tasks: tasks
             )
         }
 
         func stopPolling() async {
-            tasks[1].cancel()
-            _ = await tasks[1].result
+            tasks[0].cancel()
+            _ = await tasks[0].result
         }
 
         func stop() {
             for task in tasks { task.cancel() }
+            receiverServer.stop()
             server.stop()
         }
 

@@ -47,8 +47,8 @@ struct UplinkTLSTests {
         )
         let listening = Mutex(false)
         let application = try receiver.makeApplication { _ in listening.withLock { $0 = true } }
-        let receiverTask = Task { try await application.runService() }
-        defer { receiverTask.cancel() }
+        let receiverServer = ServedInBackground(application, logger: quietLogger)
+        defer { receiverServer.stop() }
         while !listening.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
 
         let log = try DurableLog(
