@@ -21,13 +21,9 @@ import Testing
             }
             for _ in 0..<8 { try await log.append(block(1000)) }
             try await drain(log, destination: "park")
-            let full = try await log.bytesOnDisk
-            try log.close()
-
-            let maxBytes = full * 3 / 4
-            log = try DurableLog(path: path, options: LogOptions(maxBytes: maxBytes, destinations: ["park"]))
+            let (capped, cap) = try await Self.reopenUnderACap(log, path: path)
+            log = capped
             defer { try? log.close() }
-            let cap = log.databaseCap(maxBytes)
             let report = try await log.watchSpace(now: baseTime)
             let first = try #require(report)
             #expect(first.droppedAcknowledged > 0)
@@ -63,13 +59,9 @@ import Testing
                     (0..<1000).map { reading(point: "q", value: .text(text), at: day + Int64(block * 1000 + $0)) }
                 )
             }
-            let full = try await log.bytesOnDisk
-            try log.close()
-
-            let maxBytes = full * 3 / 4
-            log = try DurableLog(path: path, options: LogOptions(maxBytes: maxBytes, destinations: ["park"]))
+            let (capped, cap) = try await Self.reopenUnderACap(log, path: path)
+            log = capped
             defer { try? log.close() }
-            let cap = log.databaseCap(maxBytes)
             let report = try #require(try await log.watchSpace(now: baseTime))
             #expect(report.droppedAcknowledged == 0)
             #expect(report.droppedUnacknowledged > 0)
@@ -81,6 +73,16 @@ import Testing
             #expect(left + report.droppedUnacknowledged == 8000)
             #expect(pages.used > cap - cap / 10, "\(pages.used) bytes in use under a cap of \(cap)")
         }
+    }
+
+    /// Closes `log` and opens it again with `storage.max_size` at three quarters of its size, so that
+    /// it is over its cap; returns it and the cap in force on its database.
+    private static func reopenUnderACap(_ log: DurableLog, path: String) async throws -> (DurableLog, Int) {
+        let full = try await log.bytesOnDisk
+        try log.close()
+        let maxBytes = full * 3 / 4
+        let capped = try DurableLog(path: path, options: LogOptions(maxBytes: maxBytes, destinations: ["park"]))
+        return (capped, capped.databaseCap(maxBytes))
     }
 
     private static func pages(_ log: DurableLog) async throws -> (file: Int, used: Int, free: Int) {
