@@ -48,6 +48,7 @@ extension DurableLog {
         report.droppedAcknowledged = capped.droppedAcknowledged
         report.droppedUnacknowledged = capped.droppedUnacknowledged
         report.overCap = capped.overCap
+        report.largestWAL = capped.largestWAL
         if report.droppedForRetention > 0 && capped.droppedAcknowledged + capped.droppedUnacknowledged == 0 {
             try await compactCursors()
         }
@@ -62,13 +63,15 @@ extension DurableLog {
     /// drop. Dropping them a second's worth at a time would rewrite most leaf pages of the history index
     /// (one per point) every second. So, once the file is over the cap:
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
-    ///    (``pruneHeadroom(_:)``), in chunks of at most 100,000 rows, each its own transaction;
+    ///    (``pruneHeadroom(_:)``), in chunks, each its own transaction, sized so that the WAL a chunk
+    ///    writes stays within ``walLimit`` (``nextChunk(after:rows:walBytes:)``);
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
     ///    only until the rows fit the cap (never more than needed; never events);
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk.
+    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk, and
+    ///    appends queued behind a chunk wait for one small transaction, not for the whole step.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
@@ -79,17 +82,21 @@ extension DurableLog {
             report.bytesOnDisk = pages.file
             return report
         }
-        let chunk = lowDisk ? 500 : 100_000
         let lowWater = lowDisk ? cap : cap - pruneHeadroom(cap)
+        let largestChunk = lowDisk ? 500 : 100_000
         var acknowledgedLeft = true
+        var chunk: Int?
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
             let rows = try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
             }
             let perRow = max(1, pages.used / max(1, rows))
+            // The first chunk guesses that deleting a row writes to the WAL about the bytes the row takes;
+            // the next ones go by what the previous one wrote.
+            let size = min(largestChunk, chunk ?? chunkFittingTheWAL(rows: 1, walBytes: perRow))
             var dropped = 0
             if acknowledgedLeft {
-                let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
+                let limit = min(size, max(64, (pages.used - lowWater) / perRow + 1))
                 dropped = try await pool.write { db in
                     try db.execute(
                         sql: """
@@ -105,8 +112,8 @@ extension DurableLog {
             }
             if dropped == 0 {
                 guard pages.used > cap else { break }
-                let limit = min(chunk, max(64, (pages.used - cap) / perRow + 1))
-                let unacknowledged = try await pool.write { db in
+                let limit = min(size, max(64, (pages.used - cap) / perRow + 1))
+                dropped = try await pool.write { db in
                     try db.execute(
                         sql: """
                             DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
@@ -117,8 +124,8 @@ extension DurableLog {
                     )
                     return try Self.count(.sizeCapUnacknowledged, db.changesCount, db)
                 }
-                report.droppedUnacknowledged += unacknowledged
-                if unacknowledged == 0 {
+                report.droppedUnacknowledged += dropped
+                if dropped == 0 {
                     report.overCap = true
                     break
                 }
@@ -126,6 +133,9 @@ extension DurableLog {
             if lowDisk {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
+            let wal = Self.fileBytes(path + "-wal")
+            report.largestWAL = max(report.largestWAL, wal)
+            chunk = chunkFittingTheWAL(rows: dropped, walBytes: wal)
             // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
             // the room they free).
             try await checkpoint()
@@ -146,6 +156,16 @@ extension DurableLog {
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
+    }
+
+    /// How many rows the size cap deletes in its next transaction, when deleting `rows` wrote `walBytes`
+    /// to the WAL: as many as write three quarters of ``walLimit`` (the rest is room for the appends
+    /// that go in between), at least 64. The WAL's file may also hold appends made meanwhile, or pages a
+    /// skipped checkpoint left: the estimate errs towards smaller chunks.
+    func chunkFittingTheWAL(rows: Int, walBytes: Int) -> Int {
+        guard rows > 0, walBytes > 0 else { return 64 }
+        let perRow = max(1, walBytes / rows)
+        return max(64, walLimit * 3 / 4 / perRow)
     }
 
     /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,
