@@ -25,7 +25,9 @@ extension DurableLog {
     public func enforceLimits(now: Timestamp = .now()) async throws -> LimitReport {
         var report = LimitReport()
         let cutoff = now.milliseconds - options.retention.wholeMilliseconds
-        let chunk = 5000
+        let chunk = chunkFittingTheWAL(bytesPerRow: try await bytesPerRow())
+        // The appends' pages first, so that the first chunk starts the WAL over too.
+        _ = try await settleWAL(lowDisk: false)
         while true {
             let deleted = try await pool.write { db in
                 try db.execute(
@@ -38,6 +40,7 @@ extension DurableLog {
                 return try Self.count(.retention, db.changesCount, db)
             }
             report.droppedForRetention += deleted
+            if deleted > 0 { report.largestWAL = max(report.largestWAL, try await settleWAL(lowDisk: false)) }
             if deleted < chunk { break }
         }
         report.keptPastRetention = try await pool.read { db in
@@ -48,7 +51,7 @@ extension DurableLog {
         report.droppedAcknowledged = capped.droppedAcknowledged
         report.droppedUnacknowledged = capped.droppedUnacknowledged
         report.overCap = capped.overCap
-        report.largestWAL = capped.largestWAL
+        report.largestWAL = max(report.largestWAL, capped.largestWAL)
         if report.droppedForRetention > 0 && capped.droppedAcknowledged + capped.droppedUnacknowledged == 0 {
             try await compactCursors()
         }
@@ -64,14 +67,14 @@ extension DurableLog {
     /// (one per point) every second. So, once the file is over the cap:
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
     ///    (``pruneHeadroom(_:)``), in chunks, each its own transaction, sized so that the WAL a chunk
-    ///    writes stays within ``walLimit`` (``nextChunk(after:rows:walBytes:)``);
+    ///    writes stays within ``walLimit`` (``chunkFittingTheWAL(bytesPerRow:)``);
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
     ///    only until the rows fit the cap (never more than needed; never events);
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk, and
-    ///    appends queued behind a chunk wait for one small transaction, not for the whole step.
+    /// 4. every chunk is checkpointed at once (truncating the WAL only if readers kept it from restarting),
+    ///    so it holds at most one chunk, and appends queued behind a chunk wait for one small transaction.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
@@ -85,15 +88,9 @@ extension DurableLog {
         let lowWater = lowDisk ? cap : cap - pruneHeadroom(cap)
         let largestChunk = lowDisk ? 500 : 100_000
         var acknowledgedLeft = true
-        var chunk: Int?
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
-            let rows = try await pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
-            }
-            let perRow = max(1, pages.used / max(1, rows))
-            // The first chunk guesses that deleting a row writes to the WAL about the bytes the row takes;
-            // the next ones go by what the previous one wrote.
-            let size = min(largestChunk, chunk ?? chunkFittingTheWAL(rows: 1, walBytes: perRow))
+            let perRow = try await bytesPerRow(used: pages.used)
+            let size = min(largestChunk, chunkFittingTheWAL(bytesPerRow: perRow))
             var dropped = 0
             if acknowledgedLeft {
                 let limit = min(size, max(64, (pages.used - lowWater) / perRow + 1))
@@ -133,12 +130,7 @@ extension DurableLog {
             if lowDisk {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
-            let wal = Self.fileBytes(path + "-wal")
-            report.largestWAL = max(report.largestWAL, wal)
-            chunk = chunkFittingTheWAL(rows: dropped, walBytes: wal)
-            // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
-            // the room they free).
-            try await checkpoint()
+            report.largestWAL = max(report.largestWAL, try await settleWAL(lowDisk: lowDisk))
             pages = try await pageCounts()
         }
         if pages.file > cap {
@@ -158,14 +150,39 @@ extension DurableLog {
         return report
     }
 
-    /// How many rows the size cap deletes in its next transaction, when deleting `rows` wrote `walBytes`
-    /// to the WAL: as many as write three quarters of ``walLimit`` (the rest is room for the appends
-    /// that go in between), at least 64. The WAL's file may also hold appends made meanwhile, or pages a
-    /// skipped checkpoint left: the estimate errs towards smaller chunks.
-    func chunkFittingTheWAL(rows: Int, walBytes: Int) -> Int {
-        guard rows > 0, walBytes > 0 else { return 64 }
-        let perRow = max(1, walBytes / rows)
-        return max(64, walLimit * 3 / 4 / perRow)
+    /// After a chunk of deletes: returns the WAL's size, then copies the chunk into the database, at once,
+    /// by a checkpoint that does not wait for readers, so that the next chunk (or append) starts the WAL
+    /// over instead of adding to it. The WAL is truncated, waiting up to a second for readers, only
+    /// when readers kept it from restarting (it is over ``walLimit``) or, on a nearly full disk
+    /// (`lowDisk`), so that it does not take the room the deletes free.
+    private func settleWAL(lowDisk: Bool) async throws -> Int {
+        let wal = Self.fileBytes(path + "-wal")
+        if lowDisk || wal > walLimit {
+            try await checkpoint()
+        } else {
+            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        }
+        return wal
+    }
+
+    /// The bytes a row takes: the bytes of the pages in use (`used`, or the database's) over the rows
+    /// between the first and last sequence number.
+    private func bytesPerRow(used: Int? = nil) async throws -> Int {
+        var used = used ?? 0
+        if used == 0 { used = try await pageCounts().used }
+        let rows = try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
+        }
+        return max(1, used / max(1, rows))
+    }
+
+    /// How many rows retention and the size cap delete in one transaction when the rows in use take
+    /// `bytesPerRow` each: as many as write three quarters of ``walLimit`` to the WAL (deleting the oldest
+    /// rows rewrites about the pages they filled), at least 64. Each transaction is then checkpointed
+    /// (``settleWAL(lowDisk:)``), so the WAL stays within its limit while they run and appends wait for
+    /// one small transaction at a time, not for the whole pass.
+    func chunkFittingTheWAL(bytesPerRow: Int) -> Int {
+        max(64, walLimit * 3 / 4 / max(1, bytesPerRow))
     }
 
     /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,

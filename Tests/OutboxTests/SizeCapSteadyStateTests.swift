@@ -77,6 +77,33 @@ import Testing
         }
     }
 
+    @Test func retentionDeletesInTransactionsWhoseWALStaysWithinItsLimit() async throws {
+        try await withTemporaryDirectory { directory in
+            let text = String(repeating: "x", count: 200)
+            let old = baseTime.milliseconds - 7_200_000
+            let log = try DurableLog(
+                path: logPath(in: directory),
+                options: LogOptions(retention: .seconds(3600), destinations: ["park"])
+            )
+            defer { try? log.close() }
+            for block in 0..<16 {
+                try await log.append(
+                    (0..<1000).map {
+                        reading(point: "p\($0 % 50)", value: .text(text), at: old + Int64(block * 1000 + $0))
+                    }
+                )
+            }
+            try await drain(log, destination: "park")
+            let report = try await log.enforceLimits(now: baseTime)
+            #expect(report.droppedForRetention == 16000)
+            #expect(report.largestWAL > 0)
+            #expect(
+                report.largestWAL <= log.walLimit,
+                "the WAL reached \(report.largestWAL) bytes during retention's deletes; limit \(log.walLimit)"
+            )
+        }
+    }
+
     @Test func aFullLogOfUndeliveredReadingsDropsOnlyWhatTheCapNeeds() async throws {
         try await withTemporaryDirectory { directory in
             let path = logPath(in: directory)
