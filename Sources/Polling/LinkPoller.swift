@@ -58,7 +58,10 @@ struct LinkPoller: Sendable {
                 logger.notice("storing readings caught up with polling", metadata: ["link": "\(config.id)"])
             }
             let started = ContinuousClock.now
+            // The markers let the writer store the cycle's devices together (``DeliveryWriter``).
+            await processor.beginCycle()
             await runCycle(scanClass, state: &state, origin: origin)
+            await processor.endCycle()
             let finished = ContinuousClock.now
             var updated = schedule
             let skipped = updated.completeCycle(finishedAt: finished - origin)
