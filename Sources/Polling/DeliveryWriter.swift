@@ -7,6 +7,13 @@ import Synchronization
 /// ``ReadingSink/store(events:readings:)`` (for the durable log, one transaction and one fsync for
 /// every device read meanwhile, instead of one per device).
 ///
+/// While a link is in the middle of a poll cycle, readings wait for the end of the cycle (at most
+/// ``gatherLimit``, and only until ``gatherRecords`` are queued), so that a cycle's devices go in one
+/// store: at a small site that is one transaction, one fsync and one upload per cycle instead of one
+/// per device. Events (alarms,
+/// state changes) never wait: a delivery with an event is stored at once, with what is queued
+/// before it. A lone device's readings, or readings with no link polling, are stored at once.
+///
 /// A store that fails (a full disk, a log locked by another process) is retried, 100 ms doubling to
 /// 5 s, until it succeeds: readings wait in memory rather than being lost, and what arrives behind
 /// them waits too, so the order is kept (and polling waits for room, ``StorageBacklog``). A failing
@@ -27,8 +34,43 @@ final class DeliveryWriter: Sendable {
     private let stoppedAt = Mutex<ContinuousClock.Instant?>(nil)
     /// Readings and events given up at stop.
     private let lost = Atomic<Int>(0)
-    /// Deliveries received and not yet stored, oldest first.
-    private let queue = Mutex<[PointProcessor.Delivery]>([])
+    /// How long readings wait, at most, for the rest of their poll cycle before they are stored.
+    static let gatherLimit = Duration.milliseconds(25)
+    /// Readings queued from which a store goes without waiting for the rest of the cycle: a store's fixed
+    /// cost (a transaction, an fsync, an upload and its acknowledgement) is small beside theirs, and a
+    /// large site's readings then wait no longer than before.
+    static let gatherRecords = 1000
+    /// Deliveries received and not yet stored, oldest first, and what the gathering needs.
+    private let queue = Mutex<Queue>(Queue())
+
+    private struct Queue {
+        var deliveries: [PointProcessor.Delivery] = []
+        /// Whether a queued delivery holds an event: then nothing waits.
+        var urgent = false
+        /// Readings queued.
+        var records = 0
+        /// Links in the middle of a poll cycle (markers taken so far).
+        var cycling = 0
+        /// Whether the deliveries have ended.
+        var finished = false
+        /// The storer, waiting for the end of a cycle.
+        var waiter: CheckedContinuation<Void, Never>?
+        /// Whether the current wait has lasted ``gatherLimit``.
+        var expired = false
+
+        /// Whether queued readings should wait for the rest of their cycle.
+        var gathering: Bool {
+            !deliveries.isEmpty && !urgent && records < DeliveryWriter.gatherRecords && cycling > 0 && !finished
+                && !expired
+        }
+
+        /// Hands back the storer if it waits and need not any more.
+        mutating func releasable() -> CheckedContinuation<Void, Never>? {
+            guard !gathering, let waiter else { return nil }
+            self.waiter = nil
+            return waiter
+        }
+    }
 
     /// Called once a store succeeds after failures, with what happened in words (the poller records a
     /// `storage_recovered` event with it).
@@ -71,10 +113,26 @@ final class DeliveryWriter: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await delivery in deliveries {
+                    if let mark = delivery.cycle {
+                        self.queue.withLock { queue in
+                            queue.cycling = max(0, queue.cycling + (mark == .began ? 1 : -1))
+                            return queue.releasable()
+                        }?.resume()
+                        continue
+                    }
                     self.backlog.add(delivery.events.count + delivery.readings.count)
-                    self.queue.withLock { $0.append(delivery) }
+                    self.queue.withLock { queue in
+                        queue.deliveries.append(delivery)
+                        queue.records += delivery.readings.count
+                        if !delivery.events.isEmpty { queue.urgent = true }
+                        return queue.releasable()
+                    }?.resume()
                     ring.yield()
                 }
+                self.queue.withLock { queue in
+                    queue.finished = true
+                    return queue.releasable()
+                }?.resume()
                 ring.finish()
             }
             group.addTask {
@@ -98,11 +156,45 @@ final class DeliveryWriter: Sendable {
         }
     }
 
+    /// Waits while queued readings are part of a poll cycle still running, at most ``gatherLimit``.
+    private func gather() async {
+        let gathering = queue.withLock { queue in
+            queue.expired = false
+            return queue.gathering
+        }
+        guard gathering else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: Self.gatherLimit)
+                // The limit (or the end of the wait): the storer goes on whatever the cycle does.
+                self.queue.withLock { queue in
+                    queue.expired = true
+                    defer { queue.waiter = nil }
+                    return queue.waiter
+                }?.resume()
+            }
+            await withCheckedContinuation { continuation in
+                let waits = queue.withLock { queue in
+                    guard queue.gathering else { return false }
+                    queue.waiter = continuation
+                    return true
+                }
+                if !waits { continuation.resume() }
+            }
+            group.cancelAll()
+        }
+    }
+
     private func storeQueued() async {
         while true {
+            await gather()
             let batch = queue.withLock { queued in
-                defer { queued.removeAll(keepingCapacity: true) }
-                return queued
+                defer {
+                    queued.deliveries.removeAll(keepingCapacity: true)
+                    queued.urgent = false
+                    queued.records = 0
+                }
+                return queued.deliveries
             }
             guard !batch.isEmpty else { return }
             let events = batch.flatMap(\.events)

@@ -58,7 +58,12 @@ struct LinkPoller: Sendable {
                 logger.notice("storing readings caught up with polling", metadata: ["link": "\(config.id)"])
             }
             let started = ContinuousClock.now
+            // The markers let the writer store the cycle's devices together (``DeliveryWriter``); a cycle
+            // of one device needs none (its readings are stored at once).
+            let marked = entries.lazy.filter { $0.scanClass == scanClass }.count > 1
+            if marked { await processor.beginCycle() }
             await runCycle(scanClass, state: &state, origin: origin)
+            if marked { await processor.endCycle() }
             let finished = ContinuousClock.now
             var updated = schedule
             let skipped = updated.completeCycle(finishedAt: finished - origin)

@@ -17,6 +17,14 @@ public actor PointProcessor {
         public var readings: [Reading]
         /// Alarm state that changed with these events (stored in the same transaction, ``AlarmMemory``).
         public var memories: [AlarmMemory] = []
+        /// Set on a marker without records: a link's poll cycle began or ended (``beginCycle()``).
+        public var cycle: CycleMark? = nil
+    }
+
+    /// Where a link is in its poll cycle, in delivery order (``Delivery/cycle``).
+    public enum CycleMark: Sendable, Hashable {
+        case began
+        case ended
     }
 
     /// Every batch, in sequence order.
@@ -345,6 +353,18 @@ public actor PointProcessor {
         last.markStale(lastRead: state.lastRead, detected: .now())
         state.last = last
         return state.filter.shouldReport(last.value, quality: quality) ? last : nil
+    }
+
+    /// A link begins a poll cycle: marks the deliveries that follow as part of one cycle, so that the
+    /// delivery writer can store the devices of a cycle together (one transaction and one fsync for
+    /// the cycle instead of one per device, ``DeliveryWriter``). Every call is matched by ``endCycle()``.
+    public func beginCycle() {
+        continuation.yield(Delivery(events: [], readings: [], cycle: .began))
+    }
+
+    /// The link's cycle has ended: every delivery of it is ahead of this marker.
+    public func endCycle() {
+        continuation.yield(Delivery(events: [], readings: [], cycle: .ended))
     }
 
     /// Ends ``deliveries`` once the batches queued so far are taken.
