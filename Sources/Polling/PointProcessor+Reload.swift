@@ -133,6 +133,7 @@ extension PointProcessor {
         }
         maintenance = kept
         points = newPoints
+        statePositions = [:]
         order = newOrder
         snapshotInterval = site.polling.snapshotInterval
         deliver(events: events, readings: [], memories: changedMemories(changes.reset))

@@ -57,6 +57,9 @@ public actor PointProcessor {
     let wallOrigin: Timestamp
     var snapshotInterval: Duration
     var points: PointStateTable<PointState> = [:]
+    /// Where the states of a device's readings were found in ``points``, in the order of its last poll's
+    /// readings (``stateIndex(of:device:order:positions:)``).
+    var statePositions: [String: [Int]] = [:]
     var order: [String] = []
     var maintenance: Set<String>
     /// The wall clock against the monotonic clock: flags readings whose time may be wrong, raises `clock_step`.
@@ -148,15 +151,19 @@ public actor PointProcessor {
             statusFault: statusFault,
             clock: clock.condition
         )
-        for reading in readings {
-            let key = Self.key(device, reading.point.id)
+        var positions = statePositions.removeValue(forKey: device) ?? []
+        positions.reserveCapacity(readings.count)
+        for (order, reading) in readings.enumerated() {
             // The state is updated in place: a copy out and back in cost two hash lookups, the
             // retains of a whole point definition and a copy of its dictionaries (copy-on-write).
-            guard let index = points.index(forKey: key) else { continue }
+            guard let index = stateIndex(of: reading, device: device, order: order, positions: &positions) else {
+                continue
+            }
             if update(&points.values[index], with: reading, context, events: &events, emitted: &emitted) {
-                touched.append(key)
+                touched.append(Self.key(device, reading.point.id))
             }
         }
+        statePositions[device] = positions
         for event in events { track(event) }
         deliver(events: events, readings: emitted, memories: changedMemories(touched))
     }
