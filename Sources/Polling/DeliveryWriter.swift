@@ -197,18 +197,40 @@ final class DeliveryWriter: Sendable {
                 return queued.deliveries
             }
             guard !batch.isEmpty else { return }
-            let events = batch.flatMap(\.events)
-            let readings = batch.flatMap(\.readings)
-            let memories = batch.flatMap(\.memories)
-            await store(events.count + readings.count) {
-                if memories.isEmpty {
-                    try await sink.store(events: events, readings: readings)
-                } else {
-                    try await sink.store(events: events, readings: readings, memories: memories)
+            for group in Self.inOrder(batch) {
+                let events = group.flatMap(\.events)
+                let readings = group.flatMap(\.readings)
+                let memories = group.flatMap(\.memories)
+                await store(events.count + readings.count) {
+                    if memories.isEmpty {
+                        try await sink.store(events: events, readings: readings)
+                    } else {
+                        try await sink.store(events: events, readings: readings, memories: memories)
+                    }
                 }
+                backlog.remove(events.count + readings.count)
             }
-            backlog.remove(events.count + readings.count)
         }
+    }
+
+    /// Queued deliveries cut into stores that keep the processor's order: a store writes its events
+    /// before its readings, so a delivery with events starts a new store when readings processed
+    /// before it are queued (an alarm raised in the middle of a gathered cycle goes in a second store,
+    /// after the readings taken before it).
+    static func inOrder(_ batch: [PointProcessor.Delivery]) -> [ArraySlice<PointProcessor.Delivery>] {
+        var groups: [ArraySlice<PointProcessor.Delivery>] = []
+        var start = batch.startIndex
+        var readingsSoFar = false
+        for index in batch.indices {
+            if !batch[index].events.isEmpty && readingsSoFar {
+                groups.append(batch[start..<index])
+                start = index
+                readingsSoFar = false
+            }
+            if !batch[index].readings.isEmpty { readingsSoFar = true }
+        }
+        groups.append(batch[start...])
+        return groups
     }
 
     private func store(_ count: Int, _ operation: () async throws -> Void) async {

@@ -1,5 +1,6 @@
 import DeviceMap
 import GatewayCore
+import Modbus
 import Polling
 import Simulator
 import TestSupport
@@ -14,6 +15,8 @@ struct CycleGatheringTests {
         var devices: Set<String>
         var events: [GatewayEvent.Kind]
         var at: ContinuousClock.Instant
+        /// The processor's sequence numbers in the order the store writes them (events, then readings).
+        var sequences: [UInt64] = []
     }
 
     /// A sink that keeps every store apart.
@@ -25,7 +28,14 @@ struct CycleGatheringTests {
         func store(_ events: [GatewayEvent]) async throws { try await store(events: events, readings: []) }
 
         func store(events: [GatewayEvent], readings: [Reading]) async throws {
-            stores.append(Store(devices: Set(readings.map(\.device)), events: events.map(\.kind), at: .now))
+            stores.append(
+                Store(
+                    devices: Set(readings.map(\.device)),
+                    events: events.map(\.kind),
+                    at: .now,
+                    sequences: events.map(\.sequence) + readings.map(\.sequence)
+                )
+            )
         }
     }
 
@@ -118,6 +128,42 @@ struct CycleGatheringTests {
             let last = try #require(stores.first { $0.devices.contains("u3") })
             // The event is stored while u3 still takes its 500 ms, not with the end of the cycle.
             #expect(last.at - demoted.at > .milliseconds(300), "event stored \(last.at - demoted.at) before u3")
+        }
+    }
+
+    @Test func anAlarmInTheMiddleOfACycleIsStoredAfterTheReadingsTakenBeforeIt() async throws {
+        try await withTCPSimulator(units: [1, 2, 3]) { (endpoint, simulator, _) async throws in
+            for unit: UInt8 in [1, 2, 3] {
+                for address in 1...4 { simulator.set(.holding, unit: unit, address: address, to: 0) }
+            }
+            let site = try PollingFixture.site(
+                """
+                links: [ { id: plc, endpoint: "\(endpoint)" } ]
+                scan_classes: { fast: 200ms }
+                default_scan: fast
+                devices:
+                  - { id: u1, link: plc, unit: 1, map: chemgate/simulator }
+                  - { id: u2, link: plc, unit: 2, map: chemgate/simulator }
+                  - { id: u3, link: plc, unit: 3, map: chemgate/simulator }
+                """
+            )
+            let sink = RecordingSink()
+            let service = PollingService(site: site, plan: try SitePlan.make(site), sink: sink, logger: quietLogger)
+            let task = Task { try await service.run() }
+            try await Task.sleep(for: .milliseconds(700))
+            // Between two cycles every unit's temperature changes, and u2's gas reaches 30 %LEL (first
+            // level 25): u2's alarm is raised in the middle of a cycle that u1's readings began.
+            for unit: UInt8 in [1, 2, 3] { simulator.set(.holding, unit: unit, address: 3, to: 250) }
+            simulator.set(.holding, unit: 2, address: 4, to: 100)
+            try await Task.sleep(for: .milliseconds(700))
+            task.cancel()
+            _ = await task.result
+            let stores = await sink.stores
+            #expect(stores.contains { $0.events.contains(.alarmRaised) }, "u2's alarm was raised")
+            // Written in the order the processor numbered them: the alarm after u1's readings of the
+            // same cycle, not before them.
+            let written = stores.flatMap(\.sequences)
+            #expect(written == written.sorted(), "sequence numbers as written: \(written.prefix(80))")
         }
     }
 }
