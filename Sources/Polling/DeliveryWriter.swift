@@ -10,9 +10,9 @@ import Synchronization
 /// While a link is in the middle of a poll cycle, readings wait for the end of the cycle (at most
 /// ``gatherLimit``, and only until ``gatherRecords`` are queued), so that a cycle's devices go in one
 /// store: at a small site that is one transaction, one fsync and one upload per cycle instead of one
-/// per device. Events (alarms,
-/// state changes) never wait: a delivery with an event is stored at once, with what is queued
-/// before it. A lone device's readings, or readings with no link polling, are stored at once.
+/// per device. Events (alarms, state changes) never wait: a delivery with an event is stored at
+/// once, after what is queued before it and in the processor's order (``inOrder(_:)``). A lone
+/// device's readings, or readings with no link polling, are stored at once.
 ///
 /// A store that fails (a full disk, a log locked by another process) is retried, 100 ms doubling to
 /// 5 s, until it succeeds: readings wait in memory rather than being lost, and what arrives behind
