@@ -73,8 +73,8 @@ extension DurableLog {
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. every chunk is checkpointed at once and the WAL started over (``settleWAL(lowDisk:)``), so it
-    ///    holds at most one chunk, and appends queued behind a chunk wait for one small transaction.
+    /// 4. every chunk is checkpointed at once (truncating the WAL only if readers kept it from restarting),
+    ///    so it holds at most one chunk, and appends queued behind a chunk wait for one small transaction.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
