@@ -150,26 +150,20 @@ extension DurableLog {
         return report
     }
 
-    /// After a chunk of deletes: returns the WAL's size, then copies the chunk into the database at once
-    /// and restarts the WAL, so that the next chunk (or append) writes it from its start instead of
-    /// adding to it. A read that began before the chunk's commit (the uplink's, the status page's) keeps
-    /// the WAL from starting over until it ends: the restart waits for such reads at most
-    /// ``restartWait`` (they take milliseconds), and is skipped, not failed, if they last longer. The WAL
-    /// is truncated instead, waiting up to a second for readers, when it is over ``walLimit`` or, on a
-    /// nearly full disk (`lowDisk`), so that it does not take the room the deletes free.
+    /// After a chunk of deletes: returns the WAL's size, then copies the chunk into the database, at once,
+    /// by a checkpoint that does not wait for readers, so that the next chunk (or append) starts the WAL
+    /// over instead of adding to it. The WAL is truncated, waiting up to a second for readers, only
+    /// when readers kept it from restarting (it is over ``walLimit``) or, on a nearly full disk
+    /// (`lowDisk`), so that it does not take the room the deletes free.
     private func settleWAL(lowDisk: Bool) async throws -> Int {
         let wal = Self.fileBytes(path + "-wal")
         if lowDisk || wal > walLimit {
             try await checkpoint()
         } else {
-            try await checkpoint(.restart, waiting: Self.restartWait)
+            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
         }
         return wal
     }
-
-    /// How long a checkpoint after one of retention's or the size cap's deletes waits for reads that
-    /// still use the WAL: appends wait as long.
-    static let restartWait = Duration.milliseconds(100)
 
     /// The bytes a row takes: the bytes of the pages in use (`used`, or the database's) over the rows
     /// between the first and last sequence number.
@@ -264,17 +258,12 @@ extension DurableLog {
     /// still needs the WAL after a second (SQLITE_BUSY): the next pass does it. The wait holds up appends,
     /// so it is a second, not the log's usual five: readers that start while it waits read the database
     /// file, not the WAL, so only reads already running can keep it waiting.
-    /// - Parameters:
-    ///   - mode: `.truncate` (the WAL file is cut to nothing) or `.restart` (it is written from its start
-    ///     again, keeping its size up to ``walLimit``).
-    ///   - waiting: how long it waits for readers and writers.
-    func checkpoint(_ mode: Database.CheckpointMode = .truncate, waiting: Duration = .seconds(1)) async throws {
-        let milliseconds = waiting.wholeMilliseconds
+    func checkpoint() async throws {
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+            try db.execute(sql: "PRAGMA busy_timeout = 1000")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
-                _ = try db.checkpoint(mode)
+                _ = try db.checkpoint(.truncate)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 return
             }

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import GatewayCore
-import Synchronization
 import Testing
 
 @testable import Outbox
@@ -101,61 +100,6 @@ import Testing
             #expect(
                 report.largestWAL <= log.walLimit,
                 "the WAL reached \(report.largestWAL) bytes during retention's deletes; limit \(log.walLimit)"
-            )
-        }
-    }
-
-    /// The uplink and the status endpoint read the log while it deletes: a read that began before a
-    /// delete's commit keeps the WAL from starting over until it ends. The next delete must not add
-    /// to the WAL meanwhile (each one writes about three quarters of its limit).
-    @Test func retentionKeepsTheWALWithinItsLimitWhileReadersReadTheLog() async throws {
-        try await withTemporaryDirectory { directory in
-            let path = logPath(in: directory)
-            let text = String(repeating: "x", count: 200)
-            let old = baseTime.milliseconds - 7_200_000
-            let log = try DurableLog(
-                path: path,
-                options: LogOptions(retention: .seconds(3600), destinations: ["park"])
-            )
-            defer { try? log.close() }
-            for block in 0..<16 {
-                try await log.append(
-                    (0..<1000).map {
-                        reading(point: "p\($0 % 50)", value: .text(text), at: old + Int64(block * 1000 + $0))
-                    }
-                )
-            }
-            try await drain(log, destination: "park")
-            // A reader on its own connection, short reads one after another (as the uplink's and the
-            // status page's are), each holding its snapshot for 10 ms, 10 ms apart.
-            var configuration = Configuration()
-            configuration.readonly = true
-            let reader = try DatabaseQueue(path: path, configuration: configuration)
-            let stop = Atomic<Bool>(false)
-            let reads = Atomic<Int>(0)
-            let ended = Atomic<Bool>(false)
-            let thread = Thread {
-                while !stop.load(ordering: .relaxed) {
-                    try? reader.read { db in
-                        _ = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM record")
-                        Thread.sleep(forTimeInterval: 0.01)
-                    }
-                    Thread.sleep(forTimeInterval: 0.01)
-                    reads.add(1, ordering: .relaxed)
-                }
-                ended.store(true, ordering: .relaxed)
-            }
-            thread.start()
-            while reads.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            let readsBefore = reads.load(ordering: .relaxed)
-            let report = try await log.enforceLimits(now: baseTime)
-            stop.store(true, ordering: .relaxed)
-            while !ended.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(reads.load(ordering: .relaxed) - readsBefore >= 2, "the reader read while retention deleted")
-            #expect(report.droppedForRetention == 16000)
-            #expect(
-                report.largestWAL <= log.walLimit,
-                "the WAL reached \(report.largestWAL) bytes while readers read; limit \(log.walLimit)"
             )
         }
     }
