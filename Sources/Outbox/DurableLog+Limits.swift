@@ -152,13 +152,19 @@ extension DurableLog {
 
     /// After a chunk of deletes: returns the WAL's size, then copies the chunk into the database, at once,
     /// by a checkpoint that does not wait for readers, so that the next chunk (or append) starts the WAL
-    /// over instead of adding to it. The WAL is truncated, waiting up to a second for readers, only
-    /// when readers kept it from restarting (it is over ``walLimit``) or, on a nearly full disk
-    /// (`lowDisk`), so that it does not take the room the deletes free.
+    /// over instead of adding to it. When readers kept it from restarting (it is over ``walLimit``), it
+    /// is truncated if no read uses it at that moment, again without waiting: a wait here holds the
+    /// writer, and while the uplink is behind it reads the log without pause, so a wait per chunk held
+    /// back the appends and the uplink's acknowledgements until the uplink could not catch up (the hour
+    /// at the 2 GB cap, BENCHMARKS.md round 5). The once-a-second check (``watchSpace(now:)``) still
+    /// truncates a WAL over twice its limit, waiting up to a second. On a nearly full disk (`lowDisk`)
+    /// the truncation waits up to a second, so that the WAL does not take the room the deletes free.
     private func settleWAL(lowDisk: Bool) async throws -> Int {
         let wal = Self.fileBytes(path + "-wal")
-        if lowDisk || wal > walLimit {
+        if lowDisk {
             try await checkpoint()
+        } else if wal > walLimit {
+            try await checkpoint(waiting: .zero)
         } else {
             try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
         }
@@ -258,9 +264,11 @@ extension DurableLog {
     /// still needs the WAL after a second (SQLITE_BUSY): the next pass does it. The wait holds up appends,
     /// so it is a second, not the log's usual five: readers that start while it waits read the database
     /// file, not the WAL, so only reads already running can keep it waiting.
-    func checkpoint() async throws {
+    /// - Parameter waiting: how long it waits for readers (and another writer) before it is skipped.
+    func checkpoint(waiting: Duration = .seconds(1)) async throws {
+        let milliseconds = waiting.wholeMilliseconds
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA busy_timeout = 1000")
+            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
                 _ = try db.checkpoint(.truncate)
