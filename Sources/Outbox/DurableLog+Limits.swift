@@ -25,9 +25,7 @@ extension DurableLog {
     public func enforceLimits(now: Timestamp = .now()) async throws -> LimitReport {
         var report = LimitReport()
         let cutoff = now.milliseconds - options.retention.wholeMilliseconds
-        let chunk = chunkFittingTheWAL(bytesPerRow: try await bytesPerRow())
-        // The appends' pages first, so that the first chunk starts the WAL over too.
-        _ = try await settleWAL(lowDisk: false)
+        let chunk = 5000
         while true {
             let deleted = try await pool.write { db in
                 try db.execute(
@@ -40,7 +38,6 @@ extension DurableLog {
                 return try Self.count(.retention, db.changesCount, db)
             }
             report.droppedForRetention += deleted
-            if deleted > 0 { report.largestWAL = max(report.largestWAL, try await settleWAL(lowDisk: false)) }
             if deleted < chunk { break }
         }
         report.keptPastRetention = try await pool.read { db in
@@ -51,7 +48,6 @@ extension DurableLog {
         report.droppedAcknowledged = capped.droppedAcknowledged
         report.droppedUnacknowledged = capped.droppedUnacknowledged
         report.overCap = capped.overCap
-        report.largestWAL = max(report.largestWAL, capped.largestWAL)
         if report.droppedForRetention > 0 && capped.droppedAcknowledged + capped.droppedUnacknowledged == 0 {
             try await compactCursors()
         }
@@ -66,15 +62,13 @@ extension DurableLog {
     /// drop. Dropping them a second's worth at a time would rewrite most leaf pages of the history index
     /// (one per point) every second. So, once the file is over the cap:
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
-    ///    (``pruneHeadroom(_:)``), in chunks, each its own transaction, sized so that the WAL a chunk
-    ///    writes stays within ``walLimit`` (``chunkFittingTheWAL(bytesPerRow:)``);
+    ///    (``pruneHeadroom(_:)``), in chunks of at most 100,000 rows, each its own transaction;
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
     ///    only until the rows fit the cap (never more than needed; never events);
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. every chunk is checkpointed at once (truncating the WAL only if readers kept it from restarting),
-    ///    so it holds at most one chunk, and appends queued behind a chunk wait for one small transaction.
+    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
@@ -85,15 +79,17 @@ extension DurableLog {
             report.bytesOnDisk = pages.file
             return report
         }
+        let chunk = lowDisk ? 500 : 100_000
         let lowWater = lowDisk ? cap : cap - pruneHeadroom(cap)
-        let largestChunk = lowDisk ? 500 : 100_000
         var acknowledgedLeft = true
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
-            let perRow = try await bytesPerRow(used: pages.used)
-            let size = min(largestChunk, chunkFittingTheWAL(bytesPerRow: perRow))
+            let rows = try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
+            }
+            let perRow = max(1, pages.used / max(1, rows))
             var dropped = 0
             if acknowledgedLeft {
-                let limit = min(size, max(64, (pages.used - lowWater) / perRow + 1))
+                let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
                 dropped = try await pool.write { db in
                     try db.execute(
                         sql: """
@@ -109,8 +105,8 @@ extension DurableLog {
             }
             if dropped == 0 {
                 guard pages.used > cap else { break }
-                let limit = min(size, max(64, (pages.used - cap) / perRow + 1))
-                dropped = try await pool.write { db in
+                let limit = min(chunk, max(64, (pages.used - cap) / perRow + 1))
+                let unacknowledged = try await pool.write { db in
                     try db.execute(
                         sql: """
                             DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
@@ -121,8 +117,8 @@ extension DurableLog {
                     )
                     return try Self.count(.sizeCapUnacknowledged, db.changesCount, db)
                 }
-                report.droppedUnacknowledged += dropped
-                if dropped == 0 {
+                report.droppedUnacknowledged += unacknowledged
+                if unacknowledged == 0 {
                     report.overCap = true
                     break
                 }
@@ -130,7 +126,9 @@ extension DurableLog {
             if lowDisk {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
-            report.largestWAL = max(report.largestWAL, try await settleWAL(lowDisk: lowDisk))
+            // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
+            // the room they free).
+            try await checkpoint()
             pages = try await pageCounts()
         }
         if pages.file > cap {
@@ -148,47 +146,6 @@ extension DurableLog {
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
-    }
-
-    /// After a chunk of deletes: returns the WAL's size, then copies the chunk into the database, at once,
-    /// by a checkpoint that does not wait for readers, so that the next chunk (or append) starts the WAL
-    /// over instead of adding to it. When readers kept it from restarting (it is over ``walLimit``), it
-    /// is truncated if no read uses it at that moment, again without waiting: a wait here holds the
-    /// writer, and while the uplink is behind it reads the log without pause, so a wait per chunk held
-    /// back the appends and the uplink's acknowledgements until the uplink could not catch up (the hour
-    /// at the 2 GB cap, BENCHMARKS.md round 5). The once-a-second check (``watchSpace(now:)``) still
-    /// truncates a WAL over twice its limit, waiting up to a second. On a nearly full disk (`lowDisk`)
-    /// the truncation waits up to a second, so that the WAL does not take the room the deletes free.
-    private func settleWAL(lowDisk: Bool) async throws -> Int {
-        let wal = Self.fileBytes(path + "-wal")
-        if lowDisk {
-            try await checkpoint()
-        } else if wal > walLimit {
-            try await checkpoint(waiting: .zero)
-        } else {
-            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-        }
-        return wal
-    }
-
-    /// The bytes a row takes: the bytes of the pages in use (`used`, or the database's) over the rows
-    /// between the first and last sequence number.
-    private func bytesPerRow(used: Int? = nil) async throws -> Int {
-        var used = used ?? 0
-        if used == 0 { used = try await pageCounts().used }
-        let rows = try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
-        }
-        return max(1, used / max(1, rows))
-    }
-
-    /// How many rows retention and the size cap delete in one transaction when the rows in use take
-    /// `bytesPerRow` each: as many as write three quarters of ``walLimit`` to the WAL (deleting the oldest
-    /// rows rewrites about the pages they filled), at least 64. Each transaction is then checkpointed
-    /// (``settleWAL(lowDisk:)``), so the WAL stays within its limit while they run and appends wait for
-    /// one small transaction at a time, not for the whole pass.
-    func chunkFittingTheWAL(bytesPerRow: Int) -> Int {
-        max(64, walLimit * 3 / 4 / max(1, bytesPerRow))
     }
 
     /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,
@@ -264,11 +221,9 @@ extension DurableLog {
     /// still needs the WAL after a second (SQLITE_BUSY): the next pass does it. The wait holds up appends,
     /// so it is a second, not the log's usual five: readers that start while it waits read the database
     /// file, not the WAL, so only reads already running can keep it waiting.
-    /// - Parameter waiting: how long it waits for readers (and another writer) before it is skipped.
-    func checkpoint(waiting: Duration = .seconds(1)) async throws {
-        let milliseconds = waiting.wholeMilliseconds
+    func checkpoint() async throws {
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+            try db.execute(sql: "PRAGMA busy_timeout = 1000")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
                 _ = try db.checkpoint(.truncate)

@@ -13,9 +13,6 @@ public struct LimitReport: Sendable, Hashable {
     public var bytesOnDisk: Int
     /// True when the database is still above the cap: only events and alarm readings were left to drop.
     public var overCap: Bool
-    /// The largest the WAL file was after one of the size cap's deletes, before its checkpoint (0 when
-    /// the cap deleted nothing): each delete is sized to keep it within ``DurableLog/walLimit``.
-    public var largestWAL: Int
 
     public init(
         droppedForRetention: Int = 0,
@@ -23,8 +20,7 @@ public struct LimitReport: Sendable, Hashable {
         droppedUnacknowledged: Int = 0,
         keptPastRetention: Int = 0,
         bytesOnDisk: Int = 0,
-        overCap: Bool = false,
-        largestWAL: Int = 0
+        overCap: Bool = false
     ) {
         self.droppedForRetention = droppedForRetention
         self.droppedAcknowledged = droppedAcknowledged
@@ -32,6 +28,5 @@ public struct LimitReport: Sendable, Hashable {
         self.keptPastRetention = keptPastRetention
         self.bytesOnDisk = bytesOnDisk
         self.overCap = overCap
-        self.largestWAL = largestWAL
     }
 }

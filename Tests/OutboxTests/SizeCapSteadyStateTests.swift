@@ -48,62 +48,6 @@ import Testing
         }
     }
 
-    @Test func aFullLogDropsInTransactionsWhoseWALStaysWithinItsLimit() async throws {
-        try await withTemporaryDirectory { directory in
-            let path = logPath(in: directory)
-            let text = String(repeating: "x", count: 200)
-            let day = baseTime.milliseconds - 86_400_000
-            var log = try DurableLog(path: path, options: LogOptions(destinations: ["park"]))
-            for block in 0..<16 {
-                try await log.append(
-                    (0..<1000).map {
-                        reading(point: "p\($0 % 50)", value: .text(text), at: day + Int64(block * 1000 + $0))
-                    }
-                )
-            }
-            try await drain(log, destination: "park")
-            let (capped, _) = try await Self.reopenUnderACap(log, path: path)
-            log = capped
-            defer { try? log.close() }
-            let report = try #require(try await log.watchSpace(now: baseTime))
-            // A third of the rows go (a quarter over the cap, then a tenth below it): in one transaction
-            // its WAL would be several times the limit, which is what the WAL may hold between checkpoints.
-            #expect(report.droppedAcknowledged > 4000)
-            #expect(report.largestWAL > 0)
-            #expect(
-                report.largestWAL <= log.walLimit,
-                "the WAL reached \(report.largestWAL) bytes during the size cap's deletes; limit \(log.walLimit)"
-            )
-        }
-    }
-
-    @Test func retentionDeletesInTransactionsWhoseWALStaysWithinItsLimit() async throws {
-        try await withTemporaryDirectory { directory in
-            let text = String(repeating: "x", count: 200)
-            let old = baseTime.milliseconds - 7_200_000
-            let log = try DurableLog(
-                path: logPath(in: directory),
-                options: LogOptions(retention: .seconds(3600), destinations: ["park"])
-            )
-            defer { try? log.close() }
-            for block in 0..<16 {
-                try await log.append(
-                    (0..<1000).map {
-                        reading(point: "p\($0 % 50)", value: .text(text), at: old + Int64(block * 1000 + $0))
-                    }
-                )
-            }
-            try await drain(log, destination: "park")
-            let report = try await log.enforceLimits(now: baseTime)
-            #expect(report.droppedForRetention == 16000)
-            #expect(report.largestWAL > 0)
-            #expect(
-                report.largestWAL <= log.walLimit,
-                "the WAL reached \(report.largestWAL) bytes during retention's deletes; limit \(log.walLimit)"
-            )
-        }
-    }
-
     @Test func aFullLogOfUndeliveredReadingsDropsOnlyWhatTheCapNeeds() async throws {
         try await withTemporaryDirectory { directory in
             let path = logPath(in: directory)
