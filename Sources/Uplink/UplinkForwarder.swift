@@ -49,6 +49,8 @@ public struct UplinkForwarder: Service {
         public var backlogMaxGrowth: Duration
         public var heartbeatInterval: Duration
         public var gzip: Bool
+        /// zlib's compression level for ``gzip`` (1 fastest … 9 smallest; `gzip_level:`, default 1).
+        public var gzipLevel = 1
         public var timeout: Duration
         /// TLS for `https` URLs: a custom CA and/or a client certificate (`TLSSettings.client`);
         /// nil uses the system's trusted CAs and no client certificate.
@@ -276,7 +278,7 @@ public struct UplinkForwarder: Service {
         request.tlsConfiguration = settings.tls
         request.headers.add(name: "Content-Type", value: "application/json")
         if gzip ?? settings.gzip {
-            bytes = Gzip.compress(body)
+            bytes = Gzip.compress(body, level: settings.gzipLevel)
             request.headers.add(name: "Content-Encoding", value: "gzip")
         }
         if let token = settings.bearerToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -51,12 +51,13 @@ public enum Gzip {
         return try result.get()
     }
 
-    /// Deflates `data` into a single gzip member.
-    public static func compress(_ data: [UInt8]) -> [UInt8] {
+    /// Deflates `data` into a single gzip member at zlib's compression `level` (1 fastest … 9 smallest;
+    /// out of range: zlib's default, 6).
+    public static func compress(_ data: [UInt8], level: Int = 1) -> [UInt8] {
         var stream = z_stream()
         let initialised = deflateInit2_(
             &stream,
-            Z_DEFAULT_COMPRESSION,
+            (1...9).contains(level) ? Int32(level) : Z_DEFAULT_COMPRESSION,
             Z_DEFLATED,
             15 + 16,
             8,
@@ -66,20 +67,19 @@ public enum Gzip {
         )
         precondition(initialised == Z_OK, "zlib deflateInit2 failed: \(initialised)")
         defer { deflateEnd(&stream) }
-        // deflateBound does not count the gzip wrapper's 18 bytes.
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))) + 64)
-        let written = data.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { buffer in
+        // deflateBound does not count the gzip wrapper's 18 bytes. The buffer is not zeroed: only the
+        // compressed bytes (a tenth of the bound or so) are ever written and count.
+        let bound = Int(deflateBound(&stream, uLong(data.count))) + 64
+        return data.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialised in
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
                 stream.avail_in = uInt(input.count)
                 stream.next_out = buffer.baseAddress
                 stream.avail_out = uInt(buffer.count)
                 let status = deflate(&stream, Z_FINISH)
                 precondition(status == Z_STREAM_END, "zlib deflate did not finish: \(status)")
-                return buffer.count - Int(stream.avail_out)
+                initialised = buffer.count - Int(stream.avail_out)
             }
         }
-        output.removeSubrange(written...)  // in place: a copy of the body cost as much as truncating
-        return output
     }
 }

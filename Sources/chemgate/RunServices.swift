@@ -39,6 +39,7 @@ enum RunServices {
             )
             settings.profile = try profileChannel(for: uplink, site: site)
             settings.inFlight = uplink.inFlight
+            settings.gzipLevel = uplink.gzipLevel
             return UplinkForwarder(settings: settings, log: log, logger: logger) {
                 await heartbeat(site: site, log: log, health: health, destination: uplink.id)
             }

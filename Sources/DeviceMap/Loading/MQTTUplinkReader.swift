@@ -19,7 +19,8 @@ enum MQTTUplinkReader {
     static func read(_ reader: MappingReader, url: String, name: String) -> MQTTUplinkConfig? {
         guard let (host, port, tls) = endpoint(url, reader: reader, name: name) else { return nil }
         var config = MQTTUplinkConfig(host: host, port: port, tls: tls)
-        for key in ["token_env", "hmac_secret_env", "gzip", "batch_bytes", "timeout"] where reader.has(key) {
+        let httpOnly = ["token_env", "hmac_secret_env", "gzip", "gzip_level", "batch_bytes", "timeout"]
+        for key in httpOnly where reader.has(key) {
             reader.log.warning(
                 "'\(key)' of \(name) applies to http(s) uplinks only; an MQTT uplink ignores it "
                     + "(credentials: username_env and password_env)",

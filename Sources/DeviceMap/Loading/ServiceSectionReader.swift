@@ -5,8 +5,8 @@ import Yams
 enum ServiceSectionReader {
     static let uplinkKeys = [
         "id", "url", "token_env", "hmac_secret_env", "batch_records", "batch_bytes", "batch_delay", "heartbeat", "gzip",
-        "ca_file", "client_cert", "client_key", "timeout", "connect_timeout", "live_window", "backlog_max_age",
-        "backlog_max_growth", "profile", "profile_values", "profile_secrets",
+        "gzip_level", "ca_file", "client_cert", "client_key", "timeout", "connect_timeout", "live_window",
+        "backlog_max_age", "backlog_max_growth", "profile", "profile_values", "profile_secrets",
     ]
     static let storageKeys = ["path", "retention", "max_size", "min_free"]
     static let statusKeys = ["listen", "token", "token_env", "time_zone"]
@@ -99,6 +99,7 @@ enum ServiceSectionReader {
                         ?? .seconds(60),
                     mqtt: mqtt
                 )
+            if let level = reader.int("gzip_level", in: 1...9) { uplink.gzipLevel = level }
             if mqtt == nil, !url.lowercased().hasPrefix("tcp://"), let inFlight = reader.int("in_flight", in: 1...64) {
                 uplink.inFlight = inFlight
             }

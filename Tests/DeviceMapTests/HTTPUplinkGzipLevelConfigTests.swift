@@ -1,0 +1,45 @@
+import DeviceMap
+import Foundation
+import TestSupport
+import Testing
+
+/// `gzip_level` on an HTTP uplink (issue #19): zlib's compression level, 1 (the default) to 9.
+@Suite("HTTP uplink gzip_level")
+struct HTTPUplinkGzipLevelConfigTests {
+    @Test func gzipLevelDefaultsToOneAndIsRead() throws {
+        let site = try MQTTUplinkConfigTests.load(
+            """
+              - { id: a, url: "https://park.example/api" }
+              - { id: b, url: "https://park.example/api", gzip_level: 9 }
+            """
+        )
+        #expect(site.uplinks.map(\.gzipLevel) == [1, 9])
+    }
+
+    @Test(arguments: ["0", "10", "fast"])
+    func aGzipLevelOutOfRangeIsRefusedWithTheFieldNamed(_ value: String) {
+        do {
+            _ = try MQTTUplinkConfigTests.load("  - { id: a, url: \"https://park.example/api\", gzip_level: \(value) }")
+            Issue.record("gzip_level: \(value) was accepted")
+        } catch {
+            #expect("\(error)".contains("gzip_level"), "\(error)")
+            #expect("\(error)".contains("site.yaml:"), "the file and line are named: \(error)")
+        }
+    }
+
+    @Test func gzipLevelOnAnMQTTUplinkIsAWarningAtItsLine() throws {
+        let directory = try Tools.temporaryDirectory()
+        let path = directory.appendingPathComponent("site.yaml").path
+        try """
+        gateway: { id: GW-1, enterprise: E-1 }
+        devices_path: \(FixtureExpectation.folder.appendingPathComponent("maps").path)
+        links: [ { id: plc, endpoint: "tcp://127.0.0.1:502" } ]
+        devices: [ { id: d1, link: plc, unit: 1, map: test/detector } ]
+        uplinks:
+          - { id: m, url: "mqtt://10.0.0.5", gzip_level: 6 }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (_, warnings) = try SiteConfigLoader.load(path: path)
+        let warning = try #require(warnings.first { "\($0)".contains("'gzip_level'") })
+        #expect("\(warning)".contains("site.yaml:6"), "\(warning)")
+    }
+}
