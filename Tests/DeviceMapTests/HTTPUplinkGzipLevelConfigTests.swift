@@ -28,6 +28,25 @@ struct HTTPUplinkGzipLevelConfigTests {
     }
 
     @Test func gzipLevelOnAnMQTTUplinkIsAWarningAtItsLine() throws {
+        let warnings = try Self.warnings(#"{ id: m, url: "mqtt://10.0.0.5", gzip_level: 6 }"#)
+        let warning = try #require(warnings.first { $0.contains("'gzip_level'") })
+        #expect(warning.contains("site.yaml:6"), "\(warning)")
+    }
+
+    /// A platform profile's messages are never gzipped: `gzip` and `gzip_level` there do nothing.
+    @Test func gzipKeysOnAProfileUplinkAreWarningsAtTheirLines() throws {
+        let warnings = try Self.warnings(
+            #"{ id: js, url: "tcp://58.213.1.2:8653", profile: jiangsu-five-in-one-tcp, gzip: true, gzip_level: 9 }"#
+        )
+        for key in ["'gzip'", "'gzip_level'"] {
+            let warning = try #require(warnings.first { $0.contains(key) }, "\(key): \(warnings)")
+            #expect(warning.contains("site.yaml:6") && warning.contains("never gzipped"), "\(warning)")
+        }
+        #expect(try Self.warnings(#"{ id: a, url: "https://park.example/api", gzip_level: 9 }"#).isEmpty)
+    }
+
+    /// The warnings of a site whose only uplink is `uplink` (on line 6).
+    private static func warnings(_ uplink: String) throws -> [String] {
         let directory = try Tools.temporaryDirectory()
         let path = directory.appendingPathComponent("site.yaml").path
         try """
@@ -36,10 +55,8 @@ struct HTTPUplinkGzipLevelConfigTests {
         links: [ { id: plc, endpoint: "tcp://127.0.0.1:502" } ]
         devices: [ { id: d1, link: plc, unit: 1, map: test/detector } ]
         uplinks:
-          - { id: m, url: "mqtt://10.0.0.5", gzip_level: 6 }
+          - \(uplink)
         """.write(toFile: path, atomically: true, encoding: .utf8)
-        let (_, warnings) = try SiteConfigLoader.load(path: path)
-        let warning = try #require(warnings.first { "\($0)".contains("'gzip_level'") })
-        #expect("\(warning)".contains("site.yaml:6"), "\(warning)")
+        return try SiteConfigLoader.load(path: path).warnings.map { "\($0)" }
     }
 }

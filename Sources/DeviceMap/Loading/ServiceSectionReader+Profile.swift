@@ -16,6 +16,14 @@ extension ServiceSectionReader {
         } else if let profile = reader.string("profile") {
             uplink.profile = profile
             uplink.profilesDirectory = profilesDirectory
+            // (An MQTT uplink already warns that it ignores them.)
+            for key in ["gzip", "gzip_level"] where uplink.mqtt == nil && reader.has(key) {
+                reader.log.warning(
+                    "'\(key)' of \(reader.context) has no effect: a platform profile's messages are never gzipped "
+                        + "(docs/uplink-profiles.md)",
+                    at: reader.position(of: key)
+                )
+            }
         }
         for (key, value) in reader.entries("profile_values") ?? [] {
             guard let name = key.scalar?.string, ConfigLimits.isSafeID(name) else {
