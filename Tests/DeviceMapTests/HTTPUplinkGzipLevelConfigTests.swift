@@ -1,6 +1,4 @@
 import DeviceMap
-import Foundation
-import TestSupport
 import Testing
 
 /// `gzip_level` on an HTTP uplink (issue #19): zlib's compression level, 1 (the default) to 9.
@@ -45,18 +43,7 @@ struct HTTPUplinkGzipLevelConfigTests {
         #expect(try Self.warnings(#"{ id: a, url: "https://park.example/api", gzip_level: 9 }"#).isEmpty)
     }
 
-    /// The warnings of a site whose only uplink is `uplink` (on line 6).
     private static func warnings(_ uplink: String) throws -> [String] {
-        let directory = try Tools.temporaryDirectory()
-        let path = directory.appendingPathComponent("site.yaml").path
-        try """
-        gateway: { id: GW-1, enterprise: E-1 }
-        devices_path: \(FixtureExpectation.folder.appendingPathComponent("maps").path)
-        links: [ { id: plc, endpoint: "tcp://127.0.0.1:502" } ]
-        devices: [ { id: d1, link: plc, unit: 1, map: test/detector } ]
-        uplinks:
-          - \(uplink)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return try SiteConfigLoader.load(path: path).warnings.map { "\($0)" }
+        try MQTTUplinkConfigTests.loadWithWarnings("  - \(uplink)").warnings
     }
 }

@@ -8,6 +8,11 @@ import Testing
 @Suite("MQTT uplink configuration")
 struct MQTTUplinkConfigTests {
     static func load(_ uplinks: String) throws -> SiteConfig {
+        try loadWithWarnings(uplinks).site
+    }
+
+    /// ``load(_:)`` with the warnings, each as printed (the `uplinks:` entries start on line 6).
+    static func loadWithWarnings(_ uplinks: String) throws -> (site: SiteConfig, warnings: [String]) {
         let directory = try Tools.temporaryDirectory()
         let path = directory.appendingPathComponent("site.yaml").path
         try """
@@ -18,7 +23,8 @@ struct MQTTUplinkConfigTests {
         uplinks:
         \(uplinks)
         """.write(toFile: path, atomically: true, encoding: .utf8)
-        return try SiteConfigLoader.load(path: path).0
+        let (site, warnings) = try SiteConfigLoader.load(path: path)
+        return (site, warnings.map { "\($0)" })
     }
 
     /// `profile: thingsboard-gateway` is the built-in name of the ThingsBoard format on an MQTT uplink,

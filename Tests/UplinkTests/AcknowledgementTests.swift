@@ -74,8 +74,14 @@ struct AcknowledgementTests {
         Case(name: "308 to another host", reply: { .init(308, headers: [("Location", $0)]) }, says: "redirects to"),
     ]
 
-    /// A log holding `entries` readings, and a forwarder for it to `url`.
-    static func forwarder(to url: String, in directory: URL) async throws -> (DurableLog, UplinkForwarder) {
+    /// A log holding `entries` readings, and a forwarder for it to `url`: uncompressed unless `gzip`, at
+    /// `gzipLevel` when given (the uplink's default level otherwise).
+    static func forwarder(
+        to url: String,
+        in directory: URL,
+        gzip: Bool = false,
+        gzipLevel: Int? = nil
+    ) async throws -> (DurableLog, UplinkForwarder) {
         let log = try DurableLog(
             path: directory.appendingPathComponent("log.sqlite").path,
             options: LogOptions(synchronous: .normal, destinations: ["park"])
@@ -94,17 +100,19 @@ struct AcknowledgementTests {
                 )
             }
         )
+        var settings = UplinkForwarder.Settings(
+            id: "park",
+            url: url,
+            gateway: "GW-ACK",
+            enterprise: "E-ACK",
+            batchDelay: .milliseconds(50),
+            heartbeatInterval: .milliseconds(200),
+            gzip: gzip,
+            timeout: .seconds(5)
+        )
+        if let gzipLevel { settings.gzipLevel = gzipLevel }
         let forwarder = UplinkForwarder(
-            settings: .init(
-                id: "park",
-                url: url,
-                gateway: "GW-ACK",
-                enterprise: "E-ACK",
-                batchDelay: .milliseconds(50),
-                heartbeatInterval: .milliseconds(200),
-                gzip: false,
-                timeout: .seconds(5)
-            ),
+            settings: settings,
             log: log,
             logger: quietLogger,
             heartbeat: {

@@ -1,5 +1,4 @@
 import Foundation
-import GatewayCore
 import Outbox
 import TestSupport
 import Testing
@@ -16,35 +15,13 @@ struct GzipLevelTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let platform = try await FakePlatform(.init(200, body: AcknowledgementTests.counts))
         defer { platform.stop() }
-        let log = try DurableLog(
-            path: directory.appendingPathComponent("log.sqlite").path,
-            options: LogOptions(synchronous: .normal, destinations: ["park"])
+        let (log, forwarder) = try await AcknowledgementTests.forwarder(
+            to: platform.url,
+            in: directory,
+            gzip: true,
+            gzipLevel: level
         )
         defer { try? log.close() }
-        let now = Timestamp.now().milliseconds
-        try await log.append(
-            (0..<AcknowledgementTests.entries).map { index in
-                Reading(
-                    gateway: "GW-GZ",
-                    device: "gd-1",
-                    point: "gas",
-                    value: .number(Double(index)),
-                    unit: "%LEL",
-                    quality: .good,
-                    timestamp: Timestamp(milliseconds: now - 60_000 + Int64(index))
-                )
-            }
-        )
-        var settings = UplinkForwarder.Settings(
-            id: "park",
-            url: platform.url,
-            gateway: "GW-GZ",
-            enterprise: "E-GZ",
-            heartbeatInterval: .seconds(3600),
-            gzip: true
-        )
-        if let level { settings.gzipLevel = level }
-        let forwarder = UplinkForwarder(settings: settings, log: log, logger: quietLogger) { nil }
         let task = Task { try await forwarder.run() }
         defer { task.cancel() }
         let deadline = ContinuousClock.now + .seconds(10)
