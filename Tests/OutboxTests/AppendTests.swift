@@ -160,4 +160,42 @@ import Testing
             #expect(try await log.append([alarm(at: 1), alarm(.alarmCleared, at: 2)]) == 42...43)
         }
     }
+
+    /// The inserts are `OR ROLLBACK`, so SQLite keeps no statement journal for them: a constraint that fails
+    /// ends the append's whole transaction at once, and nothing of it stays in the log.
+    @Test func aFailedInsertEndsTheAppendsTransactionWithoutAStatementJournal() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            try await log.append([reading(point: "before", at: 1)])
+            let perInsert = RecordRow.readingsPerInsert
+            var rows = StatementArguments()
+            for index in 0..<perInsert - 1 {
+                rows += RecordRow.arguments(reading(point: "p\(index)", at: 2), inAlarm: false)
+            }
+            // A value type the table's CHECK refuses.
+            let refused: [(any DatabaseValueConvertible)?] = [
+                "gw", "dev", "bad", nil, "bogus", 1.0, nil, "good", nil, 2, "change", 0, 0, nil, nil, nil,
+            ]
+            rows += StatementArguments(refused)
+            let arguments = rows
+            let outcome = try await log.pool.writeWithoutTransaction { db -> (threw: Bool, open: Bool) in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                _ = try DurableLog.insert((0..<40).map { reading(point: "q\($0)", at: 2) }, db)
+                var threw = false
+                do {
+                    try db.execute(sql: RecordRow.insertReadings, arguments: arguments)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    threw = true
+                }
+                let open = db.isInsideTransaction
+                if open { try db.execute(sql: "ROLLBACK") }
+                return (threw, open)
+            }
+            #expect(outcome.threw)
+            #expect(!outcome.open, "the constraint ended the transaction (ABORT would leave it open)")
+            let points = try await log.records(in: 1...Int64.max).compactMap(\.reading?.point)
+            #expect(points == ["before"])
+            #expect(try await log.append([reading(point: "after", at: 3)]) != nil)
+        }
+    }
 }
