@@ -121,16 +121,18 @@ import Testing
     @Test func theDatabaseIsWALWithSynchronousFullAndIncrementalVacuum() async throws {
         try await withTemporaryDirectory { directory in
             let log = try DurableLog(path: logPath(in: directory))
-            let (journal, synchronous, autoVacuum) = try await log.pool.writeWithoutTransaction { db in
+            let (journal, synchronous, autoVacuum, secureDelete) = try await log.pool.writeWithoutTransaction { db in
                 (
                     try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                     try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-                    try Int.fetchOne(db, sql: "PRAGMA auto_vacuum")
+                    try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"),
+                    try Int.fetchOne(db, sql: "PRAGMA secure_delete")
                 )
             }
             #expect(journal == "wal")
             #expect(synchronous == 2)  // FULL
             #expect(autoVacuum == 2)  // INCREMENTAL
+            #expect(secureDelete == 2)  // FAST, not the distribution's ON: freed pages are not written again
         }
     }
 
