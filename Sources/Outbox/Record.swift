@@ -56,16 +56,20 @@ public struct Record: Sendable, Hashable {
     public var estimatedBytes: Int {
         let overhead = 160
         switch payload {
+        // Summed one by one: an array of the texts would be allocated for every record of every batch.
         case .reading(let reading):
-            return overhead
-                + [reading.gateway, reading.device, reading.point, reading.indicator, reading.unit]
-                .reduce(0) { $0 + ($1?.utf8.count ?? 0) } + Self.size(of: reading.value)
+            return overhead + reading.gateway.utf8.count + reading.device.utf8.count + reading.point.utf8.count
+                + Self.length(reading.indicator) + Self.length(reading.unit) + Self.size(of: reading.value)
                 + (reading.raw.map { $0.utf8.count + 10 } ?? 0) + (reading.staleSince == nil ? 0 : 40)
         case .event(let event):
-            return overhead
-                + [event.gateway, event.device, event.point, event.link, event.indicator, event.unit, event.reason]
-                .reduce(0) { $0 + ($1?.utf8.count ?? 0) } + Self.size(of: event.value)
+            return overhead + event.gateway.utf8.count + Self.length(event.device) + Self.length(event.point)
+                + Self.length(event.link) + Self.length(event.indicator) + Self.length(event.unit)
+                + event.reason.utf8.count + Self.size(of: event.value)
         }
+    }
+
+    private static func length(_ text: String?) -> Int {
+        text?.utf8.count ?? 0
     }
 
     private static func size(of value: Value?) -> Int {
