@@ -14,6 +14,9 @@ enum Cursor {
         AND c.first <= r.sequence ORDER BY c.first DESC LIMIT 1), 0) < r.sequence
         """
 
+    static let rangesBetween =
+        "SELECT first, last FROM cursor WHERE destination = ? AND lane = ? AND first BETWEEN ? AND ?"
+
     /// The runs of consecutive numbers in `sequences`.
     static func runs(_ sequences: [Int64]) -> [ClosedRange<Int64>] {
         var runs: [ClosedRange<Int64>] = []
@@ -46,8 +49,7 @@ enum Cursor {
             removed.append(before.lowerBound)
         }
         let inside = try Row.fetchAll(
-            db,
-            sql: "SELECT first, last FROM cursor WHERE destination = ? AND lane = ? AND first BETWEEN ? AND ?",
+            db.cachedStatement(sql: rangesBetween),
             arguments: [destination, lane.rawValue, low, high]
         )
         for row in inside {
@@ -76,8 +78,7 @@ enum Cursor {
                 overlapping.append(before)
             }
             overlapping += try Row.fetchAll(
-                db,
-                sql: "SELECT first, last FROM cursor WHERE destination = ? AND lane = ? AND first BETWEEN ? AND ?",
+                db.cachedStatement(sql: rangesBetween),
                 arguments: [destination, lane.rawValue, run.lowerBound, run.upperBound]
             )
             .map { ($0["first"] as Int64)...($0["last"] as Int64) }
@@ -160,7 +161,7 @@ enum Cursor {
             lane == .event
             ? "SELECT EXISTS (SELECT 1 FROM record WHERE lane = 'event' AND sequence > ? AND sequence < ?)"
             : "SELECT EXISTS (SELECT 1 FROM record WHERE lane = 'reading' AND sequence > ? AND sequence < ?)"
-        return try Bool.fetchOne(db, sql: sql, arguments: [low, high]) ?? false
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [low, high]) ?? false
     }
 
     private static func range(
@@ -171,29 +172,27 @@ enum Cursor {
         _ bound: Int64,
         order: String
     ) throws -> ClosedRange<Int64>? {
+        // A handful of distinct texts, each prepared once per connection.
         let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT first, last FROM cursor WHERE destination = ? AND lane = ? AND \(condition)
-                ORDER BY first \(order) LIMIT 1
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT first, last FROM cursor WHERE destination = ? AND lane = ? AND \(condition)
+                    ORDER BY first \(order) LIMIT 1
+                    """
+            ),
             arguments: [destination, lane.rawValue, bound]
         )
         return row.map { ($0["first"] as Int64)...($0["last"] as Int64) }
     }
 
     private static func delete(_ destination: String, _ lane: Lane, first: Int64, _ db: Database) throws {
-        try db.execute(
-            sql: "DELETE FROM cursor WHERE destination = ? AND lane = ? AND first = ?",
-            arguments: [destination, lane.rawValue, first]
-        )
+        try db.cachedStatement(sql: "DELETE FROM cursor WHERE destination = ? AND lane = ? AND first = ?")
+            .execute(arguments: [destination, lane.rawValue, first])
     }
 
     private static func insert(_ destination: String, _ lane: Lane, _ range: ClosedRange<Int64>, _ db: Database) throws
     {
-        try db.execute(
-            sql: "INSERT INTO cursor (destination, lane, first, last) VALUES (?, ?, ?, ?)",
-            arguments: [destination, lane.rawValue, range.lowerBound, range.upperBound]
-        )
+        try db.cachedStatement(sql: "INSERT INTO cursor (destination, lane, first, last) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [destination, lane.rawValue, range.lowerBound, range.upperBound])
     }
 }

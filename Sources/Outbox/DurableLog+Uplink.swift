@@ -46,7 +46,7 @@ extension DurableLog {
             guard try !SentBatches.hasBatch(of: destination, excluding: inFlight, db) else { return nil }
             let frozen = try SentBatches.members(of: destination, db)
             var filler = BatchFiller(maxRecords: maxRecords, maxBytes: maxBytes)
-            let end = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM record") ?? 0
+            let end = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM record")) ?? 0
 
             var eventGaps = Cursor.Gaps(destination: destination, lane: .event, end: end)
             while !filler.isFull, let gap = try eventGaps.next(db) {
@@ -348,8 +348,7 @@ extension DurableLog {
     private func registerIfNeeded(_ destination: String) async throws {
         let known = try await pool.read { db in
             try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM destination WHERE name = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM destination WHERE name = ?)"),
                 arguments: [destination]
             )
         }

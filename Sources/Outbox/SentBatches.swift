@@ -10,25 +10,22 @@ enum SentBatches {
     /// Freezes `batch`'s membership and labels under its id.
     static func freeze(_ batch: Batch, _ db: Database) throws {
         let members = batch.records.map { "\($0.sequence)\($0.backfill ? "b" : "")" }.joined(separator: ",")
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO sent_batch (destination, batch_id, members, created) VALUES (?, ?, ?, ?)",
-            arguments: [batch.destination, batch.batchID, members, Timestamp.now().milliseconds]
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO sent_batch (destination, batch_id, members, created) VALUES (?, ?, ?, ?)"
         )
+        .execute(arguments: [batch.destination, batch.batchID, members, Timestamp.now().milliseconds])
     }
 
     /// Forgets the frozen batch `batchID` of `destination` (acknowledged, dead-lettered or split).
     static func release(_ batchID: String, destination: String, _ db: Database) throws {
-        try db.execute(
-            sql: "DELETE FROM sent_batch WHERE destination = ? AND batch_id = ?",
-            arguments: [destination, batchID]
-        )
+        try db.cachedStatement(sql: "DELETE FROM sent_batch WHERE destination = ? AND batch_id = ?")
+            .execute(arguments: [destination, batchID])
     }
 
     /// Whether `destination` has a frozen batch whose id is not in `excluded`.
     static func hasBatch(of destination: String, excluding excluded: Set<String>, _ db: Database) throws -> Bool {
         let ids = try String.fetchAll(
-            db,
-            sql: "SELECT batch_id FROM sent_batch WHERE destination = ?",
+            db.cachedStatement(sql: "SELECT batch_id FROM sent_batch WHERE destination = ?"),
             arguments: [destination]
         )
         return ids.contains { !excluded.contains($0) }
@@ -38,8 +35,7 @@ enum SentBatches {
     static func members(of destination: String, _ db: Database) throws -> Set<Int64> {
         var members = Set<Int64>()
         for text in try String.fetchAll(
-            db,
-            sql: "SELECT members FROM sent_batch WHERE destination = ?",
+            db.cachedStatement(sql: "SELECT members FROM sent_batch WHERE destination = ?"),
             arguments: [destination]
         ) {
             for member in parse(text) { members.insert(member.sequence) }
