@@ -1,5 +1,6 @@
 import GRDB
 public import GatewayCore
+import Synchronization
 
 extension DurableLog {
     /// The next batch to send to `destination`, or nil when nothing is pending for it.
@@ -71,7 +72,13 @@ extension DurableLog {
             // the timestamp index), so a large backlog is not scanned for every batch.
             var probe = Cursor.Gaps(destination: destination, lane: .reading, end: end)
             guard let firstPending = try probe.next(db)?.lowerBound else { return filler.records }
-            let windowStart = try Self.liveWindowStart(after: firstPending, liveFrom: liveFrom, end: end, db)
+            let windowStart = try liveWindowStart(
+                after: firstPending,
+                liveFrom: liveFrom,
+                end: end,
+                for: WindowKey(destination: destination, liveWindow: liveWindow.wholeMilliseconds),
+                db
+            )
             var liveTaken = Set<Int64>()
             if windowStart > firstPending {
                 // A backlog exists: the window goes first, then the backlog.
@@ -202,24 +209,49 @@ extension DurableLog {
     /// the window), `firstPending` or less otherwise.
     ///
     /// While the uplink keeps up, the first record from `firstPending` on is within the window, so there is
-    /// no backlog and the window is not looked for: finding its first sequence number reads every entry
-    /// of the timestamp index inside the window (100,000 of them at 10,000 values a second with the
-    /// default 10 s window, for every batch). Only when that record is older than the window (a backlog,
-    /// or a stale reading carrying its last good time) is the first sequence number of the window read.
-    static func liveWindowStart(
+    /// no backlog and the window is not looked for. Otherwise (a backlog, or a stale reading carrying its
+    /// last good time) the window's first sequence number is read, without reading the whole window:
+    /// - the window only moves forward, and no row is ever added below a sequence number already used,
+    ///   so every row before where the window last started (for the same destination and window, at an
+    ///   earlier or equal `liveFrom`) is older than the window now: the start is the first row from
+    ///   there on that is inside it, a walk over the rows that left the window since;
+    /// - the first time, or when `liveFrom` went back, it is the least sequence number of the rows in
+    ///   the window, through the timestamp index: every entry inside the window (100,000 of them at
+    ///   10,000 values a second with the default 10 s window, and a million during a backlog drain).
+    func liveWindowStart(
         after firstPending: Int64,
         liveFrom: Int64,
         end: Int64,
+        for key: WindowKey,
         _ db: Database
     ) throws -> Int64 {
-        let first = try Int64.fetchOne(db.cachedStatement(sql: firstRecordTime), arguments: [firstPending])
+        let first = try Int64.fetchOne(db.cachedStatement(sql: Self.firstRecordTime), arguments: [firstPending])
         if let first, first >= liveFrom { return firstPending }
-        return try Int64.fetchOne(db.cachedStatement(sql: windowStartSQL), arguments: [liveFrom]) ?? end + 1
+        let known = windowStarts.withLock { $0[key] }
+        let found: Int64?
+        if let known, known.liveFrom <= liveFrom {
+            found = try Int64.fetchOne(
+                db.cachedStatement(sql: Self.windowStartAfter),
+                arguments: [known.sequence, liveFrom]
+            )
+        } else {
+            found = try Int64.fetchOne(db.cachedStatement(sql: Self.windowStartSQL), arguments: [liveFrom])
+        }
+        guard let found else { return end + 1 }
+        windowStarts.withLock { starts in
+            if let current = starts[key], current.liveFrom > liveFrom { return }
+            starts[key] = WindowStart(liveFrom: liveFrom, sequence: found)
+        }
+        return found
     }
 
     static let firstRecordTime = "SELECT timestamp FROM record WHERE sequence >= ? ORDER BY sequence LIMIT 1"
 
     static let windowStartSQL = "SELECT MIN(sequence) FROM record INDEXED BY record_timestamp WHERE timestamp >= ?"
+
+    static let windowStartAfter = """
+        SELECT sequence FROM record NOT INDEXED WHERE sequence >= ? AND timestamp >= ? ORDER BY sequence LIMIT 1
+        """
 
     /// Sets the batch aside for `destination` with `reason`: it shows in ``deadLetters(destination:)`` and
     /// leaves that destination's queue (its records stay in the log and are not acknowledged, so retention

@@ -34,6 +34,8 @@ public final class DurableLog: ReadingSink {
     let fileState = Mutex<String?>(nil)
     /// The free-space state and the size cap in force (``watchSpace()``).
     let space: Mutex<SpaceState>
+    /// Where each destination's live window last started (``liveWindowStart(after:liveFrom:end:for:_:)``).
+    let windowStarts = Mutex<[WindowKey: WindowStart]>([:])
     /// The most the WAL may take before it is checkpointed (`wal_autocheckpoint`) and what it is cut
     /// back to afterwards (`journal_size_limit`): an eighth of the size cap, from 256 KiB to 1 MiB.
     public let walLimit: Int
