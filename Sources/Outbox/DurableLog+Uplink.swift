@@ -204,9 +204,10 @@ extension DurableLog {
         WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
         """
 
-    /// Where the live window starts in sequence order, as far as ``nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:holding:)``
-    /// needs it: a sequence number above `firstPending` when there is a backlog (pending readings ahead of
-    /// the window), `firstPending` or less otherwise.
+    /// Where the live window starts in sequence order, as far as
+    /// ``nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:holding:)`` needs it: a sequence number
+    /// above `firstPending` when there is a backlog (pending readings ahead of the window), `firstPending`
+    /// or less otherwise.
     ///
     /// While the uplink keeps up, the first record from `firstPending` on is within the window, so there is
     /// no backlog and the window is not looked for. Otherwise (a backlog, or a stale reading carrying its
@@ -217,7 +218,7 @@ extension DurableLog {
     ///   there on that is inside it, a walk over the rows that left the window since;
     /// - the first time, or when `liveFrom` went back, it is the least sequence number of the rows in
     ///   the window, through the timestamp index: every entry inside the window (100,000 of them at
-    ///   10,000 values a second with the default 10 s window, and a million during a backlog drain).
+    ///   10,000 values a second with the default 10 s window).
     func liveWindowStart(
         after firstPending: Int64,
         liveFrom: Int64,

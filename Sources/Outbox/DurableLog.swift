@@ -118,7 +118,7 @@ public final class DurableLog: ReadingSink {
             try db.execute(sql: "PRAGMA journal_size_limit = \(walLimit)")
             // Debian builds SQLite with SECURE_DELETE on: every page a delete frees is zeroed and written
             // again, into the WAL and then the file. FAST zeroes deleted rows only where their page is written
-            // anyway: the size cap's 100,000-row deletes write 16 % less WAL and take 17 % less time.
+            // anyway: a 100,000-row delete of the record table's shape writes 16 % less WAL, 17 % faster.
             try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         try Schema.migrator.migrate(pool)
