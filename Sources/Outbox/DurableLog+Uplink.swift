@@ -10,7 +10,8 @@ extension DurableLog {
     /// id (its membership is frozen in the log, so every transport's retry sends the same content under
     /// the same id). Batches whose id is in `inFlight` are skipped, for a transport that keeps several in
     /// flight; a new batch never holds a record of a frozen one, nor a record whose ``OrderKey`` is in
-    /// `holding` (the keys of the batches in flight): such records stay pending for a later batch, so a
+    /// one of the sets of `holding` (the keys of each batch in flight, ``Batch/orderKeys``; one set per
+    /// batch, so no union of them is built for every read): such records stay pending for a later batch, so a
     /// point's records reach the platform in order even when a batch fails and a later one is accepted. A frozen batch that lost records since
     /// (the size cap dropped unacknowledged readings) comes back without them, under a new id.
     ///
@@ -35,7 +36,7 @@ extension DurableLog {
         liveWindow: Duration,
         now: Timestamp = .now(),
         excluding inFlight: Set<String> = [],
-        holding held: Set<OrderKey> = []
+        holding held: [Set<OrderKey>] = []
     ) async throws -> Batch? {
         guard maxRecords > 0 else { return nil }
         try await registerIfNeeded(destination)
@@ -58,7 +59,7 @@ extension DurableLog {
                 for row in rows where !filler.isFull && !frozen.contains(row[RecordRow.sequenceColumn]) {
                     let timestamp: Int64 = row[RecordRow.timestampColumn]
                     let record = try RecordRow.decode(row, backfill: timestamp < liveFrom)
-                    if held.isEmpty || !held.contains(OrderKey(record)) {
+                    if !Self.isHeld(OrderKey(record), by: held) {
                         filler.add(record)
                     } else {
                         filler.skip()
@@ -140,7 +141,7 @@ extension DurableLog {
         from: Int64,
         end: Int64,
         skipping: Set<Int64>,
-        holding held: Set<OrderKey>,
+        holding held: [Set<OrderKey>],
         filler: inout BatchFiller,
         _ db: Database,
         take: (Record) -> Bool
@@ -161,11 +162,12 @@ extension DurableLog {
                     last = sequence
                     if skipping.contains(sequence) { continue }
                     if !held.isEmpty,
-                        held.contains(
+                        isHeld(
                             OrderKey(
                                 readingOf: row[RecordRow.deviceColumn] ?? "",
                                 point: row[RecordRow.pointColumn] ?? ""
-                            )
+                            ),
+                            by: held
                         )
                     {
                         filler.skip()  // its point is in flight: it stays pending, undecoded
@@ -178,6 +180,11 @@ extension DurableLog {
                 position = last + 1
             }
         }
+    }
+
+    /// Whether a batch in flight holds `key`.
+    private static func isHeld(_ key: OrderKey, by held: [Set<OrderKey>]) -> Bool {
+        held.contains { $0.contains(key) }
     }
 
     /// Marks exactly the batch's sequence numbers acknowledged by `destination`, and by no other

@@ -36,5 +36,9 @@ public struct OrderKey: Hashable, Sendable {
 
 extension Batch {
     /// The order keys of the batch's records (``OrderKey``).
-    public var orderKeys: Set<OrderKey> { Set(records.map(OrderKey.init)) }
+    public var orderKeys: Set<OrderKey> {
+        var keys = Set<OrderKey>(minimumCapacity: records.count)
+        for record in records { keys.insert(OrderKey(record)) }
+        return keys
+    }
 }

@@ -25,7 +25,7 @@ import Testing
                     liveWindow: .seconds(10),
                     now: baseTime,
                     excluding: [first.batchID],
-                    holding: first.orderKeys
+                    holding: [first.orderKeys]
                 )
             )
             // Not p0 or p1 (held by the first batch), all of p2, both events (the first holds no event).
@@ -36,7 +36,7 @@ import Testing
                 liveWindow: .seconds(10),
                 now: baseTime,
                 excluding: [first.batchID, second.batchID],
-                holding: first.orderKeys.union(second.orderKeys)
+                holding: [first.orderKeys, second.orderKeys]
             )
             #expect(third == nil, "every pending record is of a held point")
             // The events of device "dev" are held by the second batch; "other"'s were taken with them.
@@ -47,7 +47,7 @@ import Testing
                 liveWindow: .seconds(10),
                 now: baseTime,
                 excluding: [first.batchID, second.batchID],
-                holding: first.orderKeys.union(second.orderKeys)
+                holding: [first.orderKeys, second.orderKeys]
             )
             #expect(held == nil, "an event of a device whose events are in flight waits")
             // Once the first is answered, the rest of p0 and p1 follow in sequence order.
@@ -59,7 +59,7 @@ import Testing
                     liveWindow: .seconds(10),
                     now: baseTime,
                     excluding: [second.batchID],
-                    holding: second.orderKeys
+                    holding: [second.orderKeys]
                 )
             )
             #expect(fourth.sequences == [4, 5, 7, 8])
