@@ -20,11 +20,13 @@ enum Cursor {
     /// The runs of consecutive numbers in `sequences`.
     static func runs(_ sequences: [Int64]) -> [ClosedRange<Int64>] {
         var runs: [ClosedRange<Int64>] = []
-        for sequence in Set(sequences).sorted() {
-            if let last = runs.last, last.upperBound + 1 == sequence {
-                runs[runs.count - 1] = last.lowerBound...sequence
-            } else {
+        for sequence in sequences.sorted() {
+            guard let last = runs.last, sequence <= last.upperBound + 1 else {
                 runs.append(sequence...sequence)
+                continue
+            }
+            if sequence > last.upperBound {  // not listed twice
+                runs[runs.count - 1] = last.lowerBound...sequence
             }
         }
         return runs

@@ -9,7 +9,14 @@ import GatewayCore
 enum SentBatches {
     /// Freezes `batch`'s membership and labels under its id.
     static func freeze(_ batch: Batch, _ db: Database) throws {
-        let members = batch.records.map { "\($0.sequence)\($0.backfill ? "b" : "")" }.joined(separator: ",")
+        // Written in place: the records are not copied, nor a string interpolated for each of them.
+        var members = ""
+        members.reserveCapacity(batch.records.count * 9)
+        for index in batch.records.indices {
+            if index > batch.records.startIndex { members.append(",") }
+            members.append(String(batch.records[index].sequence))
+            if batch.records[index].backfill { members.append("b") }
+        }
         try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO sent_batch (destination, batch_id, members, created) VALUES (?, ?, ?, ?)"
         )
