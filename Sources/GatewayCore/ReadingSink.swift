@@ -12,6 +12,11 @@ public protocol ReadingSink: Sendable {
     /// the sink can, so that a restart finds the alarm state that matches the events sent. A sink without
     /// memory stores the events and readings only.
     func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws
+    /// Stores events, then the readings of every group in order, and the alarm state, as
+    /// ``store(events:readings:memories:)`` does with the groups joined: the poller's group commit hands
+    /// over each device's readings as they came, and a sink that can store them so saves copying every
+    /// reading of a poll cycle into one array.
+    func store(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws
 }
 
 extension ReadingSink {
@@ -25,5 +30,16 @@ extension ReadingSink {
     /// Events and readings; the alarm state is not kept (a sink with nothing to restart from).
     public func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
         try await store(events: events, readings: readings)
+    }
+
+    /// The groups joined, then ``store(events:readings:)`` (or ``store(events:readings:memories:)`` when
+    /// the alarm state changed).
+    public func store(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws {
+        let readings = readingGroups.count == 1 ? readingGroups[0] : readingGroups.flatMap { $0 }
+        if memories.isEmpty {
+            try await store(events: events, readings: readings)
+        } else {
+            try await store(events: events, readings: readings, memories: memories)
+        }
     }
 }

@@ -139,11 +139,17 @@ enum AlarmStateStore {
 extension DurableLog {
     /// Appends events, then readings, and stores the alarm state they changed, in one transaction.
     public func append(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
-        guard !events.isEmpty || !readings.isEmpty || !memories.isEmpty else { return }
+        try await append(events: events, readingGroups: [readings], memories: memories)
+    }
+
+    /// Appends events, then the readings of every group in order, and stores the alarm state they
+    /// changed, in one transaction (``append(events:readings:memories:)`` with the groups joined).
+    public func append(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws {
+        guard !events.isEmpty || readingGroups.contains(where: { !$0.isEmpty }) || !memories.isEmpty else { return }
         try await pool.write { db in
             defer { checkCap(db) }
             _ = try Self.insert(events, db)
-            _ = try Self.insert(readings, db)
+            _ = try Self.insert(groups: readingGroups, db)
             try AlarmStateStore.write(memories, db)
         }
     }
@@ -151,6 +157,11 @@ extension DurableLog {
     /// ``ReadingSink``: ``append(events:readings:memories:)``, one transaction.
     public func store(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory]) async throws {
         try await append(events: events, readings: readings, memories: memories)
+    }
+
+    /// ``ReadingSink``: ``append(events:readingGroups:memories:)``, one transaction.
+    public func store(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws {
+        try await append(events: events, readingGroups: readingGroups, memories: memories)
     }
 
     /// The alarm state the previous run left (``AlarmMemory``), for ``PointProcessor``'s restore at start.

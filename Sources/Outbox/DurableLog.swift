@@ -199,7 +199,14 @@ public final class DurableLog: ReadingSink {
     }
 
     static func insert(_ readings: [Reading], _ db: Database) throws -> ClosedRange<Int64>? {
-        guard !readings.isEmpty else { return nil }
+        try insert(groups: [readings], db)
+    }
+
+    /// Inserts the readings of every group, in order, as one run of consecutive sequence numbers (the
+    /// poller's group commit hands over each device's readings as they came, not copied into one array).
+    static func insert(groups: [[Reading]], _ db: Database) throws -> ClosedRange<Int64>? {
+        let count = groups.reduce(0) { $0 + $1.count }
+        guard count > 0 else { return nil }
         let active = Set(
             try Row.fetchAll(db.cachedStatement(sql: "SELECT device, point FROM active_alarm"))
                 .map { AlarmKey(device: $0[0], point: $0[1]) }
@@ -209,28 +216,29 @@ public final class DurableLog: ReadingSink {
                 && (active.contains(AlarmKey(device: reading.device, point: reading.point))
                     || active.contains(AlarmKey(device: reading.device, point: "")))
         }
-        // Full groups go in multi-row statements, the rest one row at a time; all in this transaction,
-        // so the sequence numbers are consecutive and in the readings' order either way.
+        // Full groups of `perInsert` go in multi-row statements, the rest one row at a time; all in this
+        // transaction, so the sequence numbers are consecutive and in the readings' order either way.
         let perInsert = RecordRow.readingsPerInsert
+        let inFullGroups = count / perInsert * perInsert
+        let multiRow = inFullGroups > 0 ? try db.cachedStatement(sql: RecordRow.insertReadings) : nil
         var first: Int64?
-        var start = readings.startIndex
-        if readings.count >= perInsert {
-            let statement = try db.cachedStatement(sql: RecordRow.insertReadings)
-            while readings.endIndex - start >= perInsert {
-                RecordRow.prepareForBinding(statement)
-                for (row, reading) in readings[start..<start + perInsert].enumerated() {
-                    try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: statement)
+        var taken = 0
+        for group in groups {
+            for reading in group {
+                if let multiRow, taken < inFullGroups {
+                    let row = taken % perInsert
+                    if row == 0 { RecordRow.prepareForBinding(multiRow) }
+                    try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: multiRow)
+                    if row == perInsert - 1 {
+                        try multiRow.execute()
+                        first = first ?? db.lastInsertedRowID - Int64(perInsert - 1)
+                    }
+                } else {
+                    try db.cachedStatement(sql: RecordRow.insertReading)
+                        .execute(arguments: RecordRow.arguments(reading, inAlarm: inAlarm(reading)))
+                    first = first ?? db.lastInsertedRowID
                 }
-                try statement.execute()
-                first = first ?? db.lastInsertedRowID - Int64(perInsert - 1)
-                start += perInsert
-            }
-        }
-        if start < readings.endIndex {
-            let statement = try db.cachedStatement(sql: RecordRow.insertReading)
-            for reading in readings[start...] {
-                try statement.execute(arguments: RecordRow.arguments(reading, inAlarm: inAlarm(reading)))
-                first = first ?? db.lastInsertedRowID
+                taken += 1
             }
         }
         return first.map { $0...db.lastInsertedRowID }

@@ -199,16 +199,16 @@ final class DeliveryWriter: Sendable {
             guard !batch.isEmpty else { return }
             for group in Self.inOrder(batch) {
                 let events = group.flatMap(\.events)
-                let readings = group.flatMap(\.readings)
+                // Each delivery's readings as they are: a poll cycle's 10,000 readings are not copied
+                // into one array first (2 % of the gateway's CPU at 10,000 points, most of it page
+                // faults on the fresh memory).
+                let readings = group.map(\.readings).filter { !$0.isEmpty }
                 let memories = group.flatMap(\.memories)
-                await store(events.count + readings.count) {
-                    if memories.isEmpty {
-                        try await sink.store(events: events, readings: readings)
-                    } else {
-                        try await sink.store(events: events, readings: readings, memories: memories)
-                    }
+                let count = events.count + readings.reduce(0) { $0 + $1.count }
+                await store(count) {
+                    try await sink.store(events: events, readingGroups: readings, memories: memories)
                 }
-                backlog.remove(events.count + readings.count)
+                backlog.remove(count)
             }
         }
     }

@@ -27,6 +27,11 @@ struct EventLogSink: ReadingSink {
         log(events)
     }
 
+    func store(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws {
+        try await base.store(events: events, readingGroups: readingGroups, memories: memories)
+        log(events)
+    }
+
     private func log(_ events: [GatewayEvent]) {
         for event in events {
             let level: Logger.Level

@@ -54,6 +54,27 @@ import Testing
         }
     }
 
+    /// The poller's group commit hands over each device's readings as a group: groups whose sizes do
+    /// not line up with the multi-row insert (a statement's rows span two groups, an empty group, a
+    /// remainder stored one row at a time) are stored as the same readings joined would be.
+    @Test func readingGroupsAreStoredAsTheirReadingsJoined() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let readings = Self.mixedReadings(count: 2 * RecordRow.readingsPerInsert + 11)
+            let cuts = [0, 0, 5, 5, 45, readings.count]
+            let groups = zip(cuts, cuts.dropFirst()).map { Array(readings[$0..<$1]) }
+            #expect(groups.map(\.count) == [0, 5, 0, 40, 30])
+            try await log.append(events: [alarm(at: 5)], readingGroups: groups, memories: [])
+            let records = try await log.records(in: 1...10_000)
+            #expect(records.map(\.sequence) == Array(1...Int64(1 + readings.count)))
+            #expect(records.first?.event != nil, "the events go first in their transaction")
+            #expect(Array(records.dropFirst().compactMap(\.reading)) == readings)
+            try await log.append(events: [], readingGroups: [[], []], memories: [])
+            #expect(try await log.records(in: 1...10_000).count == 1 + readings.count)
+            try log.close()
+        }
+    }
+
     @Test func readingsOfAPointInAlarmAreMarkedInEveryGroup() async throws {
         try await withTemporaryDirectory { directory in
             let log = try DurableLog(path: logPath(in: directory))
