@@ -385,18 +385,25 @@ extension DurableLog {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM destination WHERE name = ?", arguments: [destination])
         }
+        registered.withLock { _ = $0.remove(destination) }
     }
 
+    /// Registers `destination` unless this log object already knows it registered. (Its
+    /// acknowledgements register it again in their own transaction, so a destination forgotten by
+    /// another process is back in the table by the first batch it acknowledges.)
     private func registerIfNeeded(_ destination: String) async throws {
+        guard !registered.withLock({ $0.contains(destination) }) else { return }
         let known = try await pool.read { db in
             try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM destination WHERE name = ?)"),
                 arguments: [destination]
             )
         }
-        guard known != true else { return }
-        let now = Timestamp.now().milliseconds
-        try await pool.write { db in try Self.register(destination, now: now, db) }
+        if known != true {
+            let now = Timestamp.now().milliseconds
+            try await pool.write { db in try Self.register(destination, now: now, db) }
+        }
+        registered.withLock { _ = $0.insert(destination) }
     }
 }
 

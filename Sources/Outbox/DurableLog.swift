@@ -36,6 +36,9 @@ public final class DurableLog: ReadingSink {
     let space: Mutex<SpaceState>
     /// Where each destination's live window last started (``liveWindowStart(after:liveFrom:end:for:_:)``).
     let windowStarts = Mutex<[WindowKey: WindowStart]>([:])
+    /// The destinations this log object has registered or found registered, so that reading a batch
+    /// does not look the destination up every time (``DurableLog/forget(destination:)`` takes it out).
+    let registered = Mutex<Set<String>>([])
     /// The most the WAL may take before it is checkpointed (`wal_autocheckpoint`) and what it is cut
     /// back to afterwards (`journal_size_limit`): an eighth of the size cap, from 256 KiB to 1 MiB.
     public let walLimit: Int

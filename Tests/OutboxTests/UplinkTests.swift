@@ -269,6 +269,22 @@ import Testing
         }
     }
 
+    /// Reading a batch registers its destination once (the log remembers it); a destination forgotten
+    /// and read again is registered again.
+    @Test func aDestinationForgottenAndReadAgainIsRegisteredAgain() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            try await log.append((0..<3).map { reading(point: "p", at: Int64($0)) })
+            #expect(try await log.destinations() == [])
+            _ = try await log.nextBatch(for: "park", maxRecords: 10, liveWindow: .seconds(1), now: baseTime)
+            #expect(try await log.destinations() == ["park"])
+            try await log.forget(destination: "park")
+            #expect(try await log.destinations() == [])
+            _ = try await log.nextBatch(for: "park", maxRecords: 10, liveWindow: .seconds(1), now: baseTime)
+            #expect(try await log.destinations() == ["park"])
+        }
+    }
+
     @Test func forgettingADestinationStopsRetentionWaitingForIt() async throws {
         try await withTemporaryDirectory { directory in
             let options = LogOptions(retention: .seconds(1), destinations: ["park", "old-platform"])
