@@ -239,7 +239,7 @@ public struct MQTTForwarder: Service {
             let sentAt = Timestamp.now()
             return parts.map { part in
                 let chunk = Batch(destination: settings.id, records: part.records, logID: log.logID)
-                let payload = BatchPayload(
+                let payload = BatchPayload.encodedBytes(
                     batch: chunk,
                     gateway: settings.gateway,
                     enterprise: settings.enterprise,
@@ -253,7 +253,7 @@ public struct MQTTForwarder: Service {
                     point: part.point,
                     lane: part.lane
                 )
-                return MQTTMessage(topic: topic, payload: payload.encodedBytes())
+                return MQTTMessage(topic: topic, payload: payload)
             }
         case .thingsboardGateway:
             let parts = MQTTMessagePlan.parts(

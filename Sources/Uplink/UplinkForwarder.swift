@@ -227,7 +227,7 @@ public struct UplinkForwarder: Service {
 
     func post(_ batch: Batch) async -> Outcome {
         if let channel = settings.profile { return await post(batch, channel: channel) }
-        let payload = BatchPayload(
+        let body = BatchPayload.encodedBytes(
             batch: batch,
             gateway: settings.gateway,
             enterprise: settings.enterprise,
@@ -236,7 +236,7 @@ public struct UplinkForwarder: Service {
         var request = HTTPClientRequest(url: settings.url + "/batches")
         request.method = .POST
         request.headers.add(name: "Idempotency-Key", value: batch.batchID)
-        switch await send(request: &request, body: payload.encodedBytes()) {
+        switch await send(request: &request, body: body) {
         case .failure(let failure):
             return .failed(failure)
         case .success(let reply):

@@ -149,13 +149,38 @@ extension BatchPayload {
     /// The JSON body written directly (records by ``JSONWriter``, the few events by `JSONEncoder`):
     /// byte for byte what `PayloadCoding.encode(self)` writes, several times faster.
     func writeJSON() -> [UInt8] {
-        var writer = JSONWriter(capacity: 64 + records.count * 200 + events.count * 300)
+        Self.writeJSON(
+            header: Header(
+                gateway: gateway,
+                enterprise: enterprise,
+                logID: logID,
+                batchID: batchID,
+                firstSeq: firstSeq,
+                lastSeq: lastSeq,
+                sentAt: sentAt
+            ),
+            events: events,
+            records: records,
+            recordCount: records.count
+        )
+    }
+
+    /// The JSON body of a batch whose records are made one at a time as they are written, not held in
+    /// an array first (`recordCount` of them, for the buffer's size): byte for byte what a
+    /// ``BatchPayload`` of `header`, `events` and the same records writes.
+    public static func writeJSON(
+        header: Header,
+        events: [BatchEvent],
+        records: some Sequence<BatchRecord>,
+        recordCount: Int
+    ) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64 + recordCount * 200 + events.count * 300)
         writer.raw("{")
         writer.key("batch_id")
-        writer.string(batchID)
+        writer.string(header.batchID)
         writer.raw(",")
         writer.key("enterprise")
-        writer.string(enterprise)
+        writer.string(header.enterprise)
         writer.raw(",")
         writer.key("events")
         writer.raw("[")
@@ -166,23 +191,25 @@ extension BatchPayload {
         writer.raw("]")
         writer.raw(",")
         writer.key("first_seq")
-        writer.unsigned(firstSeq)
+        writer.unsigned(header.firstSeq)
         writer.raw(",")
         writer.key("gateway")
-        writer.string(gateway)
+        writer.string(header.gateway)
         writer.raw(",")
         writer.key("last_seq")
-        writer.unsigned(lastSeq)
+        writer.unsigned(header.lastSeq)
         writer.raw(",")
-        if let logID {
+        if let logID = header.logID {
             writer.key("log_id")
             writer.string(logID)
             writer.raw(",")
         }
         writer.key("records")
         writer.raw("[")
-        for (index, record) in records.enumerated() {
-            if index > 0 { writer.raw(",") }
+        var first = true
+        for record in records {
+            if !first { writer.raw(",") }
+            first = false
             record.write(to: &writer)
         }
         writer.raw("]")
@@ -191,7 +218,7 @@ extension BatchPayload {
         writer.string(Self.schema)
         writer.raw(",")
         writer.key("sent_at")
-        writer.timestamp(sentAt)
+        writer.timestamp(header.sentAt)
         writer.raw("}")
         return writer.bytes
     }
