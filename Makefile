@@ -19,7 +19,7 @@ demo: deps build
 
 # Serially: many tests run real simulators, servers and processes and assert timing behaviour
 # (a dead unit must not starve its neighbours); in parallel on 2 cores they would measure the
-# test runner's contention instead of chemgate. The whole suite takes about a minute.
+# test runner's contention instead of chemgate. The whole suite takes about five minutes.
 test: deps lint build-tests
 	$(SWIFT) test --skip-build --no-parallel
 

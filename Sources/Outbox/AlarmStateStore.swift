@@ -44,6 +44,7 @@ enum AlarmStateStore {
 
     /// Replaces the stored state of each memory's point (an empty memory deletes it).
     static func write(_ memories: [AlarmMemory], _ db: Database) throws {
+        guard !memories.isEmpty else { return }
         let delete = try db.cachedStatement(sql: "DELETE FROM alarm_state WHERE device = ? AND point = ?")
         let insert = try db.cachedStatement(
             sql: """
