@@ -57,19 +57,17 @@ extension BatchPayload {
             item.sequence = UInt64(records[index].sequence)
             return item
         }
-        return writeJSON(
-            header: Header(
-                gateway: gateway,
-                enterprise: enterprise,
-                logID: logID,
-                batchID: batch.batchID,
-                firstSeq: batch.sequences.first.map { UInt64($0) } ?? 0,
-                lastSeq: batch.sequences.last.map { UInt64($0) } ?? 0,
-                sentAt: sentAt
-            ),
+        let header = BatchPayload(
+            gateway: gateway,
+            enterprise: enterprise,
+            logID: logID,
+            batchID: batch.batchID,
+            firstSeq: batch.sequences.first.map { UInt64($0) } ?? 0,
+            lastSeq: batch.sequences.last.map { UInt64($0) } ?? 0,
+            sentAt: sentAt,
             events: events,
-            records: payloadRecords,
-            recordCount: readings
+            records: []
         )
+        return header.writeJSON(records: payloadRecords, recordCount: readings)
     }
 }

@@ -79,35 +79,6 @@ public struct BatchPayload: Codable, Sendable, Hashable {
         )
     }
 
-    /// The fields of a batch besides its events and records.
-    public struct Header: Sendable {
-        public var gateway: String
-        public var enterprise: String
-        public var logID: String?
-        public var batchID: String
-        public var firstSeq: UInt64
-        public var lastSeq: UInt64
-        public var sentAt: Timestamp
-
-        public init(
-            gateway: String,
-            enterprise: String,
-            logID: String?,
-            batchID: String,
-            firstSeq: UInt64,
-            lastSeq: UInt64,
-            sentAt: Timestamp
-        ) {
-            self.gateway = gateway
-            self.enterprise = enterprise
-            self.logID = logID
-            self.batchID = batchID
-            self.firstSeq = firstSeq
-            self.lastSeq = lastSeq
-            self.sentAt = sentAt
-        }
-    }
-
     /// The readings the batch carries, with the batch's gateway.
     public var readings: [Reading] { records.map { $0.reading(gateway: gateway) } }
 

@@ -148,39 +148,19 @@ extension BatchRecord {
 extension BatchPayload {
     /// The JSON body written directly (records by ``JSONWriter``, the few events by `JSONEncoder`):
     /// byte for byte what `PayloadCoding.encode(self)` writes, several times faster.
-    func writeJSON() -> [UInt8] {
-        Self.writeJSON(
-            header: Header(
-                gateway: gateway,
-                enterprise: enterprise,
-                logID: logID,
-                batchID: batchID,
-                firstSeq: firstSeq,
-                lastSeq: lastSeq,
-                sentAt: sentAt
-            ),
-            events: events,
-            records: records,
-            recordCount: records.count
-        )
-    }
+    func writeJSON() -> [UInt8] { writeJSON(records: records, recordCount: records.count) }
 
-    /// The JSON body of a batch whose records are made one at a time as they are written, not held in
-    /// an array first (`recordCount` of them, for the buffer's size): byte for byte what a
-    /// ``BatchPayload`` of `header`, `events` and the same records writes.
-    public static func writeJSON(
-        header: Header,
-        events: [BatchEvent],
-        records: some Sequence<BatchRecord>,
-        recordCount: Int
-    ) -> [UInt8] {
+    /// The JSON body of this batch with `records` in place of its own (`recordCount` of them, for the
+    /// buffer's size), made one at a time as they are written rather than held in an array first:
+    /// byte for byte what the batch holding them writes.
+    public func writeJSON(records: some Sequence<BatchRecord>, recordCount: Int) -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + recordCount * 200 + events.count * 300)
         writer.raw("{")
         writer.key("batch_id")
-        writer.string(header.batchID)
+        writer.string(batchID)
         writer.raw(",")
         writer.key("enterprise")
-        writer.string(header.enterprise)
+        writer.string(enterprise)
         writer.raw(",")
         writer.key("events")
         writer.raw("[")
@@ -191,15 +171,15 @@ extension BatchPayload {
         writer.raw("]")
         writer.raw(",")
         writer.key("first_seq")
-        writer.unsigned(header.firstSeq)
+        writer.unsigned(firstSeq)
         writer.raw(",")
         writer.key("gateway")
-        writer.string(header.gateway)
+        writer.string(gateway)
         writer.raw(",")
         writer.key("last_seq")
-        writer.unsigned(header.lastSeq)
+        writer.unsigned(lastSeq)
         writer.raw(",")
-        if let logID = header.logID {
+        if let logID {
             writer.key("log_id")
             writer.string(logID)
             writer.raw(",")
@@ -218,7 +198,7 @@ extension BatchPayload {
         writer.string(Self.schema)
         writer.raw(",")
         writer.key("sent_at")
-        writer.timestamp(header.sentAt)
+        writer.timestamp(sentAt)
         writer.raw("}")
         return writer.bytes
     }
