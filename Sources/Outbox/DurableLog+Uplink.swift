@@ -426,14 +426,17 @@ private struct BatchFiller {
     private var skipped = 0
 
     var room: Int { max(0, maxRecords - records.count) }
-
-    /// Makes room for up to `count` more records (no more than the batch may hold).
-    mutating func reserve(_ count: Int) {
-        records.reserveCapacity(records.count + min(room, count))
-    }
     var isFull: Bool { closed || records.count >= maxRecords || skipped >= max(maxRecords, 1000) }
 
     mutating func skip() { skipped += 1 }
+
+    /// Makes room for up to `count` more records, no more than the batch may hold by count and by
+    /// `maxBytes` (no record is estimated under ``Record/estimatedOverhead``).
+    mutating func reserve(_ count: Int) {
+        var most = min(room, count)
+        if let maxBytes { most = min(most, max(1, maxBytes / Record.estimatedOverhead + 1 - records.count)) }
+        records.reserveCapacity(records.count + most)
+    }
 
     /// True when `count` more records of `bytes` in all fit after the records already taken.
     func canTake(count: Int, bytes extra: Int) -> Bool {

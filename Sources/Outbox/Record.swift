@@ -51,10 +51,13 @@ public struct Record: Sendable, Hashable {
         return nil
     }
 
+    /// The fixed part of ``estimatedBytes``: no record is estimated smaller.
+    static let estimatedOverhead = 160
+
     /// A rough size of the record once encoded for the platform (JSON-like: a fixed overhead plus the
     /// UTF-8 length of its texts), used for a batch's `maxBytes`.
     public var estimatedBytes: Int {
-        let overhead = 160
+        let overhead = Self.estimatedOverhead
         switch payload {
         // Summed one by one: an array of the texts would be allocated for every record of every batch.
         case .reading(let reading):
