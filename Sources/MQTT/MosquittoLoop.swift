@@ -5,8 +5,12 @@ import GatewayCore
 /// failure a capped, jittered backoff before connecting again, until the client stops.
 enum MosquittoLoop {
     static func start(handle: MosquittoHandle) {
-        let thread = Thread { run(handle) }
-        thread.name = String("mqtt \(handle.options.name)".prefix(15))
+        let name = String("mqtt \(handle.options.name)".prefix(15))
+        // Named from inside: on Linux a name given to `Thread` before `start()` is not applied.
+        let thread = Thread {
+            Thread.current.name = name
+            run(handle)
+        }
         thread.start()
     }
 

@@ -24,10 +24,16 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private var waiting = false
 
     /// Starts the thread.
-    /// - Parameter name: the thread's name, shown by debuggers and `top -H`.
+    /// - Parameter name: the thread's name (at most 15 bytes are kept), shown by `top -H`, `ps -L`,
+    ///   `perf` and debuggers.
     init(name: String) {
-        let thread = Thread { [self] in run() }
-        thread.name = String(name.prefix(15))
+        let name = String(name.prefix(15))
+        // Named from inside: a name given to `Thread` before `start()` is not applied on Linux, and the
+        // thread would keep the name of the thread that started it (a cooperative-pool thread's).
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 

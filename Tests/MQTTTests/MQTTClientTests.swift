@@ -30,6 +30,8 @@ struct MQTTClientTests {
         try await subscriber.connect()
         let publisher = try MQTTClient(options: Self.options(broker, id: "pub", version: version))
         try await publisher.connect()
+        // The network loops' threads carry the uplink's name (`top -H`, `perf`), 15 bytes of it.
+        #expect(try threadNames().filter { $0 == "mqtt uplink 'pa" }.count >= 2)
         let messages = (1...300).map { MQTTMessage(topic: "t/\($0 % 3)", payload: Array("\($0)".utf8)) }
         try await publisher.publish(messages)
         let received = try await Self.collect(300, from: subscriber).map { Int($0.text) ?? -1 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Modbus
@@ -38,6 +39,19 @@ private actor Tally {
             }
         }
         #expect(await tally.count == 3000)
+        thread.stop()
+    }
+}
+
+@Suite struct LinkThreadNameTests {
+    /// `top -H`, `ps -L` and `perf` show a link's thread by its name, not by the name of the thread
+    /// that happened to start it (a cooperative-pool thread's "com.apple.root.default-qos").
+    @Test(.timeLimit(.minutes(1))) func theThreadCarriesItsName() async throws {
+        let thread = LinkThread(name: "named-link-7")
+        let tally = Tally(thread: thread)
+        await tally.add()
+        let names = try threadNames()
+        #expect(names.contains("named-link-7"), "thread names: \(names.sorted())")
         thread.stop()
     }
 }
