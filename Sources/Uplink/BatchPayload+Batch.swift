@@ -51,12 +51,6 @@ extension BatchPayload {
                 readings += 1
             }
         }
-        let payloadRecords = records.indices.lazy.compactMap { index -> BatchRecord? in
-            guard case .reading(let reading) = records[index].payload else { return nil }
-            var item = BatchRecord(reading: reading, backfill: records[index].backfill)
-            item.sequence = UInt64(records[index].sequence)
-            return item
-        }
         let header = BatchPayload(
             gateway: gateway,
             enterprise: enterprise,
@@ -68,6 +62,13 @@ extension BatchPayload {
             events: events,
             records: []
         )
-        return header.writeJSON(records: payloadRecords, recordCount: readings)
+        return header.writeJSON(recordCount: readings) { write in
+            for index in records.indices {
+                guard case .reading(let reading) = records[index].payload else { continue }
+                var item = BatchRecord(reading: reading, backfill: records[index].backfill)
+                item.sequence = UInt64(records[index].sequence)
+                write(item)
+            }
+        }
     }
 }
