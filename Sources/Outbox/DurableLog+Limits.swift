@@ -59,8 +59,9 @@ extension DurableLog {
     /// of the configured cap, or the tighter one ``watchSpace()`` sets while the disk is low.
     ///
     /// A log that has reached its cap stays there: every second brings as many new rows as the cap must
-    /// drop. Dropping them a second's worth at a time would rewrite most leaf pages of the history index
-    /// (one per point) every second. So, once the file is over the cap:
+    /// drop. Dropping them a second's worth at a time would be a transaction every second, and SQLite
+    /// writes every deleted row's pages to the WAL: 260 bytes of WAL per row in 5,000-row deletes, 143 in
+    /// 100,000-row ones (`scripts/wal-per-deleted-row.py`). So, once the file is over the cap:
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
     ///    (``pruneHeadroom(_:)``), in chunks of at most 100,000 rows, each its own transaction;
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
@@ -68,7 +69,8 @@ extension DurableLog {
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds at most one chunk.
+    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds about one chunk (a
+    ///    100,000-row chunk is about 14 MB of WAL) and is cut back to its limit after it.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
