@@ -5,13 +5,26 @@ import GatewayCore
 /// failure a capped, jittered backoff before connecting again, until the client stops.
 enum MosquittoLoop {
     static func start(handle: MosquittoHandle) {
-        let name = String("mqtt \(handle.options.name)".prefix(15))
+        let name = threadName(uplink: handle.options.name)
         // Named from inside: on Linux a name given to `Thread` before `start()` is not applied.
         let thread = Thread {
             Thread.current.name = name
             run(handle)
         }
         thread.start()
+    }
+
+    /// "mqtt " and the uplink's name, cut to what Linux keeps of a thread's name: 15 bytes of UTF-8, at
+    /// a character boundary (a longer name is refused, and the thread would keep its parent's).
+    static func threadName(uplink: String) -> String {
+        var name = ""
+        var bytes = 0
+        for character in "mqtt \(uplink)" {
+            bytes += character.utf8.count
+            if bytes > 15 { break }
+            name.append(character)
+        }
+        return name
     }
 
     private static func run(_ handle: MosquittoHandle) {

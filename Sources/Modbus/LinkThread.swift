@@ -24,8 +24,8 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private var waiting = false
 
     /// Starts the thread.
-    /// - Parameter name: the thread's name (at most 15 bytes are kept), shown by `top -H`, `ps -L`,
-    ///   `perf` and debuggers.
+    /// - Parameter name: the thread's name, shown by `top -H`, `ps -L`, `perf` and debuggers: ASCII, of
+    ///   which Linux keeps 15 characters.
     init(name: String) {
         let name = String(name.prefix(15))
         // Named from inside: a name given to `Thread` before `start()` is not applied on Linux, and the
