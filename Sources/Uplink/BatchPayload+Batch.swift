@@ -12,19 +12,27 @@ extension BatchPayload {
             logID: logID,
             batchID: batch.batchID,
             sentAt: sentAt,
-            events: batch.records.compactMap { record in
-                guard case .event(let event) = record.payload else { return nil }
-                var item = BatchEvent(event: event)
-                item.sequence = UInt64(record.sequence)
-                return item
-            },
-            records: batch.records.compactMap { record in
-                guard case .reading(let reading) = record.payload else { return nil }
-                var item = BatchRecord(reading: reading, backfill: record.backfill)
-                item.sequence = UInt64(record.sequence)
-                return item
-            }
+            events: batch.records.compactMap(\.batchEvent),
+            records: batch.records.compactMap(\.batchRecord)
         )
+    }
+}
+
+extension Record {
+    /// This record as the payload's event, with its log sequence number; nil for a reading.
+    var batchEvent: BatchEvent? {
+        guard case .event(let event) = payload else { return nil }
+        var item = BatchEvent(event: event)
+        item.sequence = UInt64(sequence)
+        return item
+    }
+
+    /// This record as the payload's reading, with its log sequence number; nil for an event.
+    var batchRecord: BatchRecord? {
+        guard case .reading(let reading) = payload else { return nil }
+        var item = BatchRecord(reading: reading, backfill: backfill)
+        item.sequence = UInt64(sequence)
+        return item
     }
 }
 
@@ -39,18 +47,7 @@ extension BatchPayload {
         sentAt: Timestamp = .now()
     ) -> [UInt8] {
         let records = batch.records
-        var events: [BatchEvent] = []
-        var readings = 0
-        for index in records.indices {
-            switch records[index].payload {
-            case .event(let event):
-                var item = BatchEvent(event: event)
-                item.sequence = UInt64(records[index].sequence)
-                events.append(item)
-            case .reading:
-                readings += 1
-            }
-        }
+        let events = records.compactMap(\.batchEvent)
         let header = BatchPayload(
             gateway: gateway,
             enterprise: enterprise,
@@ -62,12 +59,9 @@ extension BatchPayload {
             events: events,
             records: []
         )
-        return header.writeJSON(recordCount: readings) { write in
+        return header.writeJSON(recordCount: records.count - events.count) { write in
             for index in records.indices {
-                guard case .reading(let reading) = records[index].payload else { continue }
-                var item = BatchRecord(reading: reading, backfill: records[index].backfill)
-                item.sequence = UInt64(records[index].sequence)
-                write(item)
+                if let item = records[index].batchRecord { write(item) }
             }
         }
     }
