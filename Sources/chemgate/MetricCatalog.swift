@@ -38,6 +38,11 @@ enum MetricCatalog {
         "chemgate_clock_offset_seconds":
             "The kernel's estimate of the clock offset, in seconds; 0 when not synchronised.",
         "chemgate_start_time_seconds": "When the gateway started, in seconds since 1970-01-01 UTC.",
+        "chemgate_resident_memory_bytes": "The gateway's resident memory (VmRSS), in bytes.",
+        "chemgate_resident_anonymous_memory_bytes":
+            "The anonymous part of the resident memory (RssAnon: heap, stacks, SQLite caches), in bytes.",
+        "chemgate_heap_in_use_bytes": "Bytes allocated with malloc and not yet freed.",
+        "chemgate_heap_held_free_bytes": "Bytes malloc keeps free in its arenas, not handed back to the kernel.",
         "chemgate_build_info": "Always 1; the labels carry the version and the hash of the configuration in force.",
     ]
 }

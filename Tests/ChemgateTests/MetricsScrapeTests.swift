@@ -83,6 +83,21 @@ struct MetricsScrapeTests {
             #expect(families.value("chemgate_clock_offset_seconds") != nil)
             #expect(families.value("chemgate_dead_letters", ["destination": "park"]) == 0)
 
+            // Its memory, as the kernel sees the process from outside a moment later (bytes, not kB).
+            let status = try String(contentsOfFile: "/proc/\(run.pid)/status", encoding: .utf8)
+            let outside = try #require(ProcessMemory.resident(status: status))
+            let resident = try #require(families.value("chemgate_resident_memory_bytes"), "\(text)")
+            let anonymous = try #require(families.value("chemgate_resident_anonymous_memory_bytes"))
+            #expect(
+                abs(resident - Double(outside.resident)) < Double(outside.resident) / 5,
+                "\(resident) vs \(outside)"
+            )
+            #expect(abs(anonymous - Double(outside.anonymous)) < Double(outside.anonymous) / 5)
+            #expect(anonymous < resident)
+            let heap = try #require(families.value("chemgate_heap_in_use_bytes"))
+            #expect(heap > 1_000_000 && heap < resident, "heap in use \(heap), resident \(resident)")
+            #expect(families.value("chemgate_heap_held_free_bytes") != nil)
+
             // Failure series exist before the first failure, at zero.
             let zeroes: [(String, [String: String])] = [
                 ("chemgate_device_polls_total", ["device": "gd-1", "result": "failed"]),
