@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Modbus",
             dependencies: [
-                "CModbus",
+                "CModbus", "GatewayCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

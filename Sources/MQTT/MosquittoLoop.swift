@@ -14,17 +14,9 @@ enum MosquittoLoop {
         thread.start()
     }
 
-    /// "mqtt " and the uplink's name, cut to what Linux keeps of a thread's name: 15 bytes of UTF-8, at
-    /// a character boundary (a longer name is refused, and the thread would keep its parent's).
+    /// "mqtt " and the uplink's name, cut to the 15 bytes Linux keeps (``ThreadName/fitting(_:)``).
     static func threadName(uplink: String) -> String {
-        var name = ""
-        var bytes = 0
-        for character in "mqtt \(uplink)" {
-            bytes += character.utf8.count
-            if bytes > 15 { break }
-            name.append(character)
-        }
-        return name
+        ThreadName.fitting("mqtt \(uplink)")
     }
 
     private static func run(_ handle: MosquittoHandle) {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// A serial executor backed by one dedicated thread.
 ///
@@ -24,10 +25,10 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
     private var waiting = false
 
     /// Starts the thread.
-    /// - Parameter name: the thread's name, shown by `top -H`, `ps -L`, `perf` and debuggers: ASCII, of
-    ///   which Linux keeps 15 characters.
+    /// - Parameter name: the thread's name, shown by `top -H`, `ps -L`, `perf` and debuggers, cut to the
+    ///   15 bytes Linux keeps.
     init(name: String) {
-        let name = String(name.prefix(15))
+        let name = ThreadName.fitting(name)
         // Named from inside: a name given to `Thread` before `start()` is not applied on Linux, and the
         // thread would keep the name of the thread that started it (a cooperative-pool thread's).
         let thread = Thread { [self] in

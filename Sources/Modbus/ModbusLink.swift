@@ -59,18 +59,21 @@ public actor ModbusLink {
     ///   - options: timeouts, reconnect policy and write access.
     ///   - logger: where connects and failures are logged.
     ///   - dtuListener: the listener a `dtu://` link's DTU connects to.
+    ///   - name: the link's id in the site file: its thread is then named `link <id>` (its first 15
+    ///     bytes) in `top -H`, `ps -L` and `perf`, else `modbus-link`.
     public init(
         endpoint: ModbusEndpoint,
         options: ModbusLinkOptions = ModbusLinkOptions(),
         logger: Logger,
-        dtuListener: DTUListener? = nil
+        dtuListener: DTUListener? = nil,
+        name: String? = nil
     ) {
         self.endpoint = endpoint
         self.options = options
         self.logger = logger
         self.dtuListener = dtuListener
         if endpoint.isRTUFramed && !endpoint.isSerial { ignoreBrokenPipes() }
-        self.thread = LinkThread(name: "modbus-link")
+        self.thread = LinkThread(name: name.map { "link \($0)" } ?? "modbus-link")
     }
 
     deinit { thread.stop() }

@@ -88,7 +88,8 @@ public struct PollingService: Service {
                     endpoint: config.endpoint,
                     options: options,
                     logger: logger,
-                    dtuListener: dtuListener
+                    dtuListener: dtuListener,
+                    name: config.id
                 )
                 let poller = LinkPoller(
                     config: config,

@@ -1,3 +1,4 @@
+import Logging
 import TestSupport
 import Testing
 
@@ -53,5 +54,19 @@ private actor Tally {
         let names = try threadNames()
         #expect(names.contains("named-link-7"), "thread names: \(names.sorted())")
         thread.stop()
+    }
+
+    /// A link of the site is named by its id, so that `top -H` tells which link's thread is busy.
+    @Test(.timeLimit(.minutes(1))) func aLinkOfTheSiteIsNamedByItsID() async throws {
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let endpoint = ModbusEndpoint.tcp(TCPEndpoint(host: "127.0.0.1", port: 1))
+        let named = ModbusLink(endpoint: endpoint, logger: quiet, name: "boiler-2")
+        let long = ModbusLink(endpoint: endpoint, logger: quiet, name: "锅炉房二号线")
+        // A job on each thread: it has named itself by then.
+        _ = await named.isConnected
+        _ = await long.isConnected
+        let names = try threadNames()
+        #expect(names.contains("link boiler-2"), "thread names: \(names.sorted())")
+        #expect(names.contains("link 锅炉房"), "thread names: \(names.sorted())")
     }
 }

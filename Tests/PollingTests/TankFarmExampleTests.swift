@@ -66,6 +66,11 @@ struct TankFarmExampleTests {
             let keys = await Set(sink.readings.map { "\($0.device)/\($0.point)" })
             return keys.count == expected
         }
+        // Each link's thread carries the link's id (top -H, perf), while the service runs.
+        let names = try threadNames()
+        for link in ["plc", "gas-bus", "toxic-bus"] {
+            #expect(names.contains("link \(link)"), "thread names: \(names.sorted())")
+        }
         task.cancel()
         var latest: [String: Reading] = [:]
         for reading in await sink.readings { latest["\(reading.device)/\(reading.point)"] = reading }
