@@ -154,14 +154,18 @@ struct SoakScenario: AsyncParsableCommand {
         ).print()
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
-        Figure(
-            scenario: name,
-            label: "heap in use slope after warm-up",
-            value: heapSlope,
-            unit: "MB/h",
-            note: "\(heapSamples.count) samples of /metrics' chemgate_heap_in_use_bytes; "
-                + "\(Figure.format(heapSamples.first?.megabytes ?? 0))→\(Figure.format(heapSamples.last?.megabytes ?? 0)) MB"
-        ).print()
+        if heapSamples.count >= 3 {
+            Figure(
+                scenario: name,
+                label: "heap in use slope after warm-up",
+                value: heapSlope,
+                unit: "MB/h",
+                note: "\(heapSamples.count) samples of /metrics' chemgate_heap_in_use_bytes; "
+                    + "\(Figure.format(heapSamples[0].megabytes))→\(Figure.format(heapSamples[heapSamples.count - 1].megabytes)) MB"
+            ).print()
+        } else {
+            progress("\(name): the heap in use could not be read from /metrics (\(heapSamples.count) samples)")
+        }
         Figure(
             scenario: name,
             label: "largest WAL",

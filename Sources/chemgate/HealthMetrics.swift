@@ -59,7 +59,7 @@ final class HealthMetrics: Sendable {
 
     /// The gateway's own memory: resident (and its anonymous part, where a leak would show) and
     /// malloc's heap, so that a growing resident size can be told from a growing heap.
-    func recordMemory(_ memory: ProcessMemory) {
+    private func recordMemory(_ memory: ProcessMemory) {
         gauge("chemgate_resident_memory_bytes", [], Double(memory.resident))
         gauge("chemgate_resident_anonymous_memory_bytes", [], Double(memory.residentAnonymous))
         gauge("chemgate_heap_in_use_bytes", [], Double(memory.heapInUse))
