@@ -152,6 +152,7 @@ extension DurableLog {
             _ = try Self.insert(events, db)
             _ = try Self.insert(groups: readingGroups, db)
             try AlarmStateStore.write(memories, db)
+            try rollOver(db)
         }
     }
 

@@ -28,17 +28,19 @@ extension DurableLog {
         let chunk = 5000
         while true {
             let deleted = try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
-                        WHERE r.timestamp < ? AND \(Self.acknowledgedEverywhere) LIMIT ?)
-                        """,
-                    arguments: [cutoff, chunk]
+                let rows = try Self.deleteOldest(
+                    where: "r.timestamp < ? AND \(Self.acknowledgedEverywhere)",
+                    [cutoff],
+                    limit: chunk,
+                    db
                 )
-                return try Self.count(.retention, db.changesCount, db)
+                return try Self.count(.retention, rows, db)
             }
             report.droppedForRetention += deleted
             if deleted < chunk { break }
+        }
+        if report.droppedForRetention > 0 {
+            try await pool.write { db in try Segments.dropEmpty(db) }
         }
         report.keptPastRetention = try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE timestamp < ?", arguments: [cutoff]) ?? 0
@@ -83,24 +85,27 @@ extension DurableLog {
         }
         let chunk = lowDisk ? 500 : 100_000
         let lowWater = lowDisk ? cap : cap - pruneHeadroom(cap)
+        try await pool.read { db in try self.measureSegmentRows(db) }
+        while pages.used > lowWater, let dropped = try await dropOldestSegment() {
+            report.droppedAcknowledged += dropped
+            if lowDisk {
+                try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
+            }
+            try await checkpoint()
+            pages = try await pageCounts()
+        }
         var acknowledgedLeft = true
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
             let rows = try await pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT MAX(sequence) - MIN(sequence) + 1 FROM record") ?? 0
+                try Int.fetchOne(db, sql: "SELECT MAX(last) - MIN(first) + 1 FROM record_span") ?? 0
             }
             let perRow = max(1, pages.used / max(1, rows))
             var dropped = 0
             if acknowledgedLeft {
                 let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
                 dropped = try await pool.write { db in
-                    try db.execute(
-                        sql: """
-                            DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
-                            WHERE \(Self.acknowledgedEverywhere) ORDER BY r.sequence LIMIT ?)
-                            """,
-                        arguments: [limit]
-                    )
-                    return try Self.count(.sizeCapAcknowledged, db.changesCount, db)
+                    let rows = try Self.deleteOldest(where: Self.acknowledgedEverywhere, [], limit: limit, db)
+                    return try Self.count(.sizeCapAcknowledged, rows, db)
                 }
                 report.droppedAcknowledged += dropped
                 acknowledgedLeft = dropped == limit
@@ -109,15 +114,13 @@ extension DurableLog {
                 guard pages.used > cap else { break }
                 let limit = min(chunk, max(64, (pages.used - cap) / perRow + 1))
                 let unacknowledged = try await pool.write { db in
-                    try db.execute(
-                        sql: """
-                            DELETE FROM record WHERE sequence IN (SELECT r.sequence FROM record r
-                            WHERE r.lane = 'reading' AND r.in_alarm = 0 AND NOT \(Self.acknowledgedEverywhere)
-                            ORDER BY r.sequence LIMIT ?)
-                            """,
-                        arguments: [limit]
+                    let rows = try Self.deleteOldest(
+                        where: "r.lane = 'reading' AND r.in_alarm = 0 AND NOT \(Self.acknowledgedEverywhere)",
+                        [],
+                        limit: limit,
+                        db
                     )
-                    return try Self.count(.sizeCapUnacknowledged, db.changesCount, db)
+                    return try Self.count(.sizeCapUnacknowledged, rows, db)
                 }
                 report.droppedUnacknowledged += unacknowledged
                 if unacknowledged == 0 {
@@ -142,6 +145,7 @@ extension DurableLog {
         }
 
         if report.droppedAcknowledged + report.droppedUnacknowledged > 0 {
+            try await pool.write { db in try Segments.dropEmpty(db) }
             try await compactCursors()
         } else {
             try await checkpoint()
@@ -207,7 +211,29 @@ extension DurableLog {
             OR EXISTS (SELECT 1 FROM dead_letter_record x WHERE x.destination = d.name AND x.sequence = r.sequence))
         """
 
-    private static func count(_ reason: DropReason, _ rows: Int, _ db: Database) throws -> Int {
+    /// Deletes up to `limit` rows that meet `condition` (on the record aliased `r`, with `arguments`),
+    /// oldest segment first and in sequence order within each, and returns how many it deleted.
+    static func deleteOldest(
+        where condition: String,
+        _ arguments: [any DatabaseValueConvertible],
+        limit: Int,
+        _ db: Database
+    ) throws -> Int {
+        var left = limit
+        for table in try Segments.tables(db) where left > 0 {
+            try db.execute(
+                sql: """
+                    DELETE FROM \(table) WHERE sequence IN (SELECT r.sequence FROM \(table) r
+                    WHERE \(condition) ORDER BY r.sequence LIMIT ?)
+                    """,
+                arguments: StatementArguments(arguments + [left])
+            )
+            left -= db.changesCount
+        }
+        return limit - left
+    }
+
+    static func count(_ reason: DropReason, _ rows: Int, _ db: Database) throws -> Int {
         guard rows > 0 else { return 0 }
         try db.execute(
             sql: """

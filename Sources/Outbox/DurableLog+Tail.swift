@@ -31,7 +31,7 @@ private final class CommitObserver: TransactionObserver, Sendable {
     deinit { continuation.finish() }
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        if case .insert(let table) = eventKind { return table == "record" }
+        if case .insert(let table) = eventKind { return table == Segments.head }
         return false
     }
 

@@ -48,12 +48,13 @@ extension DurableLog {
             guard try !SentBatches.hasBatch(of: destination, excluding: inFlight, db) else { return nil }
             let frozen = try SentBatches.members(of: destination, db)
             var filler = BatchFiller(maxRecords: maxRecords, maxBytes: maxBytes)
-            let end = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM record")) ?? 0
+            let extent = try Segments.Extent(db)
+            let end = extent.end
 
             var eventGaps = Cursor.Gaps(destination: destination, lane: .event, end: end)
             while !filler.isFull, let gap = try eventGaps.next(db) {
                 let rows = try Row.fetchAll(
-                    db.cachedStatement(sql: Self.eventsBetween),
+                    db.cachedStatement(sql: Self.eventsBetween(in: extent.source(from: gap.lowerBound))),
                     arguments: [gap.lowerBound, gap.upperBound, filler.room + frozen.count]
                 )
                 for row in rows where !filler.isFull && !frozen.contains(row[RecordRow.sequenceColumn]) {
@@ -90,7 +91,7 @@ extension DurableLog {
                 try Self.walkReadings(
                     destination: destination,
                     from: windowStart,
-                    end: end,
+                    extent: extent,
                     skipping: frozen,
                     holding: held,
                     filler: &filler,
@@ -104,7 +105,7 @@ extension DurableLog {
             try Self.walkReadings(
                 destination: destination,
                 from: firstPending,
-                end: end,
+                extent: extent,
                 skipping: frozen.union(liveTaken),
                 holding: held,
                 filler: &filler,
@@ -143,21 +144,21 @@ extension DurableLog {
     private static func walkReadings(
         destination: String,
         from: Int64,
-        end: Int64,
+        extent: Segments.Extent,
         skipping: Set<Int64>,
         holding held: [Set<OrderKey>],
         filler: inout BatchFiller,
         _ db: Database,
         take: (Record) -> Bool
     ) throws {
-        var gaps = Cursor.Gaps(destination: destination, lane: .reading, end: end, from: from)
+        var gaps = Cursor.Gaps(destination: destination, lane: .reading, end: extent.end, from: from)
         while !filler.isFull, let gap = try gaps.next(db) {
             var position = gap.lowerBound
             while !filler.isFull, position <= gap.upperBound {
                 // A cursor, not copied rows: each column is read straight from the statement (GRDB's fast
                 // path), and a row skipped or left once the batch is full is never copied at all.
                 let rows = try Row.fetchCursor(
-                    db.cachedStatement(sql: Self.readingsBetween),
+                    db.cachedStatement(sql: Self.readingsBetween(in: extent.source(from: position))),
                     arguments: [position, gap.upperBound, filler.room + skipping.count]
                 )
                 var last: Int64?
@@ -204,15 +205,34 @@ extension DurableLog {
         }
     }
 
-    static let eventsBetween = """
-        SELECT \(RecordRow.columns) FROM record
+    /// The events with sequence numbers in a range, from `source` (``Segments/Extent/source(from:)``).
+    static func eventsBetween(in source: String) -> String {
+        source == Segments.head ? eventsBetweenInHead : eventsBetweenInLog
+    }
+
+    /// The readings with sequence numbers in a range, from `source` (``Segments/Extent/source(from:)``).
+    static func readingsBetween(in source: String) -> String {
+        source == Segments.head ? readingsBetweenInHead : readingsBetweenInLog
+    }
+
+    private static let eventsBetweenInLog = eventsBetween(from: "record")
+    private static let eventsBetweenInHead = eventsBetween(from: Segments.head)
+    private static let readingsBetweenInLog = readingsBetween(from: "record")
+    private static let readingsBetweenInHead = readingsBetween(from: Segments.head)
+
+    private static func eventsBetween(from table: String) -> String {
+        """
+        SELECT \(RecordRow.columns) FROM \(table)
         WHERE lane = 'event' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
         """
+    }
 
-    static let readingsBetween = """
-        SELECT \(RecordRow.columns) FROM record
+    private static func readingsBetween(from table: String) -> String {
+        """
+        SELECT \(RecordRow.columns) FROM \(table)
         WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?
         """
+    }
 
     /// Where the live window starts in sequence order, as far as
     /// ``nextBatch(for:maxRecords:maxBytes:liveWindow:now:excluding:holding:)`` needs it: a sequence number
@@ -258,10 +278,10 @@ extension DurableLog {
 
     static let firstRecordTime = "SELECT timestamp FROM record WHERE sequence >= ? ORDER BY sequence LIMIT 1"
 
-    static let windowStartSQL = "SELECT MIN(sequence) FROM record INDEXED BY record_timestamp WHERE timestamp >= ?"
+    static let windowStartSQL = "SELECT MIN(sequence) FROM record WHERE timestamp >= ?"
 
     static let windowStartAfter = """
-        SELECT sequence FROM record NOT INDEXED WHERE sequence >= ? AND timestamp >= ? ORDER BY sequence LIMIT 1
+        SELECT sequence FROM record WHERE sequence >= ? AND timestamp >= ? ORDER BY sequence LIMIT 1
         """
 
     /// Sets the batch aside for `destination` with `reason`: it shows in ``deadLetters(destination:)`` and
@@ -350,7 +370,7 @@ extension DurableLog {
     /// timestamp of the oldest of them. Does not register the destination.
     public func pending(for destination: String) async throws -> (records: Int, oldestUnacknowledged: Timestamp?) {
         try await pool.read { db in
-            let end = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM record") ?? 0
+            let end = try Segments.end(db)
             var count = 0
             var oldest: Int64?
             for lane in Lane.allCases {

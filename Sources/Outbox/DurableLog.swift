@@ -39,6 +39,9 @@ public final class DurableLog: ReadingSink {
     /// The destinations this log object has registered or found registered, so that reading a batch
     /// does not look the destination up every time (``DurableLog/forget(destination:)`` takes it out).
     let registered = Mutex<Set<String>>([])
+    /// How many sequence numbers the head segment is given before an append starts a new one
+    /// (``LogOptions/segmentRows``, or measured: ``measureSegmentRows(_:)``).
+    let segmentRows: Mutex<Int>
     /// The most the WAL may take before it is checkpointed (`wal_autocheckpoint`) and what it is cut
     /// back to afterwards (`journal_size_limit`): an eighth of the size cap, from 256 KiB to 1 MiB.
     public let walLimit: Int
@@ -111,6 +114,7 @@ public final class DurableLog: ReadingSink {
         let walLimit = min(1 << 20, max(256 << 10, options.maxBytes / 8))
         self.walLimit = walLimit
         space = Mutex(SpaceState(cap: max(options.maxBytes / 2, options.maxBytes - walLimit)))
+        segmentRows = Mutex(options.segmentRows ?? Self.segmentRows(maxBytes: options.maxBytes, bytesPerRow: 200))
         (capExceeded, capContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
@@ -142,6 +146,8 @@ public final class DurableLog: ReadingSink {
             return try String.fetchOne(db, sql: "SELECT id FROM log_identity") ?? ""
         }
         identity = LogFile.identity(path: path)
+        // On the writer: a reader connection left open would keep the WAL from being folded in at close.
+        try pool.writeWithoutTransaction { db in try measureSegmentRows(db) }
     }
 
     /// Closes the database connections. The log cannot be used afterwards.
@@ -158,7 +164,9 @@ public final class DurableLog: ReadingSink {
         guard !readings.isEmpty else { return nil }
         return try await pool.write { db in
             defer { checkCap(db) }
-            return try Self.insert(readings, db)
+            let sequences = try Self.insert(readings, db)
+            try rollOver(db)
+            return sequences
         }
     }
 
@@ -171,7 +179,9 @@ public final class DurableLog: ReadingSink {
         guard !events.isEmpty else { return nil }
         return try await pool.write { db in
             defer { checkCap(db) }
-            return try Self.insert(events, db)
+            let sequences = try Self.insert(events, db)
+            try rollOver(db)
+            return sequences
         }
     }
 
@@ -183,6 +193,7 @@ public final class DurableLog: ReadingSink {
             defer { checkCap(db) }
             _ = try Self.insert(events, db)
             _ = try Self.insert(readings, db)
+            try rollOver(db)
         }
     }
 
@@ -317,19 +328,23 @@ public final class DurableLog: ReadingSink {
                 arguments: [device, point]
             )
             // Readings stored just before their alarm event belong to the alarm too.
-            if let eventPoint = event.point {
-                try db.execute(
-                    sql: """
-                        UPDATE record SET in_alarm = 1
-                        WHERE device = ? AND point = ? AND timestamp >= ? AND lane = 'reading'
-                        """,
-                    arguments: [device, eventPoint, event.timestamp.milliseconds]
-                )
-            } else {
-                try db.execute(
-                    sql: "UPDATE record SET in_alarm = 1 WHERE device = ? AND timestamp >= ? AND lane = 'reading'",
-                    arguments: [device, event.timestamp.milliseconds]
-                )
+            for table in try Segments.tables(db) {
+                if let eventPoint = event.point {
+                    try db.execute(
+                        sql: """
+                            UPDATE \(table) SET in_alarm = 1
+                            WHERE device = ? AND point = ? AND timestamp >= ? AND lane = 'reading'
+                            """,
+                        arguments: [device, eventPoint, event.timestamp.milliseconds]
+                    )
+                } else {
+                    try db.execute(
+                        sql: """
+                            UPDATE \(table) SET in_alarm = 1 WHERE device = ? AND timestamp >= ? AND lane = 'reading'
+                            """,
+                        arguments: [device, event.timestamp.milliseconds]
+                    )
+                }
             }
         case .alarmCleared:
             try db.execute(

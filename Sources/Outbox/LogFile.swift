@@ -39,9 +39,10 @@ enum LogFile {
             defer { try? queue.close() }
             return try queue.read { db -> Kind in
                 if id != applicationID {
-                    // A log written before the application id was set: its own tables, nothing else's.
+                    // A log written before the application id was set: its own tables, nothing else's
+                    // (`record` is a view since the log is kept in segments).
                     let tables = Set(
-                        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
                     )
                     let ours: Set = ["record", "destination", "cursor", "dead_letter", "dropped", "grdb_migrations"]
                     guard id == 0, ours.isSubset(of: tables) else {

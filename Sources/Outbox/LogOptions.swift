@@ -36,6 +36,11 @@ public struct LogOptions: Sendable, Hashable {
     /// What to do with a corrupted log: move it aside and start a new one (`chemgate run`), or refuse
     /// to open it, unchanged (the default: `history`, `dead-letters`, tools).
     public var replaceCorrupt: Bool
+    /// How many sequence numbers a segment of the log is given before the next append starts a new one
+    /// (see ``DurableLog/enforceLimits(now:)``: the size cap drops the oldest segment whole). Nil,
+    /// the default: a tenth of ``maxBytes`` at the size the log's rows have on disk (measured when the
+    /// log opens and at every size-cap pass; 200 bytes a row until there are rows), at least 10,000.
+    public var segmentRows: Int?
 
     public init(
         retention: Duration = .seconds(30 * 24 * 3600),
@@ -44,8 +49,10 @@ public struct LogOptions: Sendable, Hashable {
         destinations: [String] = [],
         gateway: String = "chemgate",
         replaceCorrupt: Bool = false,
-        minFree: Double = 0.05
+        minFree: Double = 0.05,
+        segmentRows: Int? = nil
     ) {
+        self.segmentRows = segmentRows
         self.minFree = minFree
         self.replaceCorrupt = replaceCorrupt
         self.gateway = gateway

@@ -15,13 +15,13 @@ enum RecordRow {
     /// multi-row insert touched was first copied into a statement journal, spilled past 64 KiB into a file
     /// in `/var/tmp`: 5,600 of the 7,800 `pwrite` calls a second at 10,000 readings a second.
     static let insertReading = """
-        INSERT OR ROLLBACK INTO record (lane, gateway, device, point, indicator, value_type, value, unit,
+        INSERT OR ROLLBACK INTO record_head (lane, gateway, device, point, indicator, value_type, value, unit,
             quality_level, quality_reason, timestamp, report, source_sequence, in_alarm, raw, stale_since, clock)
         VALUES ('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static let insertEvent = """
-        INSERT OR ROLLBACK INTO record (lane, gateway, device, point, link, indicator, alarm_level, value_type, value,
+        INSERT OR ROLLBACK INTO record_head (lane, gateway, device, point, link, indicator, alarm_level, value_type, value,
             limit_value, unit, timestamp, reason, event_kind, source_sequence)
         VALUES ('event', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
@@ -35,7 +35,7 @@ enum RecordRow {
     static let insertReadings: String = {
         let row = "('reading', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
-            INSERT OR ROLLBACK INTO record (lane, gateway, device, point, indicator, value_type, value, unit,
+            INSERT OR ROLLBACK INTO record_head (lane, gateway, device, point, indicator, value_type, value, unit,
                 quality_level, quality_reason, timestamp, report, source_sequence, in_alarm, raw, stale_since, clock)
             VALUES \(Array(repeating: row, count: readingsPerInsert).joined(separator: ", "))
             """

@@ -188,6 +188,9 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("segmented record") { db in
+            try Segments.migrate(db)
+        }
         return migrator
     }
 }

@@ -31,6 +31,7 @@ struct ClockColumnTests {
             try old.close()
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
+                try unsegment(db)
                 try db.execute(sql: "ALTER TABLE record DROP COLUMN clock")
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'record_clock'")
             }

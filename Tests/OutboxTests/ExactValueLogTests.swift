@@ -70,6 +70,7 @@ struct ExactValueLogTests {
             do {
                 let queue = try DatabaseQueue(path: path)
                 try await queue.write { db in
+                    try unsegment(db)
                     try db.execute(
                         sql: """
                             ALTER TABLE record DROP COLUMN raw;

@@ -62,6 +62,7 @@ import Testing
             // What the previous release wrote: the point index, the migration not applied.
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
+                try unsegment(db)
                 try db.execute(
                     sql: """
                         DROP INDEX record_device_time;
@@ -77,7 +78,7 @@ import Testing
             let indexes = try await log.pool.read { db in
                 try String.fetchAll(
                     db,
-                    sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'"
+                    sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record_head'"
                 )
             }
             #expect(indexes.contains("record_device_time"))

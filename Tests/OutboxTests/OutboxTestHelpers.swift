@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GatewayCore
 import Outbox
 
@@ -71,4 +72,18 @@ func drain(_ log: DurableLog, destination: String, now: Timestamp = baseTime) as
         try await log.acknowledge(batch, destination: destination)
     }
     return sent
+}
+
+/// Turns a log kept in one segment back into what releases before segments wrote: one `record`
+/// table, the migration `segmented record` not applied. Tests of older migrations start from it.
+func unsegment(_ db: Database) throws {
+    try db.execute(
+        sql: """
+            DROP VIEW record;
+            DROP VIEW record_span;
+            ALTER TABLE record_head RENAME TO record;
+            DROP TABLE segment;
+            DELETE FROM grdb_migrations WHERE identifier = 'segmented record';
+            """
+    )
 }

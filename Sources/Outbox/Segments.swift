@@ -1,0 +1,193 @@
+import GRDB
+
+/// The log's records, kept in segments: tables of the `record` table's shape, each holding a run of
+/// sequence numbers, so that the size cap can drop the oldest rows as a whole table.
+///
+/// A `DELETE` writes every page it changes to the WAL (about 140–260 bytes of WAL per deleted row,
+/// `scripts/wal-per-deleted-row.py`): at the 2 GB cap, a prune step of acknowledged rows took the WAL
+/// to about 100 MB while the uplink's reads kept it from being restarted. `DROP TABLE` frees the
+/// table's pages without writing them: only the free-list and pointer-map pages it updates reach the
+/// WAL (about 130 KB for a 4 MB table, well within the WAL's limit).
+///
+/// - `record_head` is the newest segment: every append goes there. Once it holds ``LogOptions``'s
+///   segment size worth of sequence numbers, an append renames it `record_<n>` (its number) and
+///   creates a new, empty `record_head` that continues the sequence (``rollOver(segmentRows:_:)``).
+/// - `segment` is the catalogue: `number` (ascending with age, the head's is the highest), `name` (the
+///   table) and `first`, the first sequence number the segment was given.
+/// - The view `record` is every segment's rows (`UNION ALL`, oldest segment first): every read goes
+///   through it, and SQLite runs a query on it as a merge of the same query on each segment, each with
+///   its own indexes. The view `record_span` has one row per segment: its `name`, and the least and
+///   greatest sequence number in it (`first`, `last`; `NULL` for an empty one), each read by index.
+/// - Sequence numbers come from the head's `sqlite_sequence` row (AUTOINCREMENT), which a new head
+///   takes over, so a number is never used twice, even after every segment was dropped.
+/// - Rows of a segment that must stay when it is dropped (not acknowledged by some destination, or in
+///   a dead letter) are first copied into the head, under their own sequence numbers.
+enum Segments {
+    static let head = "record_head"
+
+    /// Every column of a segment, in the order the migrations made them (the views list them all).
+    static let columns = """
+        sequence, lane, gateway, device, point, indicator, link, value_type, value, unit, quality_level, \
+        quality_reason, timestamp, report, event_kind, alarm_level, limit_value, reason, source_sequence, \
+        in_alarm, clock, raw, stale_since
+        """
+
+    /// The segment tables, oldest first (the head last).
+    static func tables(_ db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM segment ORDER BY number"))
+    }
+
+    /// The least and greatest sequence number in `table`; nil when it is empty.
+    static func span(of table: String, _ db: Database) throws -> ClosedRange<Int64>? {
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT (SELECT MIN(sequence) FROM \(table)) AS low, (SELECT MAX(sequence) FROM \(table)) AS high"
+        )
+        guard let low = row?["low"] as Int64?, let high = row?["high"] as Int64? else { return nil }
+        return low...high
+    }
+
+    /// The greatest sequence number in the log; 0 when it holds no record.
+    static func end(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(last) FROM record_span")) ?? 0
+    }
+
+    /// Where the log's records lie: ``end``, and `headFrom`, the sequence number from which on every
+    /// record is in the head, so that a read from there reads the head alone instead of merging every
+    /// segment (what a forwarder that keeps up reads).
+    struct Extent {
+        var end: Int64 = 0
+        var headFrom: Int64 = 0
+
+        init(_ db: Database) throws {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, last FROM record_span")) {
+                guard let last = row[1] as Int64? else { continue }
+                end = max(end, last)
+                if row[0] as String != Segments.head { headFrom = max(headFrom, last + 1) }
+            }
+        }
+
+        /// The source for a read of sequence numbers from `low` on: the head, or the view `record`.
+        func source(from low: Int64) -> String {
+            low >= headFrom ? Segments.head : "record"
+        }
+    }
+
+    /// Renames the head `record_<n>` and starts a new head once the head was given `segmentRows`
+    /// sequence numbers or more. Runs in the append's transaction, after its inserts.
+    static func rollOver(segmentRows: Int, _ db: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.number, s.first, q.seq FROM segment s JOIN sqlite_sequence q ON q.name = s.name
+                        WHERE s.name = 'record_head'
+                        """
+                )
+            )
+        else { return }
+        let number: Int64 = row[0]
+        let first: Int64 = row[1]
+        let last: Int64 = row[2]
+        guard last - first + 1 >= Int64(segmentRows) else { return }
+        try dropViews(db)
+        try db.execute(sql: "ALTER TABLE \(head) RENAME TO record_\(number)")
+        try db.execute(sql: "UPDATE segment SET name = ? WHERE number = ?", arguments: ["record_\(number)", number])
+        try createHead(number: number + 1, after: last, db)
+        try createViews(db)
+    }
+
+    /// Creates an empty head, segment `number`, whose first record gets sequence number `last + 1`.
+    static func createHead(number: Int64, after last: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE \(head) (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    lane TEXT NOT NULL CHECK (lane IN ('event', 'reading')),
+                    gateway TEXT NOT NULL,
+                    device TEXT,
+                    point TEXT,
+                    indicator TEXT,
+                    link TEXT,
+                    value_type TEXT CHECK (value_type IN ('number', 'bool', 'text')),
+                    value,
+                    unit TEXT,
+                    quality_level TEXT,
+                    quality_reason TEXT,
+                    timestamp INTEGER NOT NULL,
+                    report TEXT,
+                    event_kind TEXT,
+                    alarm_level TEXT,
+                    limit_value REAL,
+                    reason TEXT,
+                    source_sequence INTEGER NOT NULL,
+                    in_alarm INTEGER NOT NULL DEFAULT 0,
+                    clock TEXT,
+                    raw TEXT,
+                    stale_since INTEGER
+                );
+                CREATE INDEX record_\(number)_device_time ON \(head)(device, timestamp);
+                CREATE INDEX record_\(number)_timestamp ON \(head)(timestamp);
+                CREATE INDEX record_\(number)_event ON \(head)(sequence) WHERE lane = 'event';
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('\(head)', \(last));
+                INSERT INTO segment (number, name, first) VALUES (\(number), '\(head)', \(last + 1));
+                """
+        )
+    }
+
+    /// Drops the segment `table` (never the head) and its catalogue entry.
+    static func drop(_ table: String, _ db: Database) throws {
+        precondition(table != head, "the head segment is never dropped")
+        try dropViews(db)
+        try db.execute(sql: "DROP TABLE \(table)")
+        try db.execute(sql: "DELETE FROM segment WHERE name = ?", arguments: [table])
+        try createViews(db)
+    }
+
+    /// Drops the segments other than the head that hold no row.
+    static func dropEmpty(_ db: Database) throws {
+        for table in try tables(db) where table != head {
+            if try span(of: table, db) == nil { try drop(table, db) }
+        }
+    }
+
+    static func dropViews(_ db: Database) throws {
+        try db.execute(sql: "DROP VIEW IF EXISTS record; DROP VIEW IF EXISTS record_span")
+    }
+
+    /// (Re)creates the views `record` and `record_span` over the catalogue's segments.
+    static func createViews(_ db: Database) throws {
+        let tables = try tables(db)
+        let rows = tables.map { "SELECT \(columns) FROM \($0)" }.joined(separator: " UNION ALL ")
+        let spans = tables.map {
+            "SELECT '\($0)' AS name, (SELECT MIN(sequence) FROM \($0)) AS first, (SELECT MAX(sequence) FROM \($0)) AS last"
+        }
+        try db.execute(
+            sql: """
+                CREATE VIEW record AS \(rows);
+                CREATE VIEW record_span AS \(spans.joined(separator: " UNION ALL "));
+                """
+        )
+    }
+
+    /// Migration `segmented record`: the `record` table becomes the head, segment 1.
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE segment (
+                    number INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    first INTEGER NOT NULL
+                );
+                ALTER TABLE record RENAME TO \(head);
+                INSERT INTO segment (number, name, first) VALUES (1, '\(head)', COALESCE(
+                    (SELECT MIN(sequence) FROM \(head)),
+                    (SELECT seq + 1 FROM sqlite_sequence WHERE name = '\(head)'),
+                    1));
+                INSERT INTO sqlite_sequence (name, seq)
+                    SELECT '\(head)', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '\(head)');
+                """
+        )
+        try createViews(db)
+    }
+}

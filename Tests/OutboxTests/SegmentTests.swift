@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import GatewayCore
+import Testing
+
+@testable import Outbox
+
+/// The log kept in segments: appends roll over into new tables, reads see one log, and the size cap
+/// drops the oldest segment as a table, keeping what is not acknowledged.
+@Suite struct SegmentTests {
+    static func readings(_ range: Range<Int>) -> [Reading] {
+        range.map {
+            reading(
+                device: "gd-\($0 % 7)",
+                point: "gas",
+                value: .number(Double($0)),
+                at: baseTime.milliseconds + Int64($0)
+            )
+        }
+    }
+
+    static func tables(_ log: DurableLog) async throws -> [String] {
+        try await log.pool.read { db in try Segments.tables(db) }
+    }
+
+    @Test func appendsRollOverIntoNewSegmentsAndAreReadAsOneLog() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let options = LogOptions(synchronous: .normal, destinations: ["park"], segmentRows: 100)
+            var log = try DurableLog(path: path, options: options)
+            for start in stride(from: 0, to: 1_000, by: 50) {
+                try await log.append(Self.readings(start..<start + 50))
+                if start % 300 == 0 {
+                    try await log.append([alarm(device: "gd-1", point: "gas", at: baseTime.milliseconds + Int64(start))]
+                    )
+                }
+            }
+            let tables = try await Self.tables(log)
+            #expect(tables.count >= 9, "\(tables)")
+            #expect(tables.last == Segments.head)
+            #expect(tables.dropLast() == (1..<tables.count).map { "record_\($0)" })
+
+            let stored = try await log.records(in: 1...Int64.max)
+            #expect(stored.map(\.sequence) == Array(1...1_004))
+            #expect(stored.compactMap(\.reading).map(\.value) == Self.readings(0..<1_000).map(\.value))
+            let history = try await log.history(
+                device: "gd-3",
+                point: "gas",
+                from: baseTime,
+                to: Timestamp(milliseconds: baseTime.milliseconds + 1_000),
+                limit: 1_000
+            )
+            let expected = Self.readings(0..<1_000).filter { $0.device == "gd-3" }
+            #expect(history.compactMap(\.reading).map(\.value) == expected.map(\.value))
+            #expect(try await log.pending(for: "park").records == 1_004)
+
+            let sent = try await drain(log, destination: "park")
+            #expect(sent.sorted() == Array(1...1_004))
+            #expect(try await log.pending(for: "park").records == 0)
+
+            try log.close()
+            log = try DurableLog(path: path, options: options)
+            #expect(try await log.append(Self.readings(0..<3)) == 1_005...1_007)
+            try log.close()
+        }
+    }
+
+    @Test func theSizeCapDropsTheOldestSegmentsWholeWritingLittleWAL() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let options = LogOptions(
+                maxBytes: 8 << 20,
+                synchronous: .normal,
+                destinations: ["park"],
+                segmentRows: 10_000
+            )
+            let log = try DurableLog(path: path, options: options)
+            defer { try? log.close() }
+            for start in stride(from: 0, to: 40_000, by: 2_000) {
+                try await log.append(Self.readings(start..<start + 2_000))
+            }
+            try await drain(log, destination: "park")
+            #expect(try await Self.tables(log) == ["record_1", "record_2", "record_3", "record_4", Segments.head])
+
+            // One segment of 10,000 rows (about 1.5 MB with its indexes) dropped: the WAL it writes is the
+            // free list and pointer map, not the rows. Deleting them row by row writes megabytes.
+            try await log.checkpoint()
+            let dropped = try await log.dropOldestSegment()
+            #expect(dropped == 10_000)
+            let wal = DurableLog.fileBytes(path + "-wal")
+            #expect(wal < 400_000, "the drop wrote \(wal) bytes of WAL")
+            #expect(try await Self.tables(log) == ["record_2", "record_3", "record_4", Segments.head])
+            #expect(try await log.records(in: 1...10_000).isEmpty)
+            #expect(try await log.records(in: 10_001...10_003).map(\.sequence) == [10_001, 10_002, 10_003])
+
+            // The cap: the oldest segments go whole until the rows fit a tenth under it.
+            // Segments of 1.2 MB, the database 4.9 MB: down to 1.8 MB, two more segments.
+            let report = try await log.applySizeCap(2 << 20)
+            #expect(report.droppedAcknowledged == 20_000)
+            #expect(report.droppedUnacknowledged == 0)
+            #expect(try await Self.tables(log) == ["record_4", Segments.head])
+            #expect(try await log.dropCounts()[DropReason.sizeCapAcknowledged.rawValue] == 30_000)
+            #expect(try await log.records(in: 1...Int64.max).first?.sequence == 30_001)
+            #expect(try await log.append(Self.readings(0..<1)) == 40_001...40_001)
+        }
+    }
+
+    @Test func whatIsNotAcknowledgedInADroppedSegmentStaysAndIsDeliveredLater() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let options = LogOptions(synchronous: .normal, destinations: ["park"], segmentRows: 1_000)
+            let log = try DurableLog(path: path, options: options)
+            defer { try? log.close() }
+            for start in stride(from: 0, to: 3_000, by: 100) {
+                try await log.append(Self.readings(start..<start + 100))
+            }
+            let before = try await log.records(in: 1...200)
+            // Sequences 1–100 in flight, 101–200 dead-lettered, the rest acknowledged.
+            let inFlight = try #require(
+                try await log.nextBatch(for: "park", maxRecords: 100, liveWindow: .seconds(60), now: baseTime)
+            )
+            #expect(inFlight.sequences == Array(1...100))
+            let refused = try #require(
+                try await log.nextBatch(
+                    for: "park",
+                    maxRecords: 100,
+                    liveWindow: .seconds(60),
+                    now: baseTime,
+                    excluding: [inFlight.batchID]
+                )
+            )
+            #expect(refused.sequences == Array(101...200))
+            try await log.deadLetter(refused, destination: "park", reason: "HTTP 422")
+            while let batch = try await log.nextBatch(
+                for: "park",
+                maxRecords: 500,
+                liveWindow: .seconds(60),
+                now: baseTime,
+                excluding: [inFlight.batchID]
+            ) {
+                try await log.acknowledge(batch, destination: "park")
+            }
+
+            #expect(try await log.dropOldestSegment() == 800)
+            #expect(try await Self.tables(log) == ["record_2", "record_3", Segments.head])
+            #expect(try await log.records(in: 1...1_000) == before)
+            #expect(try await log.deadLetters(destination: "park").first?.sequences == Array(101...200))
+            // The batch in flight is still the same batch, and its acknowledgement clears it.
+            #expect(
+                try await log.nextBatch(for: "park", maxRecords: 100, liveWindow: .seconds(60), now: baseTime)
+                    == inFlight
+            )
+            try await log.acknowledge(inFlight, destination: "park")
+            #expect(try await log.pending(for: "park").records == 0)
+            // The head they were copied into becomes a segment and is dropped in turn: the dead letter's
+            // records are copied again, the acknowledged ones go.
+            try await log.append(Self.readings(3_000..<4_000))
+            try await drain(log, destination: "park")
+            #expect(try await Self.tables(log) == ["record_2", "record_3", "record_4", Segments.head])
+            #expect(try await log.dropOldestSegment() == 1_000)
+            #expect(try await log.dropOldestSegment() == 1_000)
+            #expect(try await log.dropOldestSegment() == 1_100)
+            #expect(try await Self.tables(log) == [Segments.head])
+            #expect(try await log.records(in: 1...Int64.max).map(\.sequence) == Array(101...200))
+            #expect(try await log.records(in: 101...200) == Array(before[100...]))
+        }
+    }
+
+    @Test func aSegmentMostlyNotAcknowledgedIsNotDroppedWhole() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let options = LogOptions(synchronous: .normal, destinations: ["park", "province"], segmentRows: 1_000)
+            let log = try DurableLog(path: path, options: options)
+            defer { try? log.close() }
+            for start in stride(from: 0, to: 2_000, by: 100) {
+                try await log.append(Self.readings(start..<start + 100))
+            }
+            try await drain(log, destination: "park")
+            #expect(try await log.dropOldestSegment() == nil)
+            #expect(try await Self.tables(log) == ["record_1", "record_2", Segments.head])
+            #expect(try await log.records(in: 1...Int64.max).count == 2_000)
+            // province acknowledges all but 300 of the first segment: still too many to copy.
+            let all = try await log.records(in: 1...2_000)
+            try await log.acknowledge(
+                Batch(destination: "province", records: all.filter { $0.sequence > 300 }),
+                destination: "province"
+            )
+            #expect(try await log.dropOldestSegment() == nil)
+            // 200 of them: copied, and the segment dropped.
+            try await log.acknowledge(
+                Batch(destination: "province", records: all.filter { $0.sequence > 200 }),
+                destination: "province"
+            )
+            #expect(try await log.dropOldestSegment() == 800)
+            #expect(try await log.records(in: 1...1_000).map(\.sequence) == Array(1...200))
+            #expect(try await log.pending(for: "province").records == 200)
+        }
+    }
+}
