@@ -11,9 +11,11 @@ extension DurableLog {
     ///
     /// Size cap: once `page_count × page_size` exceeds the cap in force (``LogOptions/maxBytes`` less
     /// ``walLimit``, so that database and WAL together stay within it; less still while free space is
-    /// low, see ``watchSpace(now:)``), deletes in chunks, oldest first, (a) rows every destination has
-    /// acknowledged, down to a tenth below the cap, then (b) readings some destination has not
-    /// acknowledged, except readings taken while their point was in alarm, only down to the cap. Events
+    /// low, see ``watchSpace(now:)``), drops, oldest first, (a) rows every destination has acknowledged,
+    /// down to a tenth below the cap: the oldest segment of the log as a whole table while little of it
+    /// is not acknowledged (that little is kept, see ``LogOptions/segmentRows``), otherwise in chunks of
+    /// rows; then (b) readings some destination has not acknowledged, except readings taken while their
+    /// point was in alarm, only down to the cap. Events
     /// are never dropped. The pages above the cap are handed back to the file system (the database is
     /// created with `auto_vacuum = INCREMENTAL`); the other freed pages are reused by the next appends.
     /// No full `VACUUM`, which would rewrite the whole file and need as much free space again. See
@@ -65,14 +67,18 @@ extension DurableLog {
     /// writes every deleted row's pages to the WAL: 260 bytes of WAL per row in 5,000-row deletes, 143 in
     /// 100,000-row ones (`scripts/wal-per-deleted-row.py`). So, once the file is over the cap:
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
-    ///    (``pruneHeadroom(_:)``), in chunks of at most 100,000 rows, each its own transaction;
+    ///    (``pruneHeadroom(_:)``): the oldest segments whole while at most a quarter of each must stay
+    ///    (``dropOldestSegment()``: `DROP TABLE` writes the free list to the WAL, not the rows), then in
+    ///    chunks of at most 100,000 rows, each its own transaction (a backlog that reaches back to the
+    ///    oldest segment, a log kept in one table before segments);
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
     ///    only until the rows fit the cap (never more than needed; never events);
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. the WAL is checkpointed and truncated after every chunk, so it holds about one chunk (a
-    ///    100,000-row chunk is about 14 MB of WAL) and is cut back to its limit after it.
+    /// 4. the WAL is checkpointed and truncated after every segment and chunk, so it holds about one
+    ///    chunk of row deletes (a 100,000-row chunk is about 14 MB of WAL) and is cut back to its limit
+    ///    after it; a dropped segment writes a few hundred KB at most.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {

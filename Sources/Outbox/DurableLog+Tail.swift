@@ -4,7 +4,7 @@ import Synchronization
 /// Tells a forwarder that records were appended, so that it waits for new records instead of querying
 /// the log every `batch_delay` while nothing is pending.
 ///
-/// A transaction that inserted into `record` yields one element on ``appends`` once it is committed
+/// A transaction that inserted into `record` (its head segment, `record_head`) yields one element on ``appends`` once it is committed
 /// (at most one element waits: a burst of commits wakes a forwarder once). The observation (a GRDB
 /// transaction observer on the log's writer) ends when the watch is released.
 public final class AppendWatch: Sendable {
@@ -19,7 +19,7 @@ public final class AppendWatch: Sendable {
     }
 }
 
-/// Signals the commits of transactions that inserted into `record`.
+/// Signals the commits of transactions that inserted into `record_head`.
 private final class CommitObserver: TransactionObserver, Sendable {
     private let continuation: AsyncStream<Void>.Continuation
     private let inserted = Mutex(false)

@@ -5,7 +5,9 @@ import GatewayCore
 ///
 /// ## SCHEMA
 ///
-/// `record`: every reading and every event, one row each.
+/// `record`: every reading and every event, one row each. Since migration `segmented record`, a view
+/// over the segment tables listed in `segment` (`record_<n>`, and `record_head`, which takes the
+/// appends; ``Segments``); the columns and indexes below are each segment's.
 /// - `sequence INTEGER PRIMARY KEY AUTOINCREMENT`: assigned by the log. AUTOINCREMENT keeps the highest
 ///   number ever used in `sqlite_sequence`, so a number is never reused, even after every row was deleted.
 /// - `lane` (`event` | `reading`): the record's kind and its queue (see ``Lane``).

@@ -1,14 +1,19 @@
 // Appends readings to a DurableLog in a loop and prints `committed <first> <last>` after each append
-// returns, for the SIGKILL test: every range printed must be in the database after the kill.
+// returns, for the SIGKILL test: every range printed must be in the database after the kill. With
+// SEGMENT_ROWS, the log starts a new segment every SEGMENT_ROWS sequence numbers (the kill may land
+// in a roll-over).
 import Foundation
 import GatewayCore
 import Outbox
 
-guard CommandLine.arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: outbox-crash-writer DATABASE\n".utf8))
+guard (2...3).contains(CommandLine.arguments.count),
+    CommandLine.arguments.count == 2 || Int(CommandLine.arguments[2]) != nil
+else {
+    FileHandle.standardError.write(Data("usage: outbox-crash-writer DATABASE [SEGMENT_ROWS]\n".utf8))
     exit(2)
 }
-let log = try DurableLog(path: CommandLine.arguments[1])
+let segmentRows = CommandLine.arguments.count == 3 ? Int(CommandLine.arguments[2]) : nil
+let log = try DurableLog(path: CommandLine.arguments[1], options: LogOptions(segmentRows: segmentRows))
 var counter: UInt64 = 0
 while true {
     let readings = (0..<10).map { index in
