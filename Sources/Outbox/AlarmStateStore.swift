@@ -154,6 +154,7 @@ extension DurableLog {
             try AlarmStateStore.write(memories, db)
             try rollOver(db)
         }
+        try await keepWALWithinLimit()
     }
 
     /// ``ReadingSink``: ``append(events:readings:memories:)``, one transaction.

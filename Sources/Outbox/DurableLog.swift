@@ -42,8 +42,10 @@ public final class DurableLog: ReadingSink {
     /// How many sequence numbers the head segment is given before an append starts a new one
     /// (``LogOptions/segmentRows``, or measured: ``measureSegmentRows(_:)``).
     let segmentRows: Mutex<Int>
-    /// The most the WAL may take before it is checkpointed (`wal_autocheckpoint`) and what it is cut
-    /// back to afterwards (`journal_size_limit`): an eighth of the size cap, from 256 KiB to 1 MiB.
+    /// The most the WAL may take: it is checkpointed at three quarters of it (`wal_autocheckpoint`), cut
+    /// back to it when it starts over (`journal_size_limit`), and checkpointed and truncated after an
+    /// append that left it larger (``keepWALWithinLimit()``): an eighth of the size cap, from 256 KiB to
+    /// 1 MiB.
     public let walLimit: Int
     /// Yields when an append takes the database over the size cap in force; ``capExceeded``.
     let capContinuation: AsyncStream<Void>.Continuation
@@ -118,10 +120,13 @@ public final class DurableLog: ReadingSink {
         (capExceeded, capContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
-            // The WAL is checkpointed once it holds walLimit bytes of pages and cut back to walLimit when
-            // it restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives back.
+            // The WAL is checkpointed once it holds three quarters of walLimit and cut back to walLimit
+            // when it restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives
+            // back. A frame is a page and a 24-byte header, and the checkpoint runs after the commit that
+            // crossed the threshold: the last quarter is room for that commit.
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(16, walLimit / max(512, pageSize)))")
+            let frames = walLimit * 3 / 4 / (max(512, pageSize) + 24)
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(16, frames))")
             try db.execute(sql: "PRAGMA journal_size_limit = \(walLimit)")
             // Debian builds SQLite with SECURE_DELETE on: every page a delete frees is zeroed and written
             // again, into the WAL and then the file. FAST zeroes deleted rows only where their page is written
@@ -162,12 +167,14 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
-        return try await pool.write { db in
+        let sequences = try await pool.write { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(readings, db)
             try rollOver(db)
             return sequences
         }
+        try await keepWALWithinLimit()
+        return sequences
     }
 
     /// Appends events in one transaction and returns the sequence numbers they were given, once the commit
@@ -177,12 +184,14 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
-        return try await pool.write { db in
+        let sequences = try await pool.write { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(events, db)
             try rollOver(db)
             return sequences
         }
+        try await keepWALWithinLimit()
+        return sequences
     }
 
     /// Appends events, then readings, in one transaction (one fsync): the poller's group commit of
@@ -195,6 +204,7 @@ public final class DurableLog: ReadingSink {
             _ = try Self.insert(readings, db)
             try rollOver(db)
         }
+        try await keepWALWithinLimit()
     }
 
     /// ``ReadingSink``: ``append(_:)-(Reading)``, returning once the readings are on disk.

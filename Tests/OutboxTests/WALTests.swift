@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GatewayCore
 import Testing
 
@@ -37,6 +38,41 @@ import Testing
             #expect(database > 6_000_000, "only \(database) bytes appended")
             #expect(worst <= 1_000_000, "the WAL reached \(worst) bytes")
             try log.close()
+        }
+    }
+
+    /// A read that holds its snapshot keeps SQLite from starting the WAL over, and the appends meanwhile
+    /// go on its end, past the limit. The first append after the read ends brings it back within it.
+    @Test func theFirstAppendAfterAReadThatHeldTheWALCutsItBack() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            func append(_ batch: Int) async throws {
+                try await log.append(
+                    (0..<2000).map {
+                        reading(point: "p\($0 % 50)", at: baseTime.milliseconds + Int64(batch * 2000 + $0))
+                    }
+                )
+            }
+            try await append(0)
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.allowsUnsafeTransactions = true
+            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            try reader.inDatabase { db in
+                try db.execute(sql: "BEGIN")
+                _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record")
+            }
+            for batch in 1...6 { try await append(batch) }
+            let held = WALTests.fileBytes(path + "-wal")
+            #expect(held > log.walLimit, "the WAL is \(held) bytes while the read holds it")
+            try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
+            try reader.close()
+
+            try await append(7)
+            let after = WALTests.fileBytes(path + "-wal")
+            #expect(after <= log.walLimit, "the WAL is \(after) bytes after the read ended")
         }
     }
 }
