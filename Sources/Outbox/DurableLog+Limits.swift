@@ -49,6 +49,7 @@ extension DurableLog {
         }
 
         let capped = try await applySizeCap(space.withLock { $0.cap })
+        report.largestWAL = capped.largestWAL
         report.droppedAcknowledged = capped.droppedAcknowledged
         report.droppedUnacknowledged = capped.droppedUnacknowledged
         report.overCap = capped.overCap
@@ -97,7 +98,7 @@ extension DurableLog {
             if lowDisk {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
-            try await checkpoint()
+            try await checkpoint(noting: &report)
             pages = try await pageCounts()
         }
         var acknowledgedLeft = true
@@ -139,14 +140,23 @@ extension DurableLog {
             }
             // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
             // the room they free).
-            try await checkpoint()
+            try await checkpoint(noting: &report)
             pages = try await pageCounts()
         }
         if pages.file > cap {
-            let pageSize = pages.file / max(1, pages.count)
-            let over = (pages.file - cap + pageSize - 1) / max(1, pageSize)
-            try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA incremental_vacuum(\(over))")
+            let pageSize = max(1, pages.file / max(1, pages.count))
+            var over = (pages.file - cap + pageSize - 1) / pageSize
+            // Moving a page writes it, its parent and its pointer-map entry to the WAL: moved in steps of
+            // an eighth of the WAL's limit, each checkpointed, the WAL stays within its limit (a few
+            // seconds of appends over the cap are a few MB of pages to move).
+            let step = max(16, walLimit / 8 / pageSize)
+            while over > 0 {
+                let moved = min(over, step)
+                try await pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA incremental_vacuum(\(moved))")
+                }
+                try await checkpoint(noting: &report)
+                over -= moved
             }
         }
 
@@ -154,7 +164,7 @@ extension DurableLog {
             try await pool.write { db in try Segments.dropEmpty(db) }
             try await compactCursors()
         } else {
-            try await checkpoint()
+            try await checkpoint(noting: &report)
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
@@ -249,6 +259,12 @@ extension DurableLog {
             arguments: [reason.rawValue, rows]
         )
         return rows
+    }
+
+    /// ``checkpoint(waitingAtMost:)``, after noting the WAL's size in `report`'s ``LimitReport/largestWAL``.
+    private func checkpoint(noting report: inout LimitReport) async throws {
+        report.largestWAL = max(report.largestWAL, Self.fileBytes(path + "-wal"))
+        try await checkpoint()
     }
 
     /// After an append: when reads kept SQLite's automatic checkpoint from starting the WAL over, so

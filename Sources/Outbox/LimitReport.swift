@@ -13,6 +13,9 @@ public struct LimitReport: Sendable, Hashable {
     public var bytesOnDisk: Int
     /// True when the database is still above the cap: only events and alarm readings were left to drop.
     public var overCap: Bool
+    /// The largest the WAL file was during the size cap's pass, seen after each of its transactions (before
+    /// the checkpoint that follows it); 0 when the cap had nothing to do.
+    public var largestWAL: Int
 
     public init(
         droppedForRetention: Int = 0,
@@ -20,8 +23,10 @@ public struct LimitReport: Sendable, Hashable {
         droppedUnacknowledged: Int = 0,
         keptPastRetention: Int = 0,
         bytesOnDisk: Int = 0,
-        overCap: Bool = false
+        overCap: Bool = false,
+        largestWAL: Int = 0
     ) {
+        self.largestWAL = largestWAL
         self.droppedForRetention = droppedForRetention
         self.droppedAcknowledged = droppedAcknowledged
         self.droppedUnacknowledged = droppedUnacknowledged
