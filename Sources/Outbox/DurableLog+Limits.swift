@@ -244,7 +244,9 @@ extension DurableLog {
                     """,
                 arguments: StatementArguments(arguments + [left])
             )
-            left -= db.changesCount
+            let deleted = db.changesCount
+            try Segments.adjust(table, by: -deleted, db)
+            left -= deleted
         }
         return limit - left
     }

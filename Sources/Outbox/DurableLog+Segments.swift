@@ -36,20 +36,13 @@ extension DurableLog {
     ///   segment is not dropped whole (or there is only the head).
     func dropOldestSegment() async throws -> Int? {
         let rows = segmentRows.withLock { $0 }
-        // Counted in a read first, so that a table too large to drop whole (counted in seconds) does not
-        // hold up the appends while it is counted.
-        let oldest = try await pool.read { db -> (String, Int64)? in
-            guard let table = try Segments.tables(db).first, table != Segments.head else { return nil }
-            return (table, try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0)
-        }
-        guard let oldest, oldest.1 <= 2 * Int64(rows) else { return nil }
         return try await pool.write { db -> Int? in
-            guard let table = try Segments.tables(db).first, table == oldest.0 else { return nil }
+            guard let table = try Segments.tables(db).first, table != Segments.head else { return nil }
             guard let span = try Segments.span(of: table, db) else {
                 try Segments.drop(table, db)
                 return 0
             }
-            let count = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            let count = try Segments.count(of: table, db)
             guard count <= 2 * Int64(rows) else { return nil }
             var runs: [(lane: Lane, range: ClosedRange<Int64>)] = []
             var deadLetters: [String] = []
@@ -111,6 +104,7 @@ extension DurableLog {
                 )
                 copied += db.changesCount
             }
+            try Segments.adjust(Segments.head, by: copied, db)
             try Segments.drop(table, db)
             return try Self.count(.sizeCapAcknowledged, Int(count) - copied, db)
         }

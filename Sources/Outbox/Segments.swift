@@ -13,7 +13,10 @@ import GRDB
 ///   segment size worth of sequence numbers, an append renames it `record_<n>` (its number) and
 ///   creates a new, empty `record_head` that continues the sequence (``rollOver(segmentRows:_:)``).
 /// - `segment` is the catalogue: `number` (ascending with age, the head's is the highest), `name` (the
-///   table) and `first`, the first sequence number the segment was given.
+///   table), `first`, the first sequence number the segment was given, and `adjust`, the rows copied
+///   into it less the rows deleted from it: with the last number it was given (its `sqlite_sequence`
+///   row, renamed with it) that is its row count, known without reading the table
+///   (``count(of:_:)``).
 /// - The view `record` is every segment's rows (`UNION ALL`, oldest segment first): every read goes
 ///   through it, and SQLite runs a query on it as a merge of the same query on each segment, each with
 ///   its own indexes. The view `record_span` has one row per segment: its `name`, and the least and
@@ -45,6 +48,31 @@ enum Segments {
         )
         guard let low = row?["low"] as Int64?, let high = row?["high"] as Int64? else { return nil }
         return low...high
+    }
+
+    /// The rows in segment `table`, from the catalogue: the sequence numbers it was given, plus the rows
+    /// copied into it, less the rows deleted from it. A `COUNT(*)` of a segment of a 2 GB log reads
+    /// tens of MB and held the WAL (a read) or the appends (the writer) for as long.
+    static func count(of table: String, _ db: Database) throws -> Int64 {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT s.first, s.adjust, q.seq FROM segment s LEFT JOIN sqlite_sequence q ON q.name = s.name
+                WHERE s.name = ?
+                """,
+            arguments: [table]
+        )
+        guard let row else { return 0 }
+        let first: Int64 = row[0]
+        let adjust: Int64 = row[1]
+        let last = (row[2] as Int64?) ?? first - 1
+        return last - first + 1 + adjust
+    }
+
+    /// Records that `rows` rows were copied into (positive) or deleted from (negative) segment `table`.
+    static func adjust(_ table: String, by rows: Int, _ db: Database) throws {
+        guard rows != 0 else { return }
+        try db.execute(sql: "UPDATE segment SET adjust = adjust + ? WHERE name = ?", arguments: [rows, table])
     }
 
     /// The greatest sequence number in the log; 0 when it holds no record.
@@ -177,15 +205,18 @@ enum Segments {
                 CREATE TABLE segment (
                     number INTEGER PRIMARY KEY,
                     name TEXT NOT NULL UNIQUE,
-                    first INTEGER NOT NULL
+                    first INTEGER NOT NULL,
+                    adjust INTEGER NOT NULL DEFAULT 0
                 );
                 ALTER TABLE record RENAME TO \(head);
-                INSERT INTO segment (number, name, first) VALUES (1, '\(head)', COALESCE(
-                    (SELECT MIN(sequence) FROM \(head)),
-                    (SELECT seq + 1 FROM sqlite_sequence WHERE name = '\(head)'),
-                    1));
                 INSERT INTO sqlite_sequence (name, seq)
                     SELECT '\(head)', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '\(head)');
+                INSERT INTO segment (number, name, first) VALUES (1, '\(head)', COALESCE(
+                    (SELECT MIN(sequence) FROM \(head)),
+                    (SELECT seq + 1 FROM sqlite_sequence WHERE name = '\(head)')));
+                -- The rows the size cap and retention deleted from the log before: counted once, here.
+                UPDATE segment SET adjust = (SELECT COUNT(*) FROM \(head))
+                    - ((SELECT seq FROM sqlite_sequence WHERE name = '\(head)') - first + 1);
                 """
         )
         try createViews(db)

@@ -123,6 +123,9 @@ import Testing
             #expect(surviving.filter { $0.lane == .event }.map(\.sequence) == events)
             #expect(surviving.filter { $0.lane == .reading }.map(\.sequence) == alarmReadings)
             let counts = try await log.dropCounts()
+            // The head's row count in the catalogue follows the row deletes.
+            let rows = try await SegmentTests.counts(log)
+            #expect(rows.catalogue == rows.counted)
             try log.close()
 
             // The counts survive a restart and add up.

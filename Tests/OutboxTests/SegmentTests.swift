@@ -23,6 +23,17 @@ import Testing
         try await log.pool.read { db in try Segments.tables(db) }
     }
 
+    /// Each segment's row count as the catalogue keeps it, and as `COUNT(*)` finds it.
+    static func counts(_ log: DurableLog) async throws -> (catalogue: [Int64], counted: [Int64]) {
+        try await log.pool.read { db in
+            let tables = try Segments.tables(db)
+            return (
+                try tables.map { try Segments.count(of: $0, db) },
+                try tables.map { try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
+            )
+        }
+    }
+
     @Test func appendsRollOverIntoNewSegmentsAndAreReadAsOneLog() async throws {
         try await withTemporaryDirectory { directory in
             let path = logPath(in: directory)
@@ -105,6 +116,9 @@ import Testing
             #expect(report.largestWAL <= log.walLimit, "the WAL reached \(report.largestWAL) bytes")
             #expect(try await Self.tables(log) == ["record_4", Segments.head])
             #expect(try await log.dropCounts()[DropReason.sizeCapAcknowledged.rawValue] == 30_000)
+            let counts = try await Self.counts(log)
+            #expect(counts.catalogue == counts.counted)
+            #expect(counts.counted == [10_000, 0])
             #expect(try await log.records(in: 1...Int64.max).first?.sequence == 30_001)
             #expect(try await log.append(Self.readings(0..<1)) == 40_001...40_001)
         }
@@ -168,6 +182,9 @@ import Testing
             #expect(try await Self.tables(log) == [Segments.head])
             #expect(try await log.records(in: 1...Int64.max).map(\.sequence) == Array(101...200))
             #expect(try await log.records(in: 101...200) == Array(before[100...]))
+            let counts = try await Self.counts(log)
+            #expect(counts.catalogue == counts.counted)
+            #expect(counts.counted == [100])
         }
     }
 
@@ -199,6 +216,37 @@ import Testing
             #expect(try await log.dropOldestSegment() == 800)
             #expect(try await log.records(in: 1...1_000).map(\.sequence) == Array(1...200))
             #expect(try await log.pending(for: "province").records == 200)
+            let counts = try await Self.counts(log)
+            #expect(counts.catalogue == counts.counted)
+            #expect(counts.counted == [1_000, 200])
+        }
+    }
+
+    /// A log from before segments, whose size cap had deleted rows here and there: one segment whose
+    /// row count is right, continuing its sequence.
+    @Test func aLogFromBeforeSegmentsBecomesOneSegmentWithItsRowsCounted() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            do {
+                let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal))
+                try await log.append(Self.readings(0..<100))
+                try log.close()
+            }
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try unsegment(db)
+                try db.execute(sql: "DELETE FROM record WHERE sequence <= 10 OR sequence % 7 = 0")
+            }
+            try queue.close()
+
+            let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal, segmentRows: 50))
+            defer { try? log.close() }
+            let counts = try await Self.counts(log)
+            #expect(counts.catalogue == counts.counted)
+            #expect(counts.counted == [77])
+            #expect(try await log.append(Self.readings(100..<101)) == 101...101)
+            #expect(try await Self.tables(log) == ["record_1", Segments.head])
+            #expect(try await log.records(in: 1...Int64.max).count == 78)
         }
     }
 }
