@@ -15,9 +15,9 @@ extension DurableLog {
     /// down to a tenth below the cap: the oldest segment of the log as a whole table while little of it
     /// is not acknowledged (that little is kept, see ``LogOptions/segmentRows``), otherwise in chunks of
     /// rows; then (b) readings some destination has not acknowledged, except readings taken while their
-    /// point was in alarm, only down to the cap. Events
-    /// are never dropped. The pages above the cap are handed back to the file system (the database is
-    /// created with `auto_vacuum = INCREMENTAL`); the other freed pages are reused by the next appends.
+    /// point was in alarm, only down to the cap. Events are never dropped. The pages above the cap are
+    /// handed back to the file system (the database is created with `auto_vacuum = INCREMENTAL`); the
+    /// other freed pages are reused by the next appends.
     /// No full `VACUUM`, which would rewrite the whole file and need as much free space again. See
     /// ``applySizeCap(_:lowDisk:)``.
     ///
