@@ -8,7 +8,7 @@ enum MosquittoLoop {
         let name = threadName(uplink: handle.options.name)
         // Named from inside: on Linux a name given to `Thread` before `start()` is not applied.
         let thread = Thread {
-            Thread.current.name = name
+            ThreadName.apply(name)
             run(handle)
         }
         thread.start()

@@ -32,7 +32,7 @@ final class LinkThread: SerialExecutor, TaskExecutor, @unchecked Sendable {
         // Named from inside: a name given to `Thread` before `start()` is not applied on Linux, and the
         // thread would keep the name of the thread that started it (a cooperative-pool thread's).
         let thread = Thread { [self] in
-            Thread.current.name = name
+            ThreadName.apply(name)
             run()
         }
         thread.start()
