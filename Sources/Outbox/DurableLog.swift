@@ -42,10 +42,11 @@ public final class DurableLog: ReadingSink {
     /// How many sequence numbers the head segment is given before an append starts a new one
     /// (``LogOptions/segmentRows``, or measured: ``measureSegmentRows(_:)``).
     let segmentRows: Mutex<Int>
-    /// The most the WAL may take: it is checkpointed at three quarters of it (`wal_autocheckpoint`), cut
+    /// The most the WAL may take: it is checkpointed at half of it (`wal_autocheckpoint`), cut
     /// back to it when it starts over (`journal_size_limit`), and checkpointed and truncated after an
     /// append that left it larger (``keepWALWithinLimit()``): an eighth of the size cap, from 256 KiB to
-    /// 1 MiB.
+    /// 4 MiB (SQLite's own default size, reached from a 32 MB cap): room for a few commits of a
+    /// 10,000-point cycle (0.75–0.95 MB each), so that a cycle stored late does not take it over.
     public let walLimit: Int
     /// Yields when an append takes the database over the size cap in force; ``capExceeded``.
     let capContinuation: AsyncStream<Void>.Continuation
@@ -113,19 +114,19 @@ public final class DurableLog: ReadingSink {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.options = options
-        let walLimit = min(1 << 20, max(256 << 10, options.maxBytes / 8))
+        let walLimit = min(4 << 20, max(256 << 10, options.maxBytes / 8))
         self.walLimit = walLimit
         space = Mutex(SpaceState(cap: max(options.maxBytes / 2, options.maxBytes - walLimit)))
         segmentRows = Mutex(options.segmentRows ?? Self.segmentRows(maxBytes: options.maxBytes, bytesPerRow: 200))
         (capExceeded, capContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
-            // The WAL is checkpointed once it holds three quarters of walLimit and cut back to walLimit
-            // when it restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives
-            // back. A frame is a page and a 24-byte header, and the checkpoint runs after the commit that
-            // crossed the threshold: the last quarter is room for that commit.
+            // The WAL is checkpointed once it holds half of walLimit and cut back to walLimit when it
+            // restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives back. A
+            // frame is a page and a 24-byte header, and the checkpoint runs after the commit that crossed
+            // the threshold: the other half is room for that commit (two 10,000-point cycles).
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-            let frames = walLimit * 3 / 4 / (max(512, pageSize) + 24)
+            let frames = walLimit / 2 / (max(512, pageSize) + 24)
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(16, frames))")
             try db.execute(sql: "PRAGMA journal_size_limit = \(walLimit)")
             // Debian builds SQLite with SECURE_DELETE on: every page a delete frees is zeroed and written

@@ -41,6 +41,43 @@ import Testing
         }
     }
 
+    /// The limit is an eighth of the cap, from 256 KiB to 4 MiB, and the WAL is checkpointed at half of
+    /// it: with the default cap, commits of more than 1 MiB (two poll cycles of 10,000 values stored
+    /// together are about 2 MB) keep it within its limit, so it never has to be cut back. With 1 MiB
+    /// checkpointed at three quarters, every such commit took it over and it was truncated after it.
+    @Test func commitsOfMoreThanAMegabyteKeepTheWALWithinItsLimit() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let small = try DurableLog(
+                path: directory.appendingPathComponent("small.sqlite").path,
+                options: LogOptions(maxBytes: 8_000_000, synchronous: .normal)
+            )
+            #expect(small.walLimit == 1_000_000)
+            try small.close()
+            let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            #expect(log.walLimit == 4 << 20)
+            var sizes: [Int] = []
+            for cycle in 0..<12 {
+                try await log.append(
+                    (0..<7000).map {
+                        reading(
+                            device: "d\($0 / 100)",
+                            point: "p\($0 % 100)",
+                            value: .number(Double(cycle * 7000 + $0)),
+                            at: baseTime.milliseconds + Int64(cycle * 1000)
+                        )
+                    }
+                )
+                sizes.append(Self.fileBytes(path + "-wal"))
+            }
+            // The file only grows, up to the largest the WAL has been, unless it is cut back.
+            #expect(sizes[0] > 1 << 20, "the first commit took only \(sizes[0]) bytes of WAL")
+            #expect(sizes.max()! <= log.walLimit, "the WAL reached \(sizes) bytes")
+            #expect(sizes == sizes.sorted(), "the WAL was cut back after going over its limit: \(sizes)")
+        }
+    }
+
     /// A read that holds its snapshot keeps SQLite from starting the WAL over, and the appends meanwhile
     /// go on its end, past the limit. The first append after the read ends brings it back within it.
     @Test func theFirstAppendAfterAReadThatHeldTheWALCutsItBack() async throws {
@@ -50,8 +87,8 @@ import Testing
             defer { try? log.close() }
             func append(_ batch: Int) async throws {
                 try await log.append(
-                    (0..<2000).map {
-                        reading(point: "p\($0 % 50)", at: baseTime.milliseconds + Int64(batch * 2000 + $0))
+                    (0..<10_000).map {
+                        reading(point: "p\($0 % 50)", at: baseTime.milliseconds + Int64(batch * 10_000 + $0))
                     }
                 )
             }
