@@ -13,9 +13,12 @@ import TestSupport
 ///
 /// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
 ///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h); beside
-///   it, the slope of malloc's heap in use (`/metrics`, no target), which a leak grows too;
+///   it, the slope of malloc's heap in use (`/metrics`, no target), which a leak grows too; and when the
+///   log reaches its size cap within the run (`/metrics` counts the first rows the cap drops), both
+///   slopes again from then on: the regime a gateway spends its life in, which a log filling from empty
+///   for the first part of the run (25 minutes at the default 2 GB) is not;
 /// - the WAL file's largest size (sampled every second) against the log's checkpoint limit (`walLimit`:
-///   an eighth of `storage.max_size`, 256 KiB – 1 MiB, docs/operations.md);
+///   an eighth of `storage.max_size`, 256 KiB – 4 MiB, docs/operations.md);
 /// - lost records: the devices stop answering, the gateway delivers what is left (until its `/status`
 ///   reports no lag, or nothing new reaches the receiver for 75 s) and stops; then every sequence
 ///   number of its log must have reached the receiver: records still pending in the log, sequence
@@ -82,6 +85,7 @@ struct SoakScenario: AsyncParsableCommand {
         var samples: [(hours: Double, megabytes: Double)] = []
         var heapSamples: [(hours: Double, megabytes: Double)] = []
         var walSamples: [Int] = []
+        var capReached: Double?
         var nextMemorySample = interval
         while clock.now - start < .milliseconds(Int(length * 1000)) {
             // The WAL every second: a prune step's WAL lasts seconds, and samples every 10 s missed the
@@ -92,15 +96,19 @@ struct SoakScenario: AsyncParsableCommand {
             walSamples.append(Self.fileSize(logPath + "-wal"))
             guard elapsed >= nextMemorySample else { continue }
             nextMemorySample += interval
-            if elapsed >= warmup, let megabytes = meter.residentMegabytes() {
+            let scrape = await Self.scrape(statusPort: statusPort)
+            if capReached == nil, let dropped = scrape?.droppedByTheCap, dropped > 0 { capReached = elapsed }
+            if elapsed >= min(warmup, capReached ?? warmup), let megabytes = meter.residentMegabytes() {
                 samples.append((elapsed / 3600, megabytes))
-                if let heap = await Self.heapInUse(statusPort: statusPort) {
+                if let heap = scrape?.heapInUse {
                     heapSamples.append((elapsed / 3600, Double(heap) / 1_048_576))
                 }
             }
         }
-        let slope = MemoryScenario.slope(samples.map { ($0.hours, $0.megabytes) })
-        let heapSlope = MemoryScenario.slope(heapSamples.map { ($0.hours, $0.megabytes) })
+        let afterWarmup = samples.filter { $0.hours * 3600 >= warmup }
+        let heapAfterWarmup = heapSamples.filter { $0.hours * 3600 >= warmup }
+        let slope = MemoryScenario.slope(afterWarmup.map { ($0.hours, $0.megabytes) })
+        let heapSlope = MemoryScenario.slope(heapAfterWarmup.map { ($0.hours, $0.megabytes) })
         let peak = meter.peakResidentMegabytes() ?? 0
 
         // The end: devices stop answering, what is left is delivered, the gateway stops. The wait ends
@@ -148,23 +156,33 @@ struct SoakScenario: AsyncParsableCommand {
             unit: "MB/h",
             judged: slope,
             target: .below(1, "1 MB/h"),
-            note: "\(samples.count) samples from \(Figure.format(warmup)) s; "
-                + "RSS \(Figure.format(samples.first?.megabytes ?? 0))→\(Figure.format(samples.last?.megabytes ?? 0)) MB, "
+            note: "\(afterWarmup.count) samples from \(Figure.format(warmup)) s; "
+                + "RSS \(Figure.format(afterWarmup.first?.megabytes ?? 0))→\(Figure.format(afterWarmup.last?.megabytes ?? 0)) MB, "
                 + "peak \(Figure.format(peak)) MB"
         ).print()
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
-        if heapSamples.count >= 3 {
+        Self.printHeapSlope(heapAfterWarmup, slope: heapSlope, label: "heap in use slope after warm-up", in: name)
+        if let capReached {
+            let atCap = samples.filter { $0.hours * 3600 >= capReached }
+            let capSlope = MemoryScenario.slope(atCap.map { ($0.hours, $0.megabytes) })
+            let heapAtCap = heapSamples.filter { $0.hours * 3600 >= capReached }
             Figure(
                 scenario: name,
-                label: "heap in use slope after warm-up",
-                value: heapSlope,
+                label: "RSS slope at the size cap",
+                value: capSlope,
                 unit: "MB/h",
-                note: "\(heapSamples.count) samples of /metrics' chemgate_heap_in_use_bytes; "
-                    + "\(Figure.format(heapSamples[0].megabytes))→\(Figure.format(heapSamples[heapSamples.count - 1].megabytes)) MB"
+                note: "\(atCap.count) samples from \(Figure.format(capReached)) s, "
+                    + "when the cap dropped its first rows; RSS \(Figure.format(atCap.first?.megabytes ?? 0))→\(Figure.format(atCap.last?.megabytes ?? 0)) MB"
             ).print()
+            Self.printHeapSlope(
+                heapAtCap,
+                slope: MemoryScenario.slope(heapAtCap.map { ($0.hours, $0.megabytes) }),
+                label: "heap in use slope at the size cap",
+                in: name
+            )
         } else {
-            progress("\(name): the heap in use could not be read from /metrics (\(heapSamples.count) samples)")
+            progress("\(name): the log did not reach its size cap (no rows dropped by it in /metrics)")
         }
         Figure(
             scenario: name,
@@ -205,15 +223,44 @@ struct SoakScenario: AsyncParsableCommand {
         return lag
     }
 
-    /// `chemgate_heap_in_use_bytes` from the gateway's `/metrics`; nil when it cannot be read.
-    private static func heapInUse(statusPort: Int) async -> Int? {
+    private static func printHeapSlope(
+        _ samples: [(hours: Double, megabytes: Double)],
+        slope: Double,
+        label: String,
+        in name: String
+    ) {
+        guard samples.count >= 3 else {
+            progress("\(name): the heap in use could not be read from /metrics (\(samples.count) samples)")
+            return
+        }
+        Figure(
+            scenario: name,
+            label: label,
+            value: slope,
+            unit: "MB/h",
+            note: "\(samples.count) samples of /metrics' chemgate_heap_in_use_bytes; "
+                + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
+        ).print()
+    }
+
+    /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes` and the rows the size cap dropped
+    /// (`chemgate_outbox_dropped_records_total`, both `size_cap_*` reasons); nil when it cannot be read.
+    private static func scrape(statusPort: Int) async -> (heapInUse: Int?, droppedByTheCap: Int)? {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(statusPort)/metrics")
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
             let body = try? await response.body.collect(upTo: 16 << 20)
         else { return nil }
-        let prefix = "chemgate_heap_in_use_bytes "
-        let line = String(buffer: body).split(separator: "\n").first { $0.hasPrefix(prefix) }
-        return line.flatMap { Double($0.dropFirst(prefix.count)) }.map { Int($0) }
+        var heap: Int?
+        var dropped = 0
+        for line in String(buffer: body).split(separator: "\n") {
+            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            if line.hasPrefix("chemgate_heap_in_use_bytes ") {
+                heap = Int(value)
+            } else if line.hasPrefix("chemgate_outbox_dropped_records_total{"), line.contains("reason=\"size_cap_") {
+                dropped += Int(value)
+            }
+        }
+        return (heap, dropped)
     }
 
     private static func median(_ values: [Int]) -> Double {
