@@ -11,10 +11,7 @@ import Testing
 struct MemoryTrimmerTests {
     /// This process's resident memory (`VmRSS`), in bytes.
     static func residentBytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
-        let kilobytes = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
-        return kilobytes * 1024
+        try #require(ProcessMemory.now()).resident
     }
 
     @Test func aTrimGivesHeapPagesFreedBelowABlockInUseBack() async throws {
