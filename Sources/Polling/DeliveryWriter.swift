@@ -5,7 +5,7 @@ import Synchronization
 /// Stores the processor's deliveries in the sink, in order, with group commit: whatever arrived
 /// while the previous store was being written goes in the next one, as one
 /// ``ReadingSink/store(events:readings:)`` (for the durable log, one transaction and one fsync for
-/// every device read meanwhile, instead of one per device).
+/// every device read meanwhile, instead of one per device), up to ``storeReadings`` readings a store.
 ///
 /// While a link is in the middle of a poll cycle, readings wait for the end of the cycle (at most
 /// ``gatherLimit``, and only until ``gatherRecords`` are queued), so that a cycle's devices go in one
@@ -40,6 +40,13 @@ final class DeliveryWriter: Sendable {
     /// cost (a transaction, an fsync, an upload and its acknowledgement) is small beside theirs, and a
     /// large site's readings then wait no longer than before.
     static let gatherRecords = 1000
+    /// The most readings one store takes when more are queued (a store may take more only when a
+    /// single delivery has more). A store is one transaction of the log, and the log's WAL takes about
+    /// 100 bytes a reading: readings queued while a store was held up (the size cap dropping a
+    /// segment, a slow disk) go in stores of about 1 MB of WAL each, which keep the WAL within its
+    /// limit (checkpointed at half of it, docs/operations.md), instead of one commit of several
+    /// cycles that went past it.
+    static let storeReadings = 10_000
     /// Deliveries received and not yet stored, oldest first, and what the gathering needs.
     private let queue = Mutex<Queue>(Queue())
 
@@ -216,18 +223,23 @@ final class DeliveryWriter: Sendable {
     /// Queued deliveries cut into stores that keep the processor's order: a store writes its events
     /// before its readings, so a delivery with events starts a new store when readings processed
     /// before it are queued (an alarm raised in the middle of a gathered cycle goes in a second store,
-    /// after the readings taken before it).
-    static func inOrder(_ batch: [PointProcessor.Delivery]) -> [ArraySlice<PointProcessor.Delivery>] {
+    /// after the readings taken before it). A delivery whose readings would take a store past
+    /// `maxReadings` starts a new one too (``storeReadings``); a delivery is never cut.
+    static func inOrder(
+        _ batch: [PointProcessor.Delivery],
+        maxReadings: Int = storeReadings
+    ) -> [ArraySlice<PointProcessor.Delivery>] {
         var groups: [ArraySlice<PointProcessor.Delivery>] = []
         var start = batch.startIndex
-        var readingsSoFar = false
+        var readings = 0
         for index in batch.indices {
-            if !batch[index].events.isEmpty && readingsSoFar {
+            let delivery = batch[index]
+            if readings > 0 && (!delivery.events.isEmpty || readings + delivery.readings.count > maxReadings) {
                 groups.append(batch[start..<index])
                 start = index
-                readingsSoFar = false
+                readings = 0
             }
-            if !batch[index].readings.isEmpty { readingsSoFar = true }
+            readings += delivery.readings.count
         }
         groups.append(batch[start...])
         return groups
