@@ -46,7 +46,7 @@ public final class DurableLog: ReadingSink {
     /// back to it when it starts over (`journal_size_limit`), and checkpointed and truncated after an
     /// append that left it larger (``keepWALWithinLimit()``): an eighth of the size cap, from 256 KiB to
     /// 4 MiB (SQLite's own default size, reached from a 32 MB cap): room for a few commits of a
-    /// 10,000-point cycle (0.75–0.95 MB each), so that a cycle stored late does not take it over.
+    /// 10,000-point cycle (0.6–1.9 MB each), so that a cycle stored late does not take it over.
     public let walLimit: Int
     /// Yields when an append takes the database over the size cap in force; ``capExceeded``.
     let capContinuation: AsyncStream<Void>.Continuation
