@@ -125,7 +125,12 @@ let package = Package(
         // The durable log in SQLite: history and store-and-forward outbox (GRDB, WAL, synchronous=FULL).
         .target(
             name: "Outbox",
-            dependencies: ["GatewayCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GatewayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's WAL hook (WALWatch), which GRDB does not wrap.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Appends in a loop and prints each committed sequence number: the victim of the kill -9 test.

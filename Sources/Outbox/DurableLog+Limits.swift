@@ -269,6 +269,21 @@ extension DurableLog {
         try await checkpoint()
     }
 
+    /// ``DatabasePool/write(_:)`` for the appends: one transaction, after ``WALWatch/letWALStartOver(_:)``
+    /// (when the last commit left the WAL past its checkpoint threshold, up to 20 ms for the reads that
+    /// still use it, so that this commit starts the WAL over instead of going on its end).
+    func appendTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { [walWatch] db in
+            walWatch.letWALStartOver(db)
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// After an append: when reads kept SQLite's automatic checkpoint from starting the WAL over, so
     /// that the append went on its end past ``walLimit``, checkpoints and truncates it, waiting at most
     /// 20 ms for the reads (which are short; a read started after the checkpoint does not need the

@@ -42,12 +42,15 @@ public final class DurableLog: ReadingSink {
     /// How many sequence numbers the head segment is given before an append starts a new one
     /// (``LogOptions/segmentRows``, or measured: ``measureSegmentRows(_:)``).
     let segmentRows: Mutex<Int>
-    /// The most the WAL may take: it is checkpointed at half of it (`wal_autocheckpoint`), cut
+    /// The most the WAL may take: it is checkpointed at half of it (``walWatch``), cut
     /// back to it when it starts over (`journal_size_limit`), and checkpointed and truncated after an
     /// append that left it larger (``keepWALWithinLimit()``): an eighth of the size cap, from 256 KiB to
     /// 4 MiB (SQLite's own default size, reached from a 32 MB cap): room for a few commits of a
     /// 10,000-point cycle (0.6–1.9 MB each), so that a cycle stored late does not take it over.
     public let walLimit: Int
+    /// Checkpoints the WAL at half of ``walLimit`` after a commit and lets the next append start it over
+    /// (``appendTransaction(_:)``).
+    let walWatch: WALWatch
     /// Yields when an append takes the database over the size cap in force; ``capExceeded``.
     let capContinuation: AsyncStream<Void>.Continuation
     /// Yields (at most one pending element) each time an append takes the database over the size cap in
@@ -116,18 +119,22 @@ public final class DurableLog: ReadingSink {
         self.options = options
         let walLimit = min(4 << 20, max(256 << 10, options.maxBytes / 8))
         self.walLimit = walLimit
+        // The WAL is checkpointed once it holds half of walLimit and cut back to walLimit when it
+        // restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives back. A
+        // frame is a page and a 24-byte header, and the checkpoint runs after the commit that crossed
+        // the threshold: the other half is room for that commit (two 10,000-point cycles).
+        let pageSize = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 4096
+        let walWatch = WALWatch(
+            threshold: max(16, walLimit / 2 / (max(512, pageSize) + 24)),
+            busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds
+        )
+        self.walWatch = walWatch
         space = Mutex(SpaceState(cap: max(options.maxBytes / 2, options.maxBytes - walLimit)))
         segmentRows = Mutex(options.segmentRows ?? Self.segmentRows(maxBytes: options.maxBytes, bytesPerRow: 200))
         (capExceeded, capContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
-            // The WAL is checkpointed once it holds half of walLimit and cut back to walLimit when it
-            // restarts, instead of SQLite's default 1000 pages (4 MB) that a file never gives back. A
-            // frame is a page and a 24-byte header, and the checkpoint runs after the commit that crossed
-            // the threshold: the other half is room for that commit (two 10,000-point cycles).
-            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-            let frames = walLimit / 2 / (max(512, pageSize) + 24)
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(16, frames))")
+            walWatch.install(on: db)
             try db.execute(sql: "PRAGMA journal_size_limit = \(walLimit)")
             // Debian builds SQLite with SECURE_DELETE on: every page a delete frees is zeroed and written
             // again, into the WAL and then the file. FAST zeroes deleted rows only where their page is written
@@ -168,7 +175,7 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
-        let sequences = try await pool.write { db in
+        let sequences = try await appendTransaction { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(readings, db)
             try rollOver(db)
@@ -185,7 +192,7 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
-        let sequences = try await pool.write { db in
+        let sequences = try await appendTransaction { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(events, db)
             try rollOver(db)
@@ -199,7 +206,7 @@ public final class DurableLog: ReadingSink {
     /// everything it read while the previous commit was being written.
     public func append(events: [GatewayEvent], readings: [Reading]) async throws {
         guard !events.isEmpty || !readings.isEmpty else { return }
-        try await pool.write { db in
+        try await appendTransaction { db in
             defer { checkCap(db) }
             _ = try Self.insert(events, db)
             _ = try Self.insert(readings, db)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GatewayCore
+import Synchronization
 import Testing
 
 @testable import Outbox
@@ -110,6 +111,98 @@ import Testing
             try await append(7)
             let after = WALTests.fileBytes(path + "-wal")
             #expect(after <= log.walLimit, "the WAL is \(after) bytes after the read ended")
+        }
+    }
+
+    /// Opens a read on the log's file that holds its snapshot (and with it the WAL) until `end` is
+    /// called, as a long read of the uplink or the status page does.
+    static func holdRead(_ path: String) throws -> (end: @Sendable () throws -> Void, queue: DatabaseQueue) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.allowsUnsafeTransactions = true
+        let reader = try DatabaseQueue(path: path, configuration: configuration)
+        try reader.inDatabase { db in
+            try db.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record")
+        }
+        return ({ try reader.inDatabase { db in try db.execute(sql: "COMMIT") } }, reader)
+    }
+
+    /// Appends 10,000 readings of 50 points as batch `batch`.
+    static func appendBatch(_ batch: Int, to log: DurableLog) async throws {
+        try await log.append(
+            (0..<10_000).map {
+                reading(point: "p\($0 % 50)", at: baseTime.milliseconds + Int64(batch * 10_000 + $0))
+            }
+        )
+    }
+
+    /// Round 12's soak: a read held the WAL while the commit that crossed the checkpoint threshold was
+    /// checkpointed, so the checkpoint could not copy all of it, and SQLite did not start it over at the
+    /// next commit although the read had ended: that commit went on its end (559 frames, then 1,044,
+    /// against a limit of 1,018). Now the append first completes the checkpoint and the WAL starts over.
+    @Test func anAppendAfterAReadThatHeldTheCheckpointStartsTheWALOver() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            let threshold = log.walWatch.threshold
+            let limitFrames = log.walLimit / (4096 + 24)
+            var batch = 0
+            repeat {
+                try await Self.appendBatch(batch, to: log)
+                batch += 1
+            } while log.walWatch.frames.load(ordering: .relaxed) >= threshold
+            let first = log.walWatch.frames.load(ordering: .relaxed)
+            let read = try Self.holdRead(path)
+            repeat {
+                try await Self.appendBatch(batch, to: log)
+                batch += 1
+            } while log.walWatch.frames.load(ordering: .relaxed) < threshold
+            let checkpointed = log.walWatch.frames.load(ordering: .relaxed)
+            try read.end()
+            try read.queue.close()
+
+            try await Self.appendBatch(batch, to: log)
+            let frames = log.walWatch.frames.load(ordering: .relaxed)
+            #expect(
+                frames < checkpointed,
+                "the WAL went on from \(checkpointed) to \(frames) frames (\(first) before the read, limit \(limitFrames))"
+            )
+            #expect(frames <= limitFrames)
+        }
+    }
+
+    /// The same read, still running when the next append begins: the append waits for it (20 ms in the
+    /// gateway, two seconds here so that a slow machine cannot fail the test) and then starts the WAL
+    /// over. Without the wait the append went on the WAL's end.
+    @Test func anAppendWaitsForAReadThatStillHoldsTheWAL() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let log = try DurableLog(path: path, options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            log.walWatch.restartWait.store(2000, ordering: .relaxed)
+            let threshold = log.walWatch.threshold
+            var batch = 0
+            repeat {
+                try await Self.appendBatch(batch, to: log)
+                batch += 1
+            } while log.walWatch.frames.load(ordering: .relaxed) >= threshold
+            let read = try Self.holdRead(path)
+            repeat {
+                try await Self.appendBatch(batch, to: log)
+                batch += 1
+            } while log.walWatch.frames.load(ordering: .relaxed) < threshold
+            let checkpointed = log.walWatch.frames.load(ordering: .relaxed)
+            let ending = Task.detached {
+                try await Task.sleep(for: .milliseconds(100))
+                try read.end()
+            }
+            try await Self.appendBatch(batch, to: log)
+            try await ending.value
+            try read.queue.close()
+            let frames = log.walWatch.frames.load(ordering: .relaxed)
+            #expect(frames < checkpointed, "the WAL went on from \(checkpointed) to \(frames) frames")
         }
     }
 }
