@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMallocTuning
 
 @main
 struct Chemgate: AsyncParsableCommand {
@@ -28,4 +29,14 @@ struct Chemgate: AsyncParsableCommand {
     )
 
     static let version = "0.4.0"
+
+    /// Caps glibc's malloc arenas at two before the first task runs, then parses and runs the command.
+    /// glibc gives each new thread an arena of its own on its first allocation while it is under the
+    /// cap, and keeps the arenas: set in `chemgate run` (on a thread of the cooperative pool, after
+    /// the signal handlers' thread), the cap came after four arenas besides the main one existed.
+    /// MALLOC_ARENA_MAX in the environment overrides it.
+    static func main() async {
+        _ = chemgate_cap_malloc_arenas(2)
+        await main(nil)
+    }
 }

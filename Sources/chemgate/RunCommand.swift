@@ -58,9 +58,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // First: from here on SIGHUP and SIGUSR1 no longer end the process (their default action).
         let signals = await SignalResponder.trap()
-        // Two malloc arenas instead of glibc's 8 per core: a third less memory at 10,000 points
-        // (BENCHMARKS.md), no measurable CPU. MALLOC_ARENA_MAX in the environment overrides it.
-        _ = chemgate_cap_malloc_arenas(2)
+        // Two malloc arenas instead of glibc's 8 per core (a third less memory at 10,000 points,
+        // BENCHMARKS.md) are set before the first task runs: Chemgate.main().
         // Large blocks (an upload's batch buffers) mapped on their own and unmapped on free, instead
         // of glibc raising its threshold to each one freed and keeping them in the heap after: with
         // MemoryTrimmer below, what the gateway holds is what it uses (docs/operations.md).
