@@ -13,7 +13,8 @@ import TestSupport
 ///
 /// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
 ///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h); beside
-///   it, the slope of malloc's heap in use (`/metrics`, no target), which a leak grows too; and when the
+///   it, the slopes of malloc's heap in use (`/metrics`, no target), which a leak grows too, and of what
+///   malloc holds free (an RSS that grows while the heap in use does not); and when the
 ///   log reaches its size cap within the run (`/metrics` counts the first rows the cap drops), both
 ///   slopes again from then on: the regime a gateway spends its life in, which a log filling from empty
 ///   for the first part of the run (25 minutes at the default 2 GB) is not;
@@ -84,6 +85,7 @@ struct SoakScenario: AsyncParsableCommand {
         let start = clock.now
         var samples: [(hours: Double, megabytes: Double)] = []
         var heapSamples: [(hours: Double, megabytes: Double)] = []
+        var freeSamples: [(hours: Double, megabytes: Double)] = []
         var walSamples: [Int] = []
         var capReached: Double?
         var nextMemorySample = interval
@@ -102,6 +104,9 @@ struct SoakScenario: AsyncParsableCommand {
                 samples.append((elapsed / 3600, megabytes))
                 if let heap = scrape?.heapInUse {
                     heapSamples.append((elapsed / 3600, Double(heap) / 1_048_576))
+                }
+                if let free = scrape?.heldFree {
+                    freeSamples.append((elapsed / 3600, Double(free) / 1_048_576))
                 }
             }
         }
@@ -163,6 +168,14 @@ struct SoakScenario: AsyncParsableCommand {
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
         Self.printHeapSlope(heapAfterWarmup, slope: heapSlope, label: "heap in use slope after warm-up", in: name)
+        let freeAfterWarmup = freeSamples.filter { $0.hours * 3600 >= warmup }
+        Self.printHeapSlope(
+            freeAfterWarmup,
+            slope: MemoryScenario.slope(freeAfterWarmup.map { ($0.hours, $0.megabytes) }),
+            label: "held free slope after warm-up",
+            metric: "chemgate_heap_held_free_bytes",
+            in: name
+        )
         if let capReached {
             let atCap = samples.filter { $0.hours * 3600 >= capReached }
             let capSlope = MemoryScenario.slope(atCap.map { ($0.hours, $0.megabytes) })
@@ -179,6 +192,14 @@ struct SoakScenario: AsyncParsableCommand {
                 heapAtCap,
                 slope: MemoryScenario.slope(heapAtCap.map { ($0.hours, $0.megabytes) }),
                 label: "heap in use slope at the size cap",
+                in: name
+            )
+            let freeAtCap = freeSamples.filter { $0.hours * 3600 >= capReached }
+            Self.printHeapSlope(
+                freeAtCap,
+                slope: MemoryScenario.slope(freeAtCap.map { ($0.hours, $0.megabytes) }),
+                label: "held free slope at the size cap",
+                metric: "chemgate_heap_held_free_bytes",
                 in: name
             )
         } else {
@@ -227,10 +248,11 @@ struct SoakScenario: AsyncParsableCommand {
         _ samples: [(hours: Double, megabytes: Double)],
         slope: Double,
         label: String,
+        metric: String = "chemgate_heap_in_use_bytes",
         in name: String
     ) {
         guard samples.count >= 3 else {
-            progress("\(name): the heap in use could not be read from /metrics (\(samples.count) samples)")
+            progress("\(name): \(metric) could not be read from /metrics (\(samples.count) samples)")
             return
         }
         Figure(
@@ -238,29 +260,34 @@ struct SoakScenario: AsyncParsableCommand {
             label: label,
             value: slope,
             unit: "MB/h",
-            note: "\(samples.count) samples of /metrics' chemgate_heap_in_use_bytes; "
+            note: "\(samples.count) samples of /metrics' \(metric); "
                 + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
         ).print()
     }
 
-    /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes` and the rows the size cap dropped
-    /// (`chemgate_outbox_dropped_records_total`, both `size_cap_*` reasons); nil when it cannot be read.
-    private static func scrape(statusPort: Int) async -> (heapInUse: Int?, droppedByTheCap: Int)? {
+    /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes`, `chemgate_heap_held_free_bytes`
+    /// (what malloc keeps free: a growing RSS with a flat heap in use is this) and the rows the size cap
+    /// dropped (`chemgate_outbox_dropped_records_total`, both `size_cap_*` reasons); nil when it cannot
+    /// be read.
+    private static func scrape(statusPort: Int) async -> (heapInUse: Int?, heldFree: Int?, droppedByTheCap: Int)? {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(statusPort)/metrics")
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
             let body = try? await response.body.collect(upTo: 16 << 20)
         else { return nil }
         var heap: Int?
+        var free: Int?
         var dropped = 0
         for line in String(buffer: body).split(separator: "\n") {
             guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
             if line.hasPrefix("chemgate_heap_in_use_bytes ") {
                 heap = Int(value)
+            } else if line.hasPrefix("chemgate_heap_held_free_bytes ") {
+                free = Int(value)
             } else if line.hasPrefix("chemgate_outbox_dropped_records_total{"), line.contains("reason=\"size_cap_") {
                 dropped += Int(value)
             }
         }
-        return (heap, dropped)
+        return (heap, free, dropped)
     }
 
     private static func median(_ values: [Int]) -> Double {
