@@ -111,9 +111,7 @@ struct SoakScenario: AsyncParsableCommand {
             }
         }
         let afterWarmup = samples.filter { $0.hours * 3600 >= warmup }
-        let heapAfterWarmup = heapSamples.filter { $0.hours * 3600 >= warmup }
         let slope = MemoryScenario.slope(afterWarmup.map { ($0.hours, $0.megabytes) })
-        let heapSlope = MemoryScenario.slope(heapAfterWarmup.map { ($0.hours, $0.megabytes) })
         let peak = meter.peakResidentMegabytes() ?? 0
 
         // The end: devices stop answering, what is left is delivered, the gateway stops. The wait ends
@@ -167,19 +165,10 @@ struct SoakScenario: AsyncParsableCommand {
         ).print()
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
-        Self.printHeapSlope(heapAfterWarmup, slope: heapSlope, label: "heap in use slope after warm-up", in: name)
-        let freeAfterWarmup = freeSamples.filter { $0.hours * 3600 >= warmup }
-        Self.printHeapSlope(
-            freeAfterWarmup,
-            slope: MemoryScenario.slope(freeAfterWarmup.map { ($0.hours, $0.megabytes) }),
-            label: "held free slope after warm-up",
-            metric: "chemgate_heap_held_free_bytes",
-            in: name
-        )
+        Self.printHeapSlopes(heap: heapSamples, free: freeSamples, from: warmup, after: "after warm-up", in: name)
         if let capReached {
             let atCap = samples.filter { $0.hours * 3600 >= capReached }
             let capSlope = MemoryScenario.slope(atCap.map { ($0.hours, $0.megabytes) })
-            let heapAtCap = heapSamples.filter { $0.hours * 3600 >= capReached }
             Figure(
                 scenario: name,
                 label: "RSS slope at the size cap",
@@ -188,18 +177,11 @@ struct SoakScenario: AsyncParsableCommand {
                 note: "\(atCap.count) samples from \(Figure.format(capReached)) s, "
                     + "when the cap dropped its first rows; RSS \(Figure.format(atCap.first?.megabytes ?? 0))→\(Figure.format(atCap.last?.megabytes ?? 0)) MB"
             ).print()
-            Self.printHeapSlope(
-                heapAtCap,
-                slope: MemoryScenario.slope(heapAtCap.map { ($0.hours, $0.megabytes) }),
-                label: "heap in use slope at the size cap",
-                in: name
-            )
-            let freeAtCap = freeSamples.filter { $0.hours * 3600 >= capReached }
-            Self.printHeapSlope(
-                freeAtCap,
-                slope: MemoryScenario.slope(freeAtCap.map { ($0.hours, $0.megabytes) }),
-                label: "held free slope at the size cap",
-                metric: "chemgate_heap_held_free_bytes",
+            Self.printHeapSlopes(
+                heap: heapSamples,
+                free: freeSamples,
+                from: capReached,
+                after: "at the size cap",
                 in: name
             )
         } else {
@@ -244,25 +226,31 @@ struct SoakScenario: AsyncParsableCommand {
         return lag
     }
 
-    private static func printHeapSlope(
-        _ samples: [(hours: Double, megabytes: Double)],
-        slope: Double,
-        label: String,
-        metric: String = "chemgate_heap_in_use_bytes",
+    /// The slopes of malloc's heap in use and of what it holds free, from `seconds` into the run on.
+    private static func printHeapSlopes(
+        heap: [(hours: Double, megabytes: Double)],
+        free: [(hours: Double, megabytes: Double)],
+        from seconds: Double,
+        after: String,
         in name: String
     ) {
-        guard samples.count >= 3 else {
-            progress("\(name): \(metric) could not be read from /metrics (\(samples.count) samples)")
-            return
+        for (series, label, metric) in [
+            (heap, "heap in use", "chemgate_heap_in_use_bytes"), (free, "held free", "chemgate_heap_held_free_bytes"),
+        ] {
+            let samples = series.filter { $0.hours * 3600 >= seconds }
+            guard samples.count >= 3 else {
+                progress("\(name): \(metric) could not be read from /metrics (\(samples.count) samples)")
+                continue
+            }
+            Figure(
+                scenario: name,
+                label: "\(label) slope \(after)",
+                value: MemoryScenario.slope(samples.map { ($0.hours, $0.megabytes) }),
+                unit: "MB/h",
+                note: "\(samples.count) samples of /metrics' \(metric); "
+                    + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
+            ).print()
         }
-        Figure(
-            scenario: name,
-            label: label,
-            value: slope,
-            unit: "MB/h",
-            note: "\(samples.count) samples of /metrics' \(metric); "
-                + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
-        ).print()
     }
 
     /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes`, `chemgate_heap_held_free_bytes`
