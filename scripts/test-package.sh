@@ -40,6 +40,36 @@ grep -Eq '^chemgate [0-9.]+ \(commit [0-9a-f]{12}(-modified)?, built [0-9T:Z-]+\
     || fail "--version does not name the commit and the build date"
 if ldd /usr/bin/chemgate | grep -q swift; then fail "the binary needs Swift runtime libraries: $(ldd /usr/bin/chemgate)"; fi
 readelf -S /usr/bin/chemgate | grep -q '\.debug_info' && fail "the installed binary is not stripped"
+say "the code chemgate run executes laid out first (packaging/symbol-order.txt, packaging/text-layout.ld)"
+# The symbols are in the debug file beside the package (the installed binary has none).
+python3 - "${deb%.deb}.debug" packaging/symbol-order.txt <<'PY' || fail "the release build's code layout is off (above)"
+import subprocess, sys
+debug, order = sys.argv[1], sys.argv[2]
+sections = subprocess.run(["readelf", "-SW", debug], capture_output=True, text=True, check=True).stdout
+text = [line.split("]", 1)[1].split() for line in sections.splitlines() if "] .text " in line]
+if " .text.private " not in sections or not text:
+    sys.exit("no .text.private section: the release build did not use packaging/text-layout.ld")
+start, size = int(text[0][2], 16), int(text[0][4], 16)
+symbols = {}
+for line in subprocess.run(["nm", "--defined-only", debug], capture_output=True, text=True, check=True).stdout.splitlines():
+    fields = line.split()
+    if len(fields) == 3 and fields[1] in "tTwW":
+        symbols[fields[2]] = int(fields[0], 16)
+listed = [name.strip() for name in open(order) if name.strip() and not name.startswith("#")]
+found = [symbols[name] for name in listed if name in symbols]
+print(f"{len(found)} of the {len(listed)} listed functions are in the binary; .text is {size / 1e6:.1f} MB")
+if len(found) < 0.8 * len(listed):
+    sys.exit("packaging/symbol-order.txt is stale (fewer than 80 % of its functions are in the binary): "
+             "run scripts/symbol-order.sh after make release")
+# The first listed function's section starts .text (a C function may sit inside its file's section).
+if min(found[:20]) - start >= 64 << 10:
+    sys.exit(f"none of the first listed functions is in the first 64 KiB of .text (at {start:#x}; the "
+             f"nearest is at {min(found[:20]):#x}): the release build did not use packaging/symbol-order.txt")
+middle = sorted(found)[len(found) // 2] - start
+if middle > size // 3:
+    sys.exit(f"half the listed functions lie beyond {middle / 1e6:.1f} MB into .text: they are not together")
+print(f"the first listed functions start .text; half of them lie within its first {middle / 1e6:.1f} MB")
+PY
 say "systemd-analyze verify"
 systemd-analyze verify /lib/systemd/system/chemgate.service 2>&1 | tee "$work/verify"
 [ ! -s "$work/verify" ] || fail "systemd-analyze verify reported problems"
