@@ -9,15 +9,7 @@ set -euo pipefail
 BIN=${CHEMGATE_BIN:-.build/debug/chemgate}
 SECONDS_TO_RUN=${DEMO_SECONDS:-15}
 ROOT=$(pwd)
-work=$(mktemp -d /tmp/chemgate-demo.XXXXXX)
-cleanup() {
-    local pids
-    pids=$(jobs -p)
-    [ -n "$pids" ] && kill $pids 2>/dev/null
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/scratch-dir.sh" demo
 trap 'exit 130' INT TERM
 
 say() { printf '\n== %s\n' "$*"; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes packaging/symbol-order.txt: the functions of the release binary that `chemgate run` executes
-# while it starts, polls, stores, uploads and serves its status, in the order valgrind first met
-# them. The release build (make release, make package, make bench) compiles every function into its
+# while it starts, polls, stores, uploads and serves its status (as callgrind lists them; those only a
+# full log runs last). The release build (make release, make package, make bench) compiles every function into its
 # own section and has lld put these first (RELEASE_FLAGS in the Makefile), so that the code the
 # gateway runs sits together in a few megabytes of the binary's text instead of being spread over
 # all of it, where the kernel maps it 64 KiB at a time (docs/operations.md, "Memory and CPU").
@@ -24,15 +24,7 @@ if ! command -v valgrind >/dev/null; then
     "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind >/dev/null
 fi
 
-work=$(mktemp -d /tmp/chemgate-symbol-order.XXXXXX)
-cleanup() {
-    local pids
-    pids=$(jobs -p)
-    [ -n "$pids" ] && kill $pids 2>/dev/null
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/scratch-dir.sh symbol-order
 fail() { echo "symbol-order: $*" >&2; exit 1; }
 
 # valgrind cannot read the release binary's DWARF ("Possibly corrupted debuginfo file"): it runs a
@@ -55,30 +47,22 @@ closed_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # Ten devices of 104 points: four that change every cycle (the simulator's ramp, sine, noise and
 # step) and 100 that do not; a small one with only the four (a short list of points is sorted by
 # other code); one that never answers and one behind a closed port (what a site with a device down
-# runs). A snapshot every 10 s.
-{
+# runs). A snapshot every 10 s. A device map: the four, then holding 10 to $2 (none when $2 is 9).
+device_map() {
     echo "vendor: chemgate"
-    echo "model: symbol-order run, small"
+    echo "model: symbol-order run, $1"
     echo "source: { document: scripts/symbol-order.sh }"
     echo "points:"
     echo "  - { id: ramp, table: holding, address: 1, type: uint16, category: other }"
     echo "  - { id: sine, table: holding, address: 2, type: uint16, category: other }"
     echo "  - { id: noise, table: holding, address: 3, type: uint16, category: other }"
     echo "  - { id: step, table: holding, address: 4, type: uint16, category: other }"
-} >"$work/order-run-small.yaml"
-{
-    echo "vendor: chemgate"
-    echo "model: symbol-order run"
-    echo "source: { document: scripts/symbol-order.sh }"
-    echo "points:"
-    echo "  - { id: ramp, table: holding, address: 1, type: uint16, category: other }"
-    echo "  - { id: sine, table: holding, address: 2, type: uint16, category: other }"
-    echo "  - { id: noise, table: holding, address: 3, type: uint16, category: other }"
-    echo "  - { id: step, table: holding, address: 4, type: uint16, category: other }"
-    for address in $(seq 10 109); do
+    for address in $(seq 10 "$2"); do
         echo "  - { id: p$address, table: holding, address: $address, type: uint16, category: other }"
     done
-} >"$work/order-run.yaml"
+}
+device_map small 9 >"$work/order-run-small.yaml"
+device_map large 109 >"$work/order-run.yaml"
 
 # One run of the gateway under callgrind: `phase NAME MAX_SIZE` writes $work/NAME.names (the functions
 # it executed) and checks that it delivered records and, when asked, reached the size cap.
