@@ -70,16 +70,17 @@ extension DurableLog {
     /// 1. acknowledged rows go, oldest first, until the rows in use fill at most the cap less a tenth
     ///    (``pruneHeadroom(_:)``): the oldest segments whole while at most a quarter of each must stay
     ///    (``dropOldestSegment()``: `DROP TABLE` writes the free list to the WAL, not the rows), then in
-    ///    chunks of at most 100,000 rows, each its own transaction (a backlog that reaches back to the
-    ///    oldest segment, a log kept in one table before segments);
+    ///    chunks of rows, each its own transaction (a backlog that reaches back to the oldest segment, a
+    ///    log kept in one table before segments);
     /// 2. if that is not enough, readings not yet acknowledged and not taken in alarm go, oldest first,
     ///    only until the rows fit the cap (never more than needed; never events);
     /// 3. the pages above the cap are handed back to the file system (`PRAGMA incremental_vacuum(N)` moves
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
-    /// 4. the WAL is checkpointed and truncated after every segment and chunk, so it holds about one
-    ///    chunk of row deletes (a 100,000-row chunk is about 14 MB of WAL) and is cut back to its limit
-    ///    after it; a dropped segment writes a few hundred KB at most.
+    /// 4. the WAL is checkpointed and truncated after every segment and chunk, so it holds one chunk of
+    ///    row deletes at most: a chunk is as many rows as write half of ``walLimit`` (``rowsPerDelete(walPerRow:)``,
+    ///    measured on the chunk before; at most 100,000), so the WAL stays within its limit; a dropped
+    ///    segment writes a few hundred KB at most.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {
@@ -102,12 +103,15 @@ extension DurableLog {
             pages = try await pageCounts()
         }
         var acknowledgedLeft = true
+        var walPerRow: Int?
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
             let rows = try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT MAX(last) - MIN(first) + 1 FROM record_span") ?? 0
             }
             let perRow = max(1, pages.used / max(1, rows))
+            let chunk = min(chunk, rowsPerDelete(walPerRow: walPerRow ?? 2 * perRow))
             var dropped = 0
+            let droppedBefore = report.droppedAcknowledged + report.droppedUnacknowledged
             if acknowledgedLeft {
                 let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
                 dropped = try await pool.write { db in
@@ -139,7 +143,10 @@ extension DurableLog {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
             // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
-            // the room they free).
+            // the room they free); what this chunk wrote per row sizes the next one.
+            let deleted = report.droppedAcknowledged + report.droppedUnacknowledged - droppedBefore
+            let wal = Self.fileBytes(path + "-wal")
+            if deleted > 0 && wal > 0 { walPerRow = max(wal / deleted, walPerRow ?? 0) }
             try await checkpoint(noting: &report)
             pages = try await pageCounts()
         }
@@ -168,6 +175,14 @@ extension DurableLog {
         }
         report.bytesOnDisk = try await bytesOnDisk
         return report
+    }
+
+    /// How many rows one delete of the size cap may take so that the WAL it writes, `walPerRow` bytes a
+    /// row (every page the delete touches is written whole, with the free list and pointer map), fills
+    /// at most half of ``walLimit``: the other half is room for the appends that go on meanwhile. Before
+    /// this bound, a 100,000-row delete wrote about 14 MB of WAL against a 4 MiB limit.
+    func rowsPerDelete(walPerRow: Int) -> Int {
+        max(64, walLimit / 2 / max(1, walPerRow))
     }
 
     /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,

@@ -75,6 +75,34 @@ import Testing
         }
     }
 
+    /// The rows the cap deletes one by one (a backlog the oldest segment holds, undelivered readings)
+    /// go in chunks whose WAL fits within the log's limit: deleted in one chunk, the rows over the cap
+    /// wrote 5.1 MB of WAL against a limit of 1.4 MB.
+    @Test func theWALOfTheCapsRowDeletesStaysWithinItsLimit() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = logPath(in: directory)
+            let text = String(repeating: "x", count: 200)
+            let day = baseTime.milliseconds - 86_400_000
+            var log = try DurableLog(path: path, options: LogOptions(destinations: ["park"], segmentRows: 100_000))
+            for block in 0..<48 {
+                try await log.append(
+                    (0..<1000).map {
+                        reading(point: "q\($0 % 20)", value: .text(text), at: day + Int64(block * 1000 + $0))
+                    }
+                )
+            }
+            let (capped, cap) = try await Self.reopenUnderACap(log, path: path)
+            log = capped
+            defer { try? log.close() }
+            let report = try #require(try await log.watchSpace(now: baseTime))
+            #expect(report.droppedUnacknowledged > 10_000)
+            #expect(try await Self.pages(log).file <= cap)
+            #expect(report.largestWAL > 0)
+            #expect(report.largestWAL <= log.walLimit, "the WAL reached \(report.largestWAL) bytes of \(log.walLimit)")
+            #expect(try await log.pending(for: "park").records + report.droppedUnacknowledged == 48_000)
+        }
+    }
+
     /// Closes `log` and opens it again with `storage.max_size` at three quarters of its size, so that
     /// it is over its cap; returns it and the cap in force on its database.
     private static func reopenUnderACap(_ log: DurableLog, path: String) async throws -> (DurableLog, Int) {
