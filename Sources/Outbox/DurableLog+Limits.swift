@@ -78,7 +78,7 @@ extension DurableLog {
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
     /// 4. the WAL is checkpointed and truncated after every segment and chunk, so it holds one chunk of
-    ///    row deletes at most: a chunk is as many rows as write half of ``walLimit`` (``rowsPerDelete(walPerRow:)``,
+    ///    row deletes at most: a chunk is as many rows as write three quarters of ``walLimit`` (``rowsPerDelete(walPerRow:)``,
     ///    measured on the chunk before; at most 100,000), so the WAL stays within its limit; a dropped
     ///    segment writes a few hundred KB at most.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
@@ -103,6 +103,7 @@ extension DurableLog {
             pages = try await pageCounts()
         }
         var acknowledgedLeft = true
+        let frameBytes = max(512, pages.file / max(1, pages.count)) + 24
         var walPerRow: Int?
         while pages.used > cap || (acknowledgedLeft && pages.used > lowWater) {
             let rows = try await pool.read { db in
@@ -110,43 +111,34 @@ extension DurableLog {
             }
             let perRow = max(1, pages.used / max(1, rows))
             let chunk = min(chunk, rowsPerDelete(walPerRow: walPerRow ?? 2 * perRow))
-            var dropped = 0
-            let droppedBefore = report.droppedAcknowledged + report.droppedUnacknowledged
+            var deleted: (rows: Int, frames: Int) = (0, 0)
             if acknowledgedLeft {
                 let limit = min(chunk, max(64, (pages.used - lowWater) / perRow + 1))
-                dropped = try await pool.write { db in
-                    let rows = try Self.deleteOldest(where: Self.acknowledgedEverywhere, [], limit: limit, db)
-                    return try Self.count(.sizeCapAcknowledged, rows, db)
-                }
-                report.droppedAcknowledged += dropped
-                acknowledgedLeft = dropped == limit
+                deleted = try await deleteChunk(where: Self.acknowledgedEverywhere, .sizeCapAcknowledged, limit: limit)
+                report.droppedAcknowledged += deleted.rows
+                acknowledgedLeft = deleted.rows == limit
             }
-            if dropped == 0 {
+            if deleted.rows == 0 {
                 guard pages.used > cap else { break }
                 let limit = min(chunk, max(64, (pages.used - cap) / perRow + 1))
-                let unacknowledged = try await pool.write { db in
-                    let rows = try Self.deleteOldest(
-                        where: "r.lane = 'reading' AND r.in_alarm = 0 AND NOT \(Self.acknowledgedEverywhere)",
-                        [],
-                        limit: limit,
-                        db
-                    )
-                    return try Self.count(.sizeCapUnacknowledged, rows, db)
-                }
-                report.droppedUnacknowledged += unacknowledged
-                if unacknowledged == 0 {
+                deleted = try await deleteChunk(
+                    where: "r.lane = 'reading' AND r.in_alarm = 0 AND NOT \(Self.acknowledgedEverywhere)",
+                    .sizeCapUnacknowledged,
+                    limit: limit
+                )
+                report.droppedUnacknowledged += deleted.rows
+                if deleted.rows == 0 {
                     report.overCap = true
                     break
                 }
             }
+            // What this chunk wrote to the WAL per row sizes the next one.
+            walPerRow = max(1, deleted.frames * frameBytes / deleted.rows)
             if lowDisk {
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
             }
             // Keeps the WAL, which the deletes fill, to one chunk (and, on a nearly full disk, from taking
-            // the room they free); what this chunk wrote per row sizes the next one.
-            let deleted = report.droppedAcknowledged + report.droppedUnacknowledged - droppedBefore
-            let wal = Self.fileBytes(path + "-wal")
-            if deleted > 0 && wal > 0 { walPerRow = max(wal / deleted, walPerRow ?? 0) }
+            // the room they free).
             try await checkpoint(noting: &report)
             pages = try await pageCounts()
         }
@@ -179,10 +171,29 @@ extension DurableLog {
 
     /// How many rows one delete of the size cap may take so that the WAL it writes, `walPerRow` bytes a
     /// row (every page the delete touches is written whole, with the free list and pointer map), fills
-    /// at most half of ``walLimit``: the other half is room for the appends that go on meanwhile. Before
-    /// this bound, a 100,000-row delete wrote about 14 MB of WAL against a 4 MiB limit.
+    /// at most three quarters of ``walLimit``. Appends wait while the delete holds the writer, and the
+    /// first one after it starts the WAL over (``WALWatch``). Before this bound, a 100,000-row delete
+    /// wrote about 14 MB of WAL against a 4 MiB limit.
     func rowsPerDelete(walPerRow: Int) -> Int {
-        max(64, walLimit / 2 / max(1, walPerRow))
+        max(64, walLimit * 3 / 4 / max(1, walPerRow))
+    }
+
+    /// Deletes at most `limit` of the oldest rows that meet `condition`, in one transaction, counted as
+    /// dropped for `reason`. Returns the rows and the frames the WAL held after the commit: what the
+    /// delete wrote, or a little more when the WAL did not start over at its first write.
+    private func deleteChunk(
+        where condition: String,
+        _ reason: DropReason,
+        limit: Int
+    ) async throws -> (rows: Int, frames: Int) {
+        try await pool.writeWithoutTransaction { [walWatch] db in
+            var rows = 0
+            try db.inTransaction {
+                rows = try Self.count(reason, Self.deleteOldest(where: condition, [], limit: limit, db), db)
+                return .commit
+            }
+            return (rows, walWatch.frames.load(ordering: .relaxed))
+        }
     }
 
     /// How far below the cap acknowledged rows are dropped once the log is over it: a tenth of the cap,
