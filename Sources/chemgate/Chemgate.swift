@@ -1,7 +1,34 @@
 import ArgumentParser
 import CMallocTuning
+import Dispatch
 
 @main
+enum ChemgateMain {
+    /// Caps glibc's malloc arenas at two before the first task runs, then parses and runs the command
+    /// on the cooperative pool while the main thread waits for it.
+    ///
+    /// The arena cap: glibc gives each new thread an arena of its own on its first allocation while it
+    /// is under the cap, and keeps the arenas: set in `chemgate run` (on a thread of the cooperative
+    /// pool, after the signal handlers' thread), the cap came after four arenas besides the main one
+    /// existed. MALLOC_ARENA_MAX in the environment overrides it.
+    ///
+    /// The wait: an `async` main hands the main thread to `dispatch_main()`, which ends it with
+    /// `pthread_exit`, and glibc unwinds the thread's stack to do so: the unwinder searches the
+    /// binary's unwind tables (`.eh_frame_hdr`, `.eh_frame`) for every frame, and the pages it reads,
+    /// about 1 MB, stayed resident for the gateway's life (BENCHMARKS.md, round 15). Waiting here reads
+    /// none of them; nothing in chemgate runs on the main queue.
+    static func main() {
+        _ = chemgate_cap_malloc_arenas(2)
+        let finished = DispatchSemaphore(value: 0)
+        // Detached: a task created here would inherit the main actor, whose queue nobody drains.
+        Task.detached {
+            await Chemgate.main(nil)
+            finished.signal()
+        }
+        finished.wait()
+    }
+}
+
 struct Chemgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chemgate",
@@ -29,14 +56,4 @@ struct Chemgate: AsyncParsableCommand {
     )
 
     static let version = "0.4.0"
-
-    /// Caps glibc's malloc arenas at two before the first task runs, then parses and runs the command.
-    /// glibc gives each new thread an arena of its own on its first allocation while it is under the
-    /// cap, and keeps the arenas: set in `chemgate run` (on a thread of the cooperative pool, after
-    /// the signal handlers' thread), the cap came after four arenas besides the main one existed.
-    /// MALLOC_ARENA_MAX in the environment overrides it.
-    static func main() async {
-        _ = chemgate_cap_malloc_arenas(2)
-        await main(nil)
-    }
 }

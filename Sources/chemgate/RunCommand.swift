@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
         // First: from here on SIGHUP and SIGUSR1 no longer end the process (their default action).
         let signals = await SignalResponder.trap()
         // Two malloc arenas instead of glibc's 8 per core (a third less memory at 10,000 points,
-        // BENCHMARKS.md) are set before the first task runs: Chemgate.main().
+        // BENCHMARKS.md) are set before the first task runs: ChemgateMain.main().
         // Large blocks (an upload's batch buffers) mapped on their own and unmapped on free, instead
         // of glibc raising its threshold to each one freed and keeping them in the heap after: with
         // MemoryTrimmer below, what the gateway holds is what it uses (docs/operations.md).
@@ -211,7 +211,7 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger,
                 onListening: { port in
                     logger.notice(
-                        "status endpoint listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                        "status endpoint listening on http://\(host.contains(":" as Character) ? "[\(host)]" : host):\(port)"
                     )
                     started.open()
                     systemd?.send("READY=1\nSTATUS=polling \(site.devices.count) devices on \(site.links.count) links")

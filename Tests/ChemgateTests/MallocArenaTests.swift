@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `chemgate run` caps glibc's malloc arenas at two, the main one and one more, before any thread of
-/// its own starts (`Chemgate.main()`). Set later, in `run`, the cap left five: each thread that
+/// its own starts (`ChemgateMain.main()`). Set later, in `run`, the cap left five: each thread that
 /// allocated first got an arena of its own, and glibc keeps every arena and what it holds free.
 @Suite("Malloc arenas")
 struct MallocArenaTests {

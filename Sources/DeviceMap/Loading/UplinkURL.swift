@@ -16,7 +16,7 @@ public enum UplinkURL {
         guard let colon = rest.lastIndex(of: ":") else { return nil }
         var host = String(rest[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty, !host.contains("@"), !host.contains("/"),
+        guard !host.isEmpty, !host.contains("@" as Character), !host.contains("/" as Character),
             host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
             let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port)
         else { return nil }
@@ -31,7 +31,7 @@ public enum UplinkURL {
         }
         let afterScheme = url[url.index(url.firstIndex(of: ":")!, offsetBy: 3)...]
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if authority.contains("@") {
+        if authority.contains("@" as Character) {
             return "holds a user name or password ('…@'): remove them from the url and give the platform's "
                 + "credentials through the environment variables named by token_env (bearer token) and "
                 + "hmac_secret_env (signing secret)"
@@ -42,7 +42,8 @@ public enum UplinkURL {
         guard let components = URLComponents(string: url) else {
             return "is not a valid URL"
         }
-        guard let host = components.host, !host.isEmpty else {
+        // The host as written (`encodedHost`): `host` decodes it with ICU's IDNA, loading its data.
+        guard let host = components.encodedHost, !host.isEmpty else {
             return "has no host: write it as https://platform.example/api"
         }
         // URLComponents reads ports past 65535 (and Foundation on Linux may drop them): check the text.
@@ -66,7 +67,7 @@ public enum UplinkURL {
     static func secrets(in text: String) -> [String] {
         var secrets: [String] = []
         var rest = Substring(text)
-        while let scheme = rest.range(of: "://") {
+        while let scheme = schemeSeparator(in: rest) {
             let end = rest[scheme.upperBound...].firstIndex { " \t\n\r\"'/?#,{}[]".contains($0) } ?? rest.endIndex
             if let secret = secret(in: "x" + rest[scheme.lowerBound..<end]) { secrets.append(secret) }
             rest = rest[scheme.upperBound...]
@@ -76,7 +77,7 @@ public enum UplinkURL {
 
     /// The password of a `user:password@` URL, so messages can hide it from the quoted line.
     static func secret(in url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = schemeSeparator(in: Substring(url)) else { return nil }
         let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard let at = authority.lastIndex(of: "@") else { return nil }
         let userInfo = authority[..<at]
@@ -86,5 +87,17 @@ public enum UplinkURL {
             return password.isEmpty ? String(userInfo) : String(password)
         }
         return String(userInfo)
+    }
+
+    /// The first `://` in `text`, found byte by byte: Foundation's `range(of:)` searches through
+    /// CoreFoundation and its Unicode tables, which every start would then keep resident.
+    static func schemeSeparator(in text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index...].starts(with: "://".utf8) { return index..<bytes.index(index, offsetBy: 3) }
+            bytes.formIndex(after: &index)
+        }
+        return nil
     }
 }

@@ -175,7 +175,7 @@ package struct MappingReader {
 
     package func bool(_ key: String) -> Bool? {
         guard let value = node(key) else { return nil }
-        guard let flag = value.bool else {
+        guard let flag = YAMLFlag.bool(value) else {
             log.error(
                 "'\(key)' in \(context) must be true or false, not \(value.kindName)",
                 at: document.position(of: value)

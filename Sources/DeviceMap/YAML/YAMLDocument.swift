@@ -53,7 +53,9 @@ package struct YAMLDocument {
             return nil
         }
         do {
-            guard let root = try Yams.compose(yaml: text) else {
+            // The basic resolver: every plain scalar stays text, read as a number or a flag by YAMLNumber
+            // and YAMLFlag; the default one compiles regular expressions with ICU (YAMLFlag).
+            guard let root = try Yams.compose(yaml: text, .basic) else {
                 log.error("the file is empty", at: source.start)
                 return nil
             }
