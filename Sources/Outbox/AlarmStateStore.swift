@@ -147,7 +147,10 @@ extension DurableLog {
     /// changed, in one transaction (``append(events:readings:memories:)`` with the groups joined).
     public func append(events: [GatewayEvent], readingGroups: [[Reading]], memories: [AlarmMemory]) async throws {
         guard !events.isEmpty || readingGroups.contains(where: { !$0.isEmpty }) || !memories.isEmpty else { return }
-        try await pool.write { db in
+        // Through appendTransaction, as every append: this is `chemgate run`'s, and it went straight to
+        // the writer, so that the WAL was never started over before it (WALWatch).
+        let rows = events.count + readingGroups.reduce(0) { $0 + $1.count } + memories.count
+        try await appendTransaction(rows: rows) { db in
             defer { checkCap(db) }
             _ = try Self.insert(events, db)
             _ = try Self.insert(groups: readingGroups, db)

@@ -295,12 +295,13 @@ extension DurableLog {
         try await checkpoint()
     }
 
-    /// ``DatabasePool/write(_:)`` for the appends: one transaction, after ``WALWatch/letWALStartOver(_:)``
-    /// (when the last commit left the WAL past its checkpoint threshold, up to 20 ms for the reads that
-    /// still use it, so that this commit starts the WAL over instead of going on its end).
-    func appendTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+    /// ``DatabasePool/write(_:)`` for the appends of `rows` rows: one transaction, after
+    /// ``WALWatch/letWALStartOver(_:rows:)`` (when the last commit left the WAL past its checkpoint
+    /// threshold, or these rows would take it past its limit, up to 20 ms for the reads that still use
+    /// it, so that this commit starts the WAL over instead of going on its end).
+    func appendTransaction<T: Sendable>(rows: Int, _ updates: @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { [walWatch] db in
-            walWatch.letWALStartOver(db)
+            walWatch.letWALStartOver(db, rows: rows)
             var result: T?
             try db.inTransaction {
                 result = try updates(db)
@@ -331,6 +332,7 @@ extension DurableLog {
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
                 _ = try db.checkpoint(.truncate)
+                walWatch.frames.store(0, ordering: .relaxed)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 return
             }

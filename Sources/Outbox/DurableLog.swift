@@ -126,6 +126,7 @@ public final class DurableLog: ReadingSink {
         let pageSize = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 4096
         let walWatch = WALWatch(
             threshold: max(16, walLimit / 2 / (max(512, pageSize) + 24)),
+            limit: max(32, walLimit / (max(512, pageSize) + 24)),
             busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds
         )
         self.walWatch = walWatch
@@ -175,7 +176,7 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ readings: [Reading]) async throws -> ClosedRange<Int64>? {
         guard !readings.isEmpty else { return nil }
-        let sequences = try await appendTransaction { db in
+        let sequences = try await appendTransaction(rows: readings.count) { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(readings, db)
             try rollOver(db)
@@ -192,7 +193,7 @@ public final class DurableLog: ReadingSink {
     @discardableResult
     public func append(_ events: [GatewayEvent]) async throws -> ClosedRange<Int64>? {
         guard !events.isEmpty else { return nil }
-        let sequences = try await appendTransaction { db in
+        let sequences = try await appendTransaction(rows: events.count) { db in
             defer { checkCap(db) }
             let sequences = try Self.insert(events, db)
             try rollOver(db)
@@ -206,7 +207,7 @@ public final class DurableLog: ReadingSink {
     /// everything it read while the previous commit was being written.
     public func append(events: [GatewayEvent], readings: [Reading]) async throws {
         guard !events.isEmpty || !readings.isEmpty else { return }
-        try await appendTransaction { db in
+        try await appendTransaction(rows: events.count + readings.count) { db in
             defer { checkCap(db) }
             _ = try Self.insert(events, db)
             _ = try Self.insert(readings, db)

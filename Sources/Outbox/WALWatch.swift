@@ -10,22 +10,38 @@ import Synchronization
 /// cycle took a 4 MiB WAL to 1,044 frames in the soak at the size cap (BENCHMARKS.md, round 12). So
 /// the watch replaces SQLite's automatic checkpoint with a WAL hook that does the same (a passive
 /// checkpoint once the commit left ``threshold`` frames or more) and notes the frames, and the log's
-/// appends call ``letWALStartOver(_:)`` first: when the last commit left the WAL past the threshold,
-/// a restart checkpoint waits up to ``restartWait`` milliseconds for the reads still using it. Reads
+/// appends call ``letWALStartOver(_:rows:)`` first: when the last commit left the WAL past the
+/// threshold, or when the rows about to be appended would take it past its limit where it is, a
+/// restart checkpoint waits up to ``restartWait`` milliseconds for the reads still using it. Reads
 /// that begin meanwhile read the database file, so only reads already running can make it wait.
+///
+/// The second condition: the threshold, half the limit, leaves room for one commit of up to half the
+/// limit, but a gateway's largest commits are near that (a 10,000-point cycle, about 2 MB) and come
+/// together (the minute's snapshot of every point beside a cycle): in a 20-minute soak at the size cap
+/// a commit landing on a WAL just under the threshold took it to 5.0–5.2 MB against 4 MiB, twice.
 final class WALWatch: Sendable {
     /// The frames at which the WAL is checkpointed: half of ``DurableLog/walLimit``.
     let threshold: Int
+    /// The WAL's limit in frames (``DurableLog/walLimit``).
+    let limit: Int
     /// The frames the WAL held after the writer's last commit; 0 once a restart checkpoint made sure
     /// the next write starts it over.
     let frames = Atomic<Int>(0)
+    /// The most frames the WAL held after a commit (for tests and the soak).
+    let largest = Atomic<Int>(0)
+    /// The frames an appended row adds to the WAL, in thousandths: the largest of the recent appends',
+    /// an eighth less for each append that adds fewer.
+    let framesPerThousandRows = Atomic<Int>(0)
+    /// The rows of the append about to commit, set by ``letWALStartOver(_:rows:)`` for the WAL hook.
+    let pendingRows = Atomic<Int>(0)
     /// How long ``letWALStartOver(_:)`` waits for reads, in milliseconds (tests make it longer).
     let restartWait = Atomic<Int>(20)
     /// The writer's busy timeout, restored after the wait.
     private let busyTimeout: Int
 
-    init(threshold: Int, busyTimeoutMilliseconds: Int) {
+    init(threshold: Int, limit: Int, busyTimeoutMilliseconds: Int) {
         self.threshold = threshold
+        self.limit = limit
         busyTimeout = busyTimeoutMilliseconds
     }
 
@@ -35,12 +51,16 @@ final class WALWatch: Sendable {
         sqlite3_wal_hook(db.sqliteConnection, walCommitted, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// Before a commit: when the last one left the WAL past ``threshold``, waits up to ``restartWait``
-    /// for the reads that still use it, so that this commit starts the WAL over. When a read outlasts
-    /// the wait, the commit goes on the WAL's end as before, the next append waits again, and
-    /// ``DurableLog/keepWALWithinLimit()`` cuts the file back once the read ends.
-    func letWALStartOver(_ db: Database) {
-        guard frames.load(ordering: .relaxed) >= threshold else { return }
+    /// Before an append of `rows` rows: when the last commit left the WAL past ``threshold``, or these
+    /// rows would take it past ``limit`` (at the frames per row of recent appends), waits up to
+    /// ``restartWait`` for the reads that still use it, so that this commit starts the WAL over. When a
+    /// read outlasts the wait, the commit goes on the WAL's end as before, the next append waits again,
+    /// and ``DurableLog/keepWALWithinLimit()`` cuts the file back once the read ends.
+    func letWALStartOver(_ db: Database, rows: Int) {
+        pendingRows.store(rows, ordering: .relaxed)
+        let held = frames.load(ordering: .relaxed)
+        let expected = rows * framesPerThousandRows.load(ordering: .relaxed) / 1000
+        guard held >= threshold || (held > 0 && held + expected > limit) else { return }
         let wait = restartWait.load(ordering: .relaxed)
         guard (try? db.execute(sql: "PRAGMA busy_timeout = \(wait)")) != nil else { return }
         defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout)") }
@@ -58,7 +78,16 @@ private func walCommitted(
 ) -> Int32 {
     guard let context else { return SQLITE_OK }
     let watch = Unmanaged<WALWatch>.fromOpaque(context).takeUnretainedValue()
-    watch.frames.store(Int(frames), ordering: .relaxed)
+    let before = watch.frames.exchange(Int(frames), ordering: .relaxed)
+    _ = watch.largest.max(Int(frames), ordering: .relaxed)
+    // An append's frames: what it added, or all of them when it started the WAL over.
+    let rows = watch.pendingRows.exchange(0, ordering: .relaxed)
+    let added = Int(frames) >= before ? Int(frames) - before : Int(frames)
+    if rows > 0 && added > 0 {
+        let measured = added * 1000 / rows
+        let recent = watch.framesPerThousandRows.load(ordering: .relaxed)
+        watch.framesPerThousandRows.store(max(measured, recent - recent / 8), ordering: .relaxed)
+    }
     if Int(frames) >= watch.threshold {
         _ = sqlite3_wal_checkpoint_v2(connection, database, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }

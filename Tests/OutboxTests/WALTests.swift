@@ -182,4 +182,54 @@ import Testing
             #expect(frames < checkpointed, "the WAL went on from \(checkpointed) to \(frames) frames")
         }
     }
+
+    /// The checkpoint threshold, half the WAL's limit, leaves room for one commit of at most half the
+    /// limit; a gateway's largest commits are about that (a 10,000-point cycle) and come together (the
+    /// minute's snapshot of every point beside a cycle). In a soak at the size cap, such a commit on a
+    /// WAL just under the threshold took it to 5.0–5.2 MB against 4 MiB. Now an append that would take
+    /// the WAL past its limit where it stands starts it over first. Through `chemgate run`'s append
+    /// (events, reading groups and alarm state in one transaction), which went straight to the writer.
+    @Test func anAppendTooLargeForWhatIsLeftOfTheWALStartsItOverFirst() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory), options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            let watch = log.walWatch
+            var next = 0
+            func append(_ count: Int) async throws {
+                let readings = (next..<next + count).map {
+                    reading(
+                        device: "d\($0 % 100)",
+                        point: "p\($0 / 100 % 100)",
+                        value: .number(Double($0)),
+                        at: baseTime.milliseconds + Int64($0)
+                    )
+                }
+                next += count
+                try await log.append(events: [], readingGroups: [readings], memories: [])
+            }
+            // What a row costs in WAL frames, from one append on an empty WAL.
+            try await log.checkpoint()
+            try await append(4000)
+            let perRow = Double(watch.frames.load(ordering: .relaxed)) / 4000
+            #expect(perRow > 0)
+            // Appends of 100 rows until the WAL is just under the threshold, then one of 60 % of the limit.
+            try await log.checkpoint()
+            var step = 0
+            while watch.frames.load(ordering: .relaxed) + 2 * step < watch.threshold {
+                let frames = watch.frames.load(ordering: .relaxed)
+                try await append(100)
+                step = watch.frames.load(ordering: .relaxed) - frames
+            }
+            let before = watch.frames.load(ordering: .relaxed)
+            #expect(before > watch.limit / 3 && before < watch.threshold)
+            watch.largest.store(0, ordering: .relaxed)
+            try await append(Int(Double(watch.limit) * 0.6 / perRow))
+            let largest = watch.largest.load(ordering: .relaxed)
+            #expect(
+                largest <= watch.limit,
+                "the WAL went from \(before) to \(largest) frames, its limit \(watch.limit)"
+            )
+            #expect(largest > watch.limit / 2, "the append wrote only \(largest) frames")
+        }
+    }
 }
