@@ -34,7 +34,7 @@ final class WALWatch: Sendable {
     let framesPerThousandRows = Atomic<Int>(0)
     /// The rows of the append about to commit, set by ``letWALStartOver(_:rows:)`` for the WAL hook.
     let pendingRows = Atomic<Int>(0)
-    /// How long ``letWALStartOver(_:)`` waits for reads, in milliseconds (tests make it longer).
+    /// How long ``letWALStartOver(_:rows:)`` waits for reads, in milliseconds (tests make it longer).
     let restartWait = Atomic<Int>(20)
     /// The writer's busy timeout, restored after the wait.
     private let busyTimeout: Int
