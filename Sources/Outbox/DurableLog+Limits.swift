@@ -78,9 +78,9 @@ extension DurableLog {
     ///    the last pages into free ones), the other freed pages stay in the file for the next appends, so
     ///    the file neither grows nor is rewritten;
     /// 4. the WAL is checkpointed and truncated after every segment and chunk, so it holds one chunk of
-    ///    row deletes at most: a chunk is as many rows as write three quarters of ``walLimit`` (``rowsPerDelete(walPerRow:)``,
-    ///    measured on the chunk before; at most 100,000), so the WAL stays within its limit; a dropped
-    ///    segment writes a few hundred KB at most.
+    ///    row deletes at most: a chunk is as many rows as write three quarters of ``walLimit``
+    ///    (``rowsPerDelete(walPerRow:)``, measured on the chunk before; at most 100,000), so the WAL
+    ///    stays within its limit; a dropped segment writes a few hundred KB at most.
     /// - Parameter lowDisk: deletes in chunks of at most 500 rows, down to the cap only, and hands every
     ///   freed page back at once, so that the WAL the deletes write fits in what is left of a nearly full disk.
     func applySizeCap(_ cap: Int, lowDisk: Bool = false) async throws -> LimitReport {

@@ -27,7 +27,7 @@ final class WALWatch: Sendable {
     /// The frames the WAL held after the writer's last commit; 0 once a restart checkpoint made sure
     /// the next write starts it over.
     let frames = Atomic<Int>(0)
-    /// The most frames the WAL held after a commit (for tests and the soak).
+    /// The most frames the WAL held after a commit, for the tests.
     let largest = Atomic<Int>(0)
     /// The frames an appended row adds to the WAL, in thousandths: the largest of the recent appends',
     /// an eighth less for each append that adds fewer.
