@@ -448,6 +448,27 @@ let package = Package(
             dependencies: ["CMosquitto"],
             linkerSettings: [.linkedLibrary("mosquitto")]
         ),
+        // The floor of chemgate's stack, for `chemgate-bench memory` and `scale`: the least a gateway does
+        // each second (read, store, send, acknowledge, answer /status) with the same libraries, without
+        // chemgate's pipeline (BENCHMARKS.md).
+        .executableTarget(
+            name: "stack-floor-reference",
+            dependencies: [
+                "CLibCrypto",
+                "CMallocTuning",
+                "CMosquitto",
+                "GatewayCore",
+                "Modbus",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings,
+            linkerSettings: [.linkedLibrary("mosquitto")]
+        ),
         // `chemgate-bench link|rtu|scale|planner|log|profile|mqtt|all`: chemgate's figures beside their references.
         .executableTarget(
             name: "chemgate-bench",

@@ -8,7 +8,7 @@ struct ChemgateBench: AsyncParsableCommand {
         abstract: "Measure chemgate beside its references; one figure per line, with ratio, target and PASS/MISS.",
         discussion: """
             Build first: swift build -c release --product chemgate --product modbus-loop-reference \
-            --product mqtt-loop-reference (make bench does). Each line: scenario, figure, reference, ratio, target, PASS or MISS.
+            --product mqtt-loop-reference --product stack-floor-reference (make bench does). Each line: scenario, figure, reference, ratio, target, PASS or MISS.
             """,
         subcommands: [
             LinkScenario.self, RTUScenario.self, ScaleScenario.self, PlannerScenario.self, LogScenario.self,

@@ -13,7 +13,8 @@ import TestSupport
 ///   (`--settle`, default 5 s); bytes per point is the least-squares slope of RSS over points
 ///   (target ≤ 1 KB).
 /// - a one-device gateway: one simulated device with 10 points answering @1 s, one uplink to the
-///   counting receiver, durable log on: peak RSS (VmHWM) over the window (target ≤ 15 MB), and its CPU.
+///   counting receiver, durable log on: peak RSS (VmHWM) over the window (target ≤ 15 MB), and its CPU;
+///   beside it the floor of the stack on the same device (``StackFloorRun``).
 struct MemoryScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory",
@@ -113,24 +114,47 @@ struct MemoryScenario: AsyncParsableCommand {
         let core = ((meter.cpuSeconds() ?? 0) - cpuBefore) / (clock.now - start).secondsValue
         let peak = meter.peakResidentMegabytes() ?? 0
         let delivered = receiver.counts.records - before
+        gateway.signal(SIGTERM)
+        _ = try? await gateway.waitForExit(timeout: .seconds(10))
+        // The same device and window for the floor of the stack, after the gateway has stopped.
+        let floor = try await StackFloorRun.measure(
+            modbusPort: server.port,
+            units: 1,
+            registers: 10,
+            receiver: receiver,
+            settle: .milliseconds(Int(settleSeconds * 1000)),
+            window: options.window
+        )
         Figure(
             scenario: "memory one device",
             label: "gateway peak RSS",
             value: peak,
             unit: "MB",
+            referenceLabel: "stack floor",
+            reference: floor.peakMegabytes,
             judged: peak,
             target: .atMost(15, "15 MB"),
             note: "1 device × 10 points @1 s answering, durable log, 1 uplink; \(delivered) records delivered"
         ).print()
         Figure(
             scenario: "memory one device",
+            label: "stack floor peak RSS",
+            value: floor.peakMegabytes,
+            unit: "MB",
+            judged: floor.peakMegabytes,
+            target: .atMost(15, "15 MB"),
+            note:
+                "stack-floor-reference: the same libraries reading, storing, sending and acknowledging the same values"
+        ).print()
+        Figure(
+            scenario: "memory one device",
             label: "gateway CPU",
             value: core,
             unit: "core",
+            referenceLabel: "stack floor",
+            reference: floor.core,
             note: "10 values/s; timers, heartbeats and status service included"
         ).print()
-        gateway.signal(SIGTERM)
-        _ = try? await gateway.waitForExit(timeout: .seconds(10))
     }
 
     /// The least-squares slope of y over x.

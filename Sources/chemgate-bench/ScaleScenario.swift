@@ -18,7 +18,8 @@ import TestSupport
 /// latency. References: the configured rate D·T/P, and Neuron's published 10,000 points @1 s in 3% of
 /// four cores (0.12 core) and 199 MB. Targets (issue #19): ≤ 10 µs per delivered value everywhere;
 /// at 10,000 points @1 s ≤ 0.10 core and ≤ 40 MB; at 100,000 points @1 s ≤ 1 core and ≤ 250 MB;
-/// with default uplink settings, latency p50 ≤ 100 ms and p99 ≤ 500 ms.
+/// with default uplink settings, latency p50 ≤ 100 ms and p99 ≤ 500 ms. At up to 1,000 values/s
+/// with the counting receiver, the floor of the stack (``StackFloorRun``) on the same devices follows.
 struct ScaleScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
@@ -243,6 +244,32 @@ struct ScaleScenario: AsyncParsableCommand {
         }
         gateway.signal(SIGTERM)
         _ = try? await gateway.waitForExit(timeout: .seconds(10))
+        // A small site (up to 1,000 values/s, every value changing, one read per device): the floor of the
+        // stack on the same devices and window, after the gateway has stopped.
+        if case .counting(let receiver) = platform, configured <= 1_000, changeFraction == 1, atOneSecond,
+            configuration.devices <= ScaleConfiguration.devicesPerLink, configuration.readsPerDevice == 1
+        {
+            let floor = try await StackFloorRun.measure(
+                modbusPort: servers[0].port,
+                units: configuration.devices,
+                registers: configuration.points,
+                receiver: receiver,
+                settle: .milliseconds(Int((warmup ?? (options.quick ? 3 : 5)) * 1000)),
+                window: window
+            )
+            Figure(
+                scenario: name,
+                label: "stack floor CPU",
+                value: floor.microsecondsPerValue,
+                unit: "µs per delivered value",
+                referenceLabel: "gateway",
+                reference: microsecondsPerValue,
+                judged: floor.microsecondsPerValue,
+                target: .atMost(10, "10 µs"),
+                note: "stack-floor-reference: the same libraries reading, storing, sending and acknowledging the same "
+                    + "values, \(Figure.format(floor.core * 1000)) CPU-ms/s over \(Figure.format(floor.delivered)) records/s"
+            ).print()
+        }
     }
 
     private struct Sample {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CMallocTuning
-import Dispatch
+import GatewayCore
 
 @main
 enum ChemgateMain {
@@ -12,20 +12,12 @@ enum ChemgateMain {
     /// pool, after the signal handlers' thread), the cap came after four arenas besides the main one
     /// existed. MALLOC_ARENA_MAX in the environment overrides it.
     ///
-    /// The wait: an `async` main hands the main thread to `dispatch_main()`, which ends it with
-    /// `pthread_exit`, and glibc unwinds the thread's stack to do so: the unwinder searches the
-    /// binary's unwind tables (`.eh_frame_hdr`, `.eh_frame`) for every frame, and the pages it reads,
-    /// about 1 MB, stayed resident for the gateway's life (BENCHMARKS.md, round 15). Waiting here reads
-    /// none of them; nothing in chemgate runs on the main queue.
+    /// The wait (``DetachedMain``): an `async` main would end the main thread in `dispatch_main()`,
+    /// whose unwinding keeps about 1 MB of unwind tables resident; nothing in chemgate runs on the
+    /// main queue.
     static func main() {
         _ = chemgate_cap_malloc_arenas(2)
-        let finished = DispatchSemaphore(value: 0)
-        // Detached: a task created here would inherit the main actor, whose queue nobody drains.
-        Task.detached {
-            await Chemgate.main(nil)
-            finished.signal()
-        }
-        finished.wait()
+        DetachedMain.run { await Chemgate.main(nil) }
     }
 }
 

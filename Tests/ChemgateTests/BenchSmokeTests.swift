@@ -13,6 +13,8 @@ struct BenchSmokeTests {
         /// What the scenario's figure lines start with.
         var scenario: String
         var arguments: [String]
+        /// Labels some figure line must hold (the floor of the stack, where it is measured).
+        var labels: [String] = []
         var testDescription: String { arguments.joined(separator: " ") }
     }
 
@@ -22,12 +24,23 @@ struct BenchSmokeTests {
         Run(scenario: "rtu", arguments: ["rtu", "--quick", "--seconds", "0.5", "--baud", "19200"]),
         Run(scenario: "log", arguments: ["log", "--quick", "--seconds", "1", "--queued", "5000"]),
         Run(scenario: "drain", arguments: ["drain", "--quick", "--queued", "5000"]),
-        Run(scenario: "memory", arguments: ["memory", "--quick", "--settle", "1", "--seconds", "1"]),
+        Run(
+            scenario: "memory",
+            arguments: ["memory", "--quick", "--settle", "1", "--seconds", "1"],
+            labels: ["stack floor peak RSS"]
+        ),
         Run(scenario: "profile", arguments: ["profile", "--quick", "--seconds", "1"]),
         Run(scenario: "mqtt", arguments: ["mqtt", "--quick", "--seconds", "1"]),
         Run(
             scenario: "scale",
             arguments: ["scale", "--quick", "--config", "10x50@1s", "--seconds", "1", "--warmup", "1"]
+        ),
+        Run(
+            scenario: "scale",
+            arguments: [
+                "scale", "--quick", "--config", "10x50@1s", "--seconds", "1", "--warmup", "1", "--receiver", "counting",
+            ],
+            labels: ["stack floor CPU"]
         ),
         Run(
             scenario: "scale",
@@ -68,6 +81,9 @@ struct BenchSmokeTests {
             line.contains("  target ") && (line.contains("  PASS") || line.contains("  MISS"))
         }
         #expect(!judged.isEmpty, "no figure with a target and PASS/MISS:\n\(output)")
+        for label in run.labels {
+            #expect(figures.contains { $0.contains("  \(label) ") }, "no '\(label)' figure:\n\(output)")
+        }
     }
 
     /// `chemgate-bench`, built next to `chemgate`.
