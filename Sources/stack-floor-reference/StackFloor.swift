@@ -60,11 +60,19 @@ enum StackFloor {
         _ = mosquitto_lib_version(nil, nil, nil)
         _ = OpenSSL_version_num()
 
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let pool = try DatabasePool(path: arguments[5])
+        // As chemgate's log: set on the writer after GRDB has opened it (GRDB sets NORMAL for WAL after
+        // `prepareDatabase`), and checked, so that each commit is fsync'd as chemgate's are.
+        let synchronous = try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
         }
-        let pool = try DatabasePool(path: arguments[5], configuration: configuration)
+        guard synchronous == 2 else {
+            FileHandle.standardError.write(
+                Data("stack-floor-reference: PRAGMA synchronous is \(synchronous ?? -1), not FULL\n".utf8)
+            )
+            exit(1)
+        }
         try await pool.write { db in
             try db.execute(
                 sql: """
