@@ -5,8 +5,10 @@ import TestSupport
 /// the floor of chemgate's stack. It reads, stores, sends and acknowledges the same values each
 /// second with the same libraries (chemgate's link over libmodbus, GRDB on SQLite in WAL with
 /// `synchronous = FULL`, AsyncHTTPClient, a Hummingbird server; libmosquitto and libcrypto loaded)
-/// and does nothing else (Sources/stack-floor-reference). What chemgate needs beyond it is what its
-/// own pipeline costs: a target the floor misses cannot be met with this stack.
+/// and does nothing else (Sources/stack-floor-reference). At a small site, where what every second
+/// costs regardless of the values dominates, what chemgate needs beyond it is what its own pipeline
+/// costs, and a target the floor misses cannot be met with this stack. At 10,000 values/s its plain
+/// per-value code is no floor (BENCHMARKS.md, round 16).
 struct StackFloorRun {
     /// Peak resident set size (VmHWM) at the end of the window, MB.
     var peakMegabytes: Double

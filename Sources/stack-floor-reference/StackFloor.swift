@@ -96,7 +96,14 @@ enum StackFloor {
             configuration: .init(address: .hostname("127.0.0.1", port: statusPort)),
             logger: quiet
         )
-        Task { try await application.runService(gracefulShutdownSignals: []) }
+        Task {
+            do {
+                try await application.runService(gracefulShutdownSignals: [])
+            } catch {
+                FileHandle.standardError.write(Data("stack-floor-reference: the status server: \(error)\n".utf8))
+                exit(1)
+            }
+        }
 
         let link = ModbusLink(
             endpoint: .tcp(TCPEndpoint(host: "127.0.0.1", port: modbusPort)),
