@@ -22,6 +22,14 @@ struct ProcessMeter: Sendable {
     /// Current resident set size (VmRSS), in megabytes.
     func residentMegabytes() -> Double? { statusKilobytes("VmRSS").map { $0 / 1024 } }
 
+    /// The resident set's two main parts, in megabytes: `RssAnon` (what malloc and the threads' stacks
+    /// hold) and `RssFile` (pages of the binary, the shared libraries and files mapped such as SQLite's
+    /// WAL index).
+    func residentParts() -> (anonymous: Double, file: Double)? {
+        guard let anonymous = statusKilobytes("RssAnon"), let file = statusKilobytes("RssFile") else { return nil }
+        return (anonymous / 1024, file / 1024)
+    }
+
     private func statusKilobytes(_ key: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix(key + ":") {

@@ -14,7 +14,9 @@ import TestSupport
 /// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
 ///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h); beside
 ///   it, the slopes of malloc's heap in use (`/metrics`, no target), which a leak grows too, and of what
-///   malloc holds free (an RSS that grows while the heap in use does not); and when the
+///   malloc holds free (an RSS that grows while the heap in use does not), and of the RSS's two parts
+///   (`RssAnon`: malloc and stacks; `RssFile`: pages of the binary, the libraries and SQLite's WAL
+///   index, which grow only up to what the gateway ever runs and maps); and when the
 ///   log reaches its size cap within the run (`/metrics` counts the first rows the cap drops), both
 ///   slopes again from then on: the regime a gateway spends its life in, which a log filling from empty
 ///   for the first part of the run (25 minutes at the default 2 GB) is not;
@@ -86,6 +88,8 @@ struct SoakScenario: AsyncParsableCommand {
         var samples: [(hours: Double, megabytes: Double)] = []
         var heapSamples: [(hours: Double, megabytes: Double)] = []
         var freeSamples: [(hours: Double, megabytes: Double)] = []
+        var anonymousSamples: [(hours: Double, megabytes: Double)] = []
+        var fileSamples: [(hours: Double, megabytes: Double)] = []
         var walSamples: [Int] = []
         var capReached: Double?
         var nextMemorySample = interval
@@ -107,6 +111,10 @@ struct SoakScenario: AsyncParsableCommand {
                 }
                 if let free = scrape?.heldFree {
                     freeSamples.append((elapsed / 3600, Double(free) / 1_048_576))
+                }
+                if let parts = meter.residentParts() {
+                    anonymousSamples.append((elapsed / 3600, parts.anonymous))
+                    fileSamples.append((elapsed / 3600, parts.file))
                 }
             }
         }
@@ -165,7 +173,13 @@ struct SoakScenario: AsyncParsableCommand {
         ).print()
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
-        Self.printHeapSlopes(heap: heapSamples, free: freeSamples, from: warmup, after: "after warm-up", in: name)
+        let parts: [Part] = [
+            Part(label: "heap in use", source: "/metrics' chemgate_heap_in_use_bytes", samples: heapSamples),
+            Part(label: "held free", source: "/metrics' chemgate_heap_held_free_bytes", samples: freeSamples),
+            Part(label: "RSS anonymous", source: "RssAnon: malloc, stacks", samples: anonymousSamples),
+            Part(label: "RSS file-backed", source: "RssFile: the binary, libraries, WAL index", samples: fileSamples),
+        ]
+        Self.printSlopes(of: parts, from: warmup, after: "after warm-up", in: name)
         if let capReached {
             let atCap = samples.filter { $0.hours * 3600 >= capReached }
             let capSlope = MemoryScenario.slope(atCap.map { ($0.hours, $0.megabytes) })
@@ -177,13 +191,7 @@ struct SoakScenario: AsyncParsableCommand {
                 note: "\(atCap.count) samples from \(Figure.format(capReached)) s, "
                     + "when the cap dropped its first rows; RSS \(Figure.format(atCap.first?.megabytes ?? 0))→\(Figure.format(atCap.last?.megabytes ?? 0)) MB"
             ).print()
-            Self.printHeapSlopes(
-                heap: heapSamples,
-                free: freeSamples,
-                from: capReached,
-                after: "at the size cap",
-                in: name
-            )
+            Self.printSlopes(of: parts, from: capReached, after: "at the size cap", in: name)
         } else {
             progress("\(name): the log did not reach its size cap (no rows dropped by it in /metrics)")
         }
@@ -226,28 +234,28 @@ struct SoakScenario: AsyncParsableCommand {
         return lag
     }
 
-    /// The slopes of malloc's heap in use and of what it holds free, from `seconds` into the run on.
-    private static func printHeapSlopes(
-        heap: [(hours: Double, megabytes: Double)],
-        free: [(hours: Double, megabytes: Double)],
-        from seconds: Double,
-        after: String,
-        in name: String
-    ) {
-        for (series, label, metric) in [
-            (heap, "heap in use", "chemgate_heap_in_use_bytes"), (free, "held free", "chemgate_heap_held_free_bytes"),
-        ] {
-            let samples = series.filter { $0.hours * 3600 >= seconds }
+    /// A series sampled beside the RSS: what tells its growth apart.
+    private struct Part {
+        var label: String
+        /// Where the samples come from, for the figure's note.
+        var source: String
+        var samples: [(hours: Double, megabytes: Double)]
+    }
+
+    /// The slope of each part from `seconds` into the run on (none when fewer than 3 samples were read).
+    private static func printSlopes(of parts: [Part], from seconds: Double, after: String, in name: String) {
+        for part in parts {
+            let samples = part.samples.filter { $0.hours * 3600 >= seconds }
             guard samples.count >= 3 else {
-                progress("\(name): \(metric) could not be read from /metrics (\(samples.count) samples)")
+                progress("\(name): \(part.source) could not be read (\(samples.count) samples)")
                 continue
             }
             Figure(
                 scenario: name,
-                label: "\(label) slope \(after)",
+                label: "\(part.label) slope \(after)",
                 value: MemoryScenario.slope(samples.map { ($0.hours, $0.megabytes) }),
                 unit: "MB/h",
-                note: "\(samples.count) samples of /metrics' \(metric); "
+                note: "\(samples.count) samples of \(part.source); "
                     + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
             ).print()
         }

@@ -49,7 +49,11 @@ struct BenchSmokeTests {
                 "counting", "--change-fraction", "0.1", "--snapshot", "60s",
             ]
         ),
-        Run(scenario: "soak", arguments: ["soak", "--quick", "--minutes", "0.1"]),
+        Run(
+            scenario: "soak",
+            arguments: ["soak", "--quick", "--minutes", "0.1"],
+            labels: ["RSS anonymous slope after warm-up", "RSS file-backed slope after warm-up"]
+        ),
     ]
 
     @Test("exits 0 and prints figures with targets", arguments: runs)
