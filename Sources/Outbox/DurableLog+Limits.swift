@@ -302,6 +302,9 @@ extension DurableLog {
     func appendTransaction<T: Sendable>(rows: Int, _ updates: @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { [walWatch] db in
             walWatch.letWALStartOver(db, rows: rows)
+            // The WAL hook takes the rows at the commit; an append that fails or rolls back leaves them
+            // behind, and the next commit (an acknowledgement, a prune) would be measured as these rows.
+            defer { walWatch.pendingRows.store(0, ordering: .relaxed) }
             var result: T?
             try db.inTransaction {
                 result = try updates(db)

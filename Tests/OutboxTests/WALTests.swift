@@ -232,4 +232,31 @@ import Testing
             #expect(largest > watch.limit / 2, "the append wrote only \(largest) frames")
         }
     }
+
+    /// The WAL's frames per row are measured at an append's commit; an append that failed left its
+    /// rows to the next commit, and a 3-row acknowledgement was then taken for a 5,000-row append
+    /// (it lowered the estimate an eighth).
+    @Test func anAppendThatFailsIsNotMeasuredOnTheNextCommit() async throws {
+        struct Refused: Error {}
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory), options: LogOptions(synchronous: .normal))
+            defer { try? log.close() }
+            let watch = log.walWatch
+            try await log.append((0..<2000).map { reading(point: "p\($0)", at: baseTime.milliseconds + Int64($0)) })
+            let measured = watch.framesPerThousandRows.load(ordering: .relaxed)
+            #expect(measured > 0)
+            await #expect(throws: Refused.self) {
+                try await log.appendTransaction(rows: 5000) { db in
+                    _ = try DurableLog.insert([reading(point: "x", at: baseTime.milliseconds)], db)
+                    throw Refused()
+                }
+            }
+            #expect(watch.pendingRows.load(ordering: .relaxed) == 0)
+            // A commit that is no append: a few frames, no rows.
+            try await log.pool.write { db in
+                try db.execute(sql: "INSERT INTO destination (name, registered) VALUES ('other', 0)")
+            }
+            #expect(watch.framesPerThousandRows.load(ordering: .relaxed) == measured)
+        }
+    }
 }
