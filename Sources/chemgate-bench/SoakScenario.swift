@@ -195,6 +195,13 @@ struct SoakScenario: AsyncParsableCommand {
         } else {
             progress("\(name): the log did not reach its size cap (no rows dropped by it in /metrics)")
         }
+        Self.printMedians(
+            of: samples,
+            from: capReached ?? warmup,
+            window: options.quick ? max(interval, (length - warmup) / 3) : 600,
+            after: capReached == nil ? "after warm-up" : "at the size cap",
+            in: name
+        )
         Figure(
             scenario: name,
             label: "largest WAL",
@@ -259,6 +266,34 @@ struct SoakScenario: AsyncParsableCommand {
                     + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
             ).print()
         }
+    }
+
+    /// The RSS's median in each `window` seconds from `seconds` into the run on (at least two windows):
+    /// malloc's trims make the RSS a sawtooth, and a least-squares slope over an hour moves with where
+    /// its teeth fall; a series of medians that stops rising is memory that stopped growing.
+    private static func printMedians(
+        of samples: [(hours: Double, megabytes: Double)],
+        from seconds: Double,
+        window: Double,
+        after: String,
+        in name: String
+    ) {
+        var windows: [[Double]] = []
+        for sample in samples where sample.hours * 3600 >= seconds {
+            let index = Int((sample.hours * 3600 - seconds) / window)
+            while windows.count <= index { windows.append([]) }
+            windows[index].append(sample.megabytes)
+        }
+        let medians = windows.filter { !$0.isEmpty }.map { $0.sorted()[$0.count / 2] }
+        guard medians.count >= 2 else { return }
+        Figure(
+            scenario: name,
+            label: "RSS medians by \(Figure.format(window / 60)) min \(after)",
+            value: medians[medians.count - 1],
+            unit: "MB",
+            note: medians.map { Figure.format($0) }.joined(separator: ", ")
+                + " MB: each window's median; level is memory that stopped growing"
+        ).print()
     }
 
     /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes`, `chemgate_heap_held_free_bytes`

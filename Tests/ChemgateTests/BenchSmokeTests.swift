@@ -52,7 +52,7 @@ struct BenchSmokeTests {
         Run(
             scenario: "soak",
             arguments: ["soak", "--quick", "--minutes", "0.1"],
-            labels: ["RSS anonymous slope after warm-up", "RSS file-backed slope after warm-up"]
+            labels: ["RSS anonymous slope after warm-up", "RSS file-backed slope after warm-up", "RSS medians by"]
         ),
     ]
 
