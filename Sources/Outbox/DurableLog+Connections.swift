@@ -1,3 +1,5 @@
+import GRDBSQLite
+
 extension DurableLog {
     /// The most reader connections the log opens beside its writer (GRDB's default is 5). Readers are
     /// opened only when reads overlap and each keeps its own SQLite page cache, schema and statements;
@@ -10,4 +12,11 @@ extension DurableLog {
     /// How long a connection waits for a lock another one holds before SQLITE_BUSY (the WAL checkpoint
     /// waits at most a second, ``checkpoint()``).
     static let busyTimeoutMilliseconds = 5000
+}
+
+extension DurableLog {
+    /// The bytes SQLite holds in this process (`sqlite3_memory_used`): every open log's page caches,
+    /// schemas and prepared statements, part of malloc's heap in use. It grows as the caches fill, up to
+    /// the writer's 2 MiB and ``readers`` × ``readerCacheKiB`` per log and their schemas and statements.
+    public static var sqliteMemoryInUse: Int { Int(sqlite3_memory_used()) }
 }

@@ -13,7 +13,8 @@ import TestSupport
 ///
 /// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
 ///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h); beside
-///   it, the slopes of malloc's heap in use (`/metrics`, no target), which a leak grows too, and of what
+///   it, the slopes of malloc's heap in use (`/metrics`, no target), which a leak grows too, of its part
+///   SQLite holds (page caches that fill up to their bound) and the rest, of what
 ///   malloc holds free (an RSS that grows while the heap in use does not), and of the RSS's two parts
 ///   (`RssAnon`: malloc and stacks; `RssFile`: pages of the binary, the libraries and SQLite's WAL
 ///   index, which grow only up to what the gateway ever runs and maps); and when the
@@ -89,6 +90,8 @@ struct SoakScenario: AsyncParsableCommand {
         var samples: [(hours: Double, megabytes: Double)] = []
         var heapSamples: [(hours: Double, megabytes: Double)] = []
         var freeSamples: [(hours: Double, megabytes: Double)] = []
+        var sqliteSamples: [(hours: Double, megabytes: Double)] = []
+        var outsideSQLiteSamples: [(hours: Double, megabytes: Double)] = []
         var anonymousSamples: [(hours: Double, megabytes: Double)] = []
         var fileSamples: [(hours: Double, megabytes: Double)] = []
         var walSamples: [Int] = []
@@ -112,6 +115,12 @@ struct SoakScenario: AsyncParsableCommand {
                 }
                 if let free = scrape?.heldFree {
                     freeSamples.append((elapsed / 3600, Double(free) / 1_048_576))
+                }
+                if let sqlite = scrape?.sqlite {
+                    sqliteSamples.append((elapsed / 3600, Double(sqlite) / 1_048_576))
+                    if let heap = scrape?.heapInUse {
+                        outsideSQLiteSamples.append((elapsed / 3600, Double(heap - sqlite) / 1_048_576))
+                    }
                 }
                 if let parts = meter.residentParts() {
                     anonymousSamples.append((elapsed / 3600, parts.anonymous))
@@ -177,6 +186,12 @@ struct SoakScenario: AsyncParsableCommand {
         let parts: [Part] = [
             Part(label: "heap in use", source: "/metrics' chemgate_heap_in_use_bytes", samples: heapSamples),
             Part(label: "held free", source: "/metrics' chemgate_heap_held_free_bytes", samples: freeSamples),
+            Part(label: "SQLite's memory", source: "/metrics' chemgate_sqlite_memory_bytes", samples: sqliteSamples),
+            Part(
+                label: "heap in use outside SQLite",
+                source: "/metrics' heap in use less SQLite's memory",
+                samples: outsideSQLiteSamples
+            ),
             Part(label: "RSS anonymous", source: "RssAnon: malloc, stacks", samples: anonymousSamples),
             Part(label: "RSS file-backed", source: "RssFile: the binary, libraries, WAL index", samples: fileSamples),
         ]
@@ -298,16 +313,19 @@ struct SoakScenario: AsyncParsableCommand {
     }
 
     /// From the gateway's `/metrics`: `chemgate_heap_in_use_bytes`, `chemgate_heap_held_free_bytes`
-    /// (what malloc keeps free: a growing RSS with a flat heap in use is this) and the rows the size cap
-    /// dropped (`chemgate_outbox_dropped_records_total`, both `size_cap_*` reasons); nil when it cannot
-    /// be read.
-    private static func scrape(statusPort: Int) async -> (heapInUse: Int?, heldFree: Int?, droppedByTheCap: Int)? {
+    /// (what malloc keeps free: a growing RSS with a flat heap in use is this), `chemgate_sqlite_memory_bytes`
+    /// (the part of the heap in use SQLite's caches hold) and the rows the size cap dropped
+    /// (`chemgate_outbox_dropped_records_total`, both `size_cap_*` reasons); nil when it cannot be read.
+    private static func scrape(
+        statusPort: Int
+    ) async -> (heapInUse: Int?, heldFree: Int?, sqlite: Int?, droppedByTheCap: Int)? {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(statusPort)/metrics")
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
             let body = try? await response.body.collect(upTo: 16 << 20)
         else { return nil }
         var heap: Int?
         var free: Int?
+        var sqlite: Int?
         var dropped = 0
         for line in String(buffer: body).split(separator: "\n") {
             guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
@@ -315,11 +333,13 @@ struct SoakScenario: AsyncParsableCommand {
                 heap = Int(value)
             } else if line.hasPrefix("chemgate_heap_held_free_bytes ") {
                 free = Int(value)
+            } else if line.hasPrefix("chemgate_sqlite_memory_bytes ") {
+                sqlite = Int(value)
             } else if line.hasPrefix("chemgate_outbox_dropped_records_total{"), line.contains("reason=\"size_cap_") {
                 dropped += Int(value)
             }
         }
-        return (heap, free, dropped)
+        return (heap, free, sqlite, dropped)
     }
 
     private static func median(_ values: [Int]) -> Double {

@@ -64,6 +64,7 @@ final class HealthMetrics: Sendable {
         gauge("chemgate_resident_anonymous_memory_bytes", [], Double(memory.residentAnonymous))
         gauge("chemgate_heap_in_use_bytes", [], Double(memory.heapInUse))
         gauge("chemgate_heap_held_free_bytes", [], Double(memory.heapHeldFree))
+        gauge("chemgate_sqlite_memory_bytes", [], Double(memory.sqliteInUse))
     }
 
     private func recordDevices(_ snapshot: HealthSnapshot) {

@@ -43,6 +43,8 @@ enum MetricCatalog {
             "The anonymous part of the resident memory (RssAnon: heap, stacks, SQLite caches), in bytes.",
         "chemgate_heap_in_use_bytes": "Bytes allocated with malloc and not yet freed.",
         "chemgate_heap_held_free_bytes": "Bytes malloc keeps free in its arenas, not handed back to the kernel.",
+        "chemgate_sqlite_memory_bytes":
+            "The part of the heap in use SQLite holds: the log's page caches, schemas and statements, in bytes.",
         "chemgate_build_info": "Always 1; the labels carry the version and the hash of the configuration in force.",
     ]
 }

@@ -1,5 +1,6 @@
 import CMallocTuning
 import Foundation
+import Outbox
 
 /// The gateway's memory at one moment, as `/metrics` reports it: what the kernel holds resident for
 /// it, and what malloc says of its heap. A heap in use that stays flat while the resident memory
@@ -15,6 +16,8 @@ struct ProcessMemory: Equatable {
     var heapInUse: Int
     /// Bytes malloc keeps free in its arenas.
     var heapHeldFree: Int
+    /// The part of ``heapInUse`` SQLite holds (the log's page caches, schemas, statements).
+    var sqliteInUse: Int
 
     /// Reads it now; nil when /proc/self/status cannot be read or lacks the fields (not Linux).
     static func now() -> ProcessMemory? {
@@ -27,7 +30,8 @@ struct ProcessMemory: Equatable {
             residentAnonymous: kernel.anonymous,
             residentFile: kernel.file,
             heapInUse: Int(heap.in_use),
-            heapHeldFree: Int(heap.held_free)
+            heapHeldFree: Int(heap.held_free),
+            sqliteInUse: DurableLog.sqliteMemoryInUse
         )
     }
 

@@ -97,6 +97,9 @@ struct MetricsScrapeTests {
             let heap = try #require(families.value("chemgate_heap_in_use_bytes"))
             #expect(heap > 1_000_000 && heap < resident, "heap in use \(heap), resident \(resident)")
             #expect(families.value("chemgate_heap_held_free_bytes") != nil)
+            // The log is open: SQLite holds its schema, statements and some cache, a part of the heap.
+            let sqlite = try #require(families.value("chemgate_sqlite_memory_bytes"))
+            #expect(sqlite > 50_000 && sqlite < heap, "SQLite \(sqlite), heap in use \(heap)")
 
             // Failure series exist before the first failure, at zero.
             let zeroes: [(String, [String: String])] = [
