@@ -82,6 +82,7 @@ extension DurableLog {
                 after: firstPending,
                 liveFrom: liveFrom,
                 end: end,
+                headFrom: extent.headFrom,
                 for: WindowKey(destination: destination, liveWindow: liveWindow.wholeMilliseconds),
                 db
             )
@@ -249,14 +250,21 @@ extension DurableLog {
     /// - the first time, or when `liveFrom` went back, it is the least sequence number of the rows in
     ///   the window, through the timestamp index: every entry inside the window (100,000 of them at
     ///   10,000 values a second with the default 10 s window).
+    ///
+    /// `headFrom`: every record from this sequence number on is in the head
+    /// (``Segments/Extent/headFrom``), where the first record is found with one seek.
     func liveWindowStart(
         after firstPending: Int64,
         liveFrom: Int64,
         end: Int64,
+        headFrom: Int64 = .max,
         for key: WindowKey,
         _ db: Database
     ) throws -> Int64 {
-        let first = try Int64.fetchOne(db.cachedStatement(sql: Self.firstRecordTime), arguments: [firstPending])
+        let first = try Int64.fetchOne(
+            db.cachedStatement(sql: firstPending >= headFrom ? Self.firstRecordTimeInHead : Self.firstRecordTime),
+            arguments: [firstPending]
+        )
         if let first, first >= liveFrom { return firstPending }
         let known = windowStarts.withLock { $0[key] }
         let found: Int64?
@@ -277,6 +285,11 @@ extension DurableLog {
     }
 
     static let firstRecordTime = "SELECT timestamp FROM record WHERE sequence >= ? ORDER BY sequence LIMIT 1"
+
+    /// ``firstRecordTime`` when the head holds every record from that sequence number on: one seek,
+    /// where the view seeks every segment and merges them.
+    static let firstRecordTimeInHead =
+        "SELECT timestamp FROM \(Segments.head) WHERE sequence >= ? ORDER BY sequence LIMIT 1"
 
     static let windowStartSQL = "SELECT MIN(sequence) FROM record WHERE timestamp >= ?"
 
@@ -370,17 +383,15 @@ extension DurableLog {
     /// timestamp of the oldest of them. Does not register the destination.
     public func pending(for destination: String) async throws -> (records: Int, oldestUnacknowledged: Timestamp?) {
         try await pool.read { db in
-            let end = try Segments.end(db)
+            let extent = try Segments.Extent(db)
             var count = 0
             var oldest: Int64?
             for lane in Lane.allCases {
-                var gaps = Cursor.Gaps(destination: destination, lane: lane, end: end)
+                var gaps = Cursor.Gaps(destination: destination, lane: lane, end: extent.end)
                 while let gap = try gaps.next(db) {
                     let row = try Row.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) AS n, MIN(timestamp) AS t FROM record "
-                            + "WHERE lane = ? AND sequence BETWEEN ? AND ?",
-                        arguments: [lane.rawValue, gap.lowerBound, gap.upperBound]
+                        db.cachedStatement(sql: Self.pendingSQL(lane, in: extent.source(from: gap.lowerBound))),
+                        arguments: [gap.lowerBound, gap.upperBound]
                     )
                     count += row?["n"] ?? 0
                     if let earliest = row?["t"] as Int64? {
@@ -390,6 +401,29 @@ extension DurableLog {
             }
             return (count, oldest.map(Timestamp.init(milliseconds:)))
         }
+    }
+
+    /// The count and earliest time of `lane`'s records in a range of sequence numbers, from `source`
+    /// (``Segments/Extent/source(from:)``). A gap within the head is counted in the head alone: through
+    /// the view, SQLite runs an aggregate of a `UNION ALL` as a co-routine over every segment, copying
+    /// every column of every row (4 ms for 5,000 pending readings in a log of 12 segments, 0.9 ms in the
+    /// head), and the literal lane lets the event lane use its partial index.
+    static func pendingSQL(_ lane: Lane, in source: String) -> String {
+        switch (lane, source == Segments.head) {
+        case (.event, true): pendingEventsInHead
+        case (.event, false): pendingEventsInLog
+        case (.reading, true): pendingReadingsInHead
+        case (.reading, false): pendingReadingsInLog
+        }
+    }
+
+    private static let pendingEventsInHead = pendingSQL(lane: "event", from: Segments.head)
+    private static let pendingEventsInLog = pendingSQL(lane: "event", from: "record")
+    private static let pendingReadingsInHead = pendingSQL(lane: "reading", from: Segments.head)
+    private static let pendingReadingsInLog = pendingSQL(lane: "reading", from: "record")
+
+    private static func pendingSQL(lane: String, from table: String) -> String {
+        "SELECT COUNT(*) AS n, MIN(timestamp) AS t FROM \(table) WHERE lane = '\(lane)' AND sequence BETWEEN ? AND ?"
     }
 
     /// The registered destinations, in name order.

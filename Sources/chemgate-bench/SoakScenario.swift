@@ -22,6 +22,8 @@ import TestSupport
 ///   slope again from then on: the regime a gateway spends its life in, which a log filling from empty
 ///   for the first part of the run (25 minutes at the default 2 GB) is not; then the RSS's median in
 ///   each 10 minutes from the cap (from the warm-up when the cap is not reached);
+/// - the gateway's CPU after warm-up and from the cap (`/proc` CPU time; ≤ 0.10 core at 10,000 points
+///   @1 s, #19): what it costs once the log has filled, which `scale` from an empty log does not see;
 /// - the WAL file's largest size (sampled every second) against the log's checkpoint limit (`walLimit`:
 ///   an eighth of `storage.max_size`, 256 KiB – 4 MiB, docs/operations.md);
 /// - lost records: the devices stop answering, the gateway delivers what is left (until its `/status`
@@ -95,6 +97,7 @@ struct SoakScenario: AsyncParsableCommand {
         var anonymousSamples: [(hours: Double, megabytes: Double)] = []
         var fileSamples: [(hours: Double, megabytes: Double)] = []
         var walSamples: [Int] = []
+        var cpuSamples: [(seconds: Double, cpu: Double)] = []
         var capReached: Double?
         var nextMemorySample = interval
         while clock.now - start < .milliseconds(Int(length * 1000)) {
@@ -108,6 +111,7 @@ struct SoakScenario: AsyncParsableCommand {
             nextMemorySample += interval
             let scrape = await Self.scrape(statusPort: statusPort)
             if capReached == nil, let dropped = scrape?.droppedByTheCap, dropped > 0 { capReached = elapsed }
+            if let cpu = meter.cpuSeconds() { cpuSamples.append((elapsed, cpu)) }
             if elapsed >= min(warmup, capReached ?? warmup), let megabytes = meter.residentMegabytes() {
                 samples.append((elapsed / 3600, megabytes))
                 if let heap = scrape?.heapInUse {
@@ -181,6 +185,11 @@ struct SoakScenario: AsyncParsableCommand {
                 + "RSS \(Figure.format(afterWarmup.first?.megabytes ?? 0))→\(Figure.format(afterWarmup.last?.megabytes ?? 0)) MB, "
                 + "peak \(Figure.format(peak)) MB"
         ).print()
+        let values = Double(configuration.devices * configuration.points) / configuration.period.secondsValue
+        Self.printCPU(of: cpuSamples, from: warmup, after: "after warm-up", values: values, in: name)
+        if let capReached {
+            Self.printCPU(of: cpuSamples, from: capReached, after: "at the size cap", values: values, in: name)
+        }
         // Not a target: what tells a leak (the heap in use grows with the RSS) from memory malloc keeps
         // after frees (the RSS grows, the heap in use does not).
         let parts: [Part] = [
@@ -282,6 +291,33 @@ struct SoakScenario: AsyncParsableCommand {
                     + "\(Figure.format(samples[0].megabytes))→\(Figure.format(samples[samples.count - 1].megabytes)) MB"
             ).print()
         }
+    }
+
+    /// The gateway's CPU from `seconds` into the run to its end, in cores and µs per polled value: the
+    /// cost of a log that has filled (its segments, its cap), which `scale`'s 30 seconds from an empty
+    /// log do not see. Judged against the 0.10 core of #19 at 10,000 points @1 s.
+    private static func printCPU(
+        of samples: [(seconds: Double, cpu: Double)],
+        from seconds: Double,
+        after: String,
+        values: Double,
+        in name: String
+    ) {
+        guard let first = samples.first(where: { $0.seconds >= seconds }), let last = samples.last,
+            last.seconds > first.seconds
+        else { return }
+        let core = (last.cpu - first.cpu) / (last.seconds - first.seconds)
+        let judged = values == 10_000
+        Figure(
+            scenario: name,
+            label: "gateway CPU \(after)",
+            value: core,
+            unit: "core",
+            judged: judged ? core : nil,
+            target: judged ? .atMost(0.10, "0.10 core") : nil,
+            note: "/proc CPU time from \(Figure.format(first.seconds)) s to \(Figure.format(last.seconds)) s; "
+                + "\(Figure.format(core * 1_000_000 / max(1, values))) µs per polled value"
+        ).print()
     }
 
     /// The RSS's median in each `window` seconds from `seconds` into the run on (at least two windows):

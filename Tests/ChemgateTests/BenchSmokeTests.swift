@@ -53,7 +53,7 @@ struct BenchSmokeTests {
             scenario: "soak",
             arguments: ["soak", "--quick", "--minutes", "0.1"],
             labels: [
-                "RSS anonymous slope after warm-up", "SQLite's memory slope after warm-up",
+                "gateway CPU after warm-up", "RSS anonymous slope after warm-up", "SQLite's memory slope after warm-up",
                 "heap in use outside SQLite slope after warm-up", "RSS file-backed slope after warm-up",
                 "RSS medians by",
             ]

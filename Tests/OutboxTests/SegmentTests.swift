@@ -34,6 +34,54 @@ import Testing
         }
     }
 
+    /// `pending(for:)` counts a gap that starts in the head in the head alone, and any other gap through
+    /// the view: both must give what every record of the log says (the count, the earliest time).
+    @Test func whatIsPendingIsCountedAndDatedAlikeInTheHeadAndAcrossSegments() async throws {
+        try await withTemporaryDirectory { directory in
+            let options = LogOptions(synchronous: .normal, destinations: ["park"], segmentRows: 100)
+            let log = try DurableLog(path: logPath(in: directory), options: options)
+            for start in stride(from: 0, to: 350, by: 50) {
+                // Older times later in the log: the earliest pending record is not the first one.
+                try await log.append(Array(Self.readings(start..<start + 50).reversed()))
+                if start == 100 || start == 300 {
+                    try await log.append([alarm(device: "gd-1", point: "gas", at: baseTime.milliseconds - Int64(start))]
+                    )
+                }
+            }
+            var all = try await log.records(in: 1...Int64.max)
+            #expect(all.count == 352)
+            let headFrom = try await log.pool.read { db in try Segments.Extent(db).headFrom }
+            #expect(headFrom > 300, "the head holds the last readings only")
+            var acknowledged = Set<Int64>()
+            var gapsInTheHead = 0
+            while true {
+                let pending = try await log.pending(for: "park")
+                let left = all.filter { !acknowledged.contains($0.sequence) }
+                #expect(pending.records == left.count)
+                #expect(pending.oldestUnacknowledged == left.map(\.timestamp).min())
+                if let first = left.map(\.sequence).min(), first >= headFrom { gapsInTheHead += 1 }
+                guard
+                    let batch = try await log.nextBatch(
+                        for: "park",
+                        maxRecords: 45,
+                        liveWindow: .seconds(60),
+                        now: baseTime
+                    )
+                else { break }
+                try await log.acknowledge(batch, destination: "park")
+                acknowledged.formUnion(batch.sequences)
+                if all.count == 352 {
+                    // An alarm after the first events went: the event lane's backlog starts in the head.
+                    try await log.append([alarm(device: "gd-2", point: "gas", at: baseTime.milliseconds - 1_000)])
+                    all = try await log.records(in: 1...Int64.max)
+                }
+            }
+            #expect(acknowledged.count == 353)
+            #expect(gapsInTheHead >= 1, "a backlog that starts in the head was counted")
+            try log.close()
+        }
+    }
+
     @Test func appendsRollOverIntoNewSegmentsAndAreReadAsOneLog() async throws {
         try await withTemporaryDirectory { directory in
             let path = logPath(in: directory)
