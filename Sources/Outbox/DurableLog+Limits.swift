@@ -28,7 +28,8 @@ extension DurableLog {
         var report = LimitReport()
         let cutoff = now.milliseconds - options.retention.wholeMilliseconds
         let chunk = 5000
-        while true {
+        let due = try await pool.read { db in try Segments.hasRecords(olderThan: cutoff, db) }
+        while due {
             let deleted = try await pool.write { db in
                 let rows = try Self.deleteOldest(
                     where: "r.timestamp < ? AND \(Self.acknowledgedEverywhere)",
@@ -44,8 +45,10 @@ extension DurableLog {
         if report.droppedForRetention > 0 {
             try await pool.write { db in try Segments.dropEmpty(db) }
         }
-        report.keptPastRetention = try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE timestamp < ?", arguments: [cutoff]) ?? 0
+        if due {
+            report.keptPastRetention = try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE timestamp < ?", arguments: [cutoff]) ?? 0
+            }
         }
 
         let capped = try await applySizeCap(space.withLock { $0.cap })

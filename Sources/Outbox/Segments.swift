@@ -40,6 +40,19 @@ enum Segments {
         try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM segment ORDER BY number"))
     }
 
+    /// Whether a segment holds a record older than `cutoff` (milliseconds), from each segment's least
+    /// timestamp by its index. A retention query that finds nothing is a scan of every row: SQLite
+    /// walks the rows in sequence order to honour `ORDER BY sequence LIMIT` (a minute's retention check
+    /// read the whole log, 2 GB at the default cap); this reads a few pages per segment.
+    static func hasRecords(olderThan cutoff: Int64, _ db: Database) throws -> Bool {
+        for table in try tables(db) {
+            if let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(timestamp) FROM \(table)"), oldest < cutoff {
+                return true
+            }
+        }
+        return false
+    }
+
     /// The least and greatest sequence number in `table`; nil when it is empty.
     static func span(of table: String, _ db: Database) throws -> ClosedRange<Int64>? {
         let row = try Row.fetchOne(

@@ -82,6 +82,40 @@ import Testing
         }
     }
 
+    /// Retention looks for old records in every segment before it deletes: a record with an old time in
+    /// the head (a device's backfill) goes, as do old ones in older segments; new ones stay.
+    @Test func retentionFindsOldRecordsInAnySegment() async throws {
+        try await withTemporaryDirectory { directory in
+            let options = LogOptions(
+                retention: .seconds(3600),
+                synchronous: .normal,
+                destinations: ["park"],
+                segmentRows: 100
+            )
+            let log = try DurableLog(path: logPath(in: directory), options: options)
+            let now = baseTime.milliseconds + 10 * 3_600_000
+            let recent = (0..<250).map {
+                reading(device: "gd-\($0 % 7)", point: "gas", value: .number(Double($0)), at: now - Int64($0))
+            }
+            try await log.append(Array(recent[0..<150]))
+            try await log.append(Array(recent[150..<250]))
+            let old = reading(device: "gd-1", point: "gas", value: .number(-1), at: now - 2 * 3_600_000)
+            try await log.append([old])
+            #expect(try await Self.tables(log).count >= 2)
+            _ = try await drain(log, destination: "park", now: Timestamp(milliseconds: now))
+
+            let report = try await log.enforceLimits(now: Timestamp(milliseconds: now))
+            #expect(report.droppedForRetention == 1, "\(report)")
+            let left = try await log.records(in: 1...Int64.max)
+            #expect(left.count == 250)
+            #expect(!left.contains { $0.reading?.value == .number(-1) })
+            // Nothing old left: the next pass deletes nothing and counts nothing kept.
+            let again = try await log.enforceLimits(now: Timestamp(milliseconds: now))
+            #expect(again.droppedForRetention == 0 && again.keptPastRetention == 0)
+            try log.close()
+        }
+    }
+
     @Test func appendsRollOverIntoNewSegmentsAndAreReadAsOneLog() async throws {
         try await withTemporaryDirectory { directory in
             let path = logPath(in: directory)
