@@ -88,11 +88,6 @@ enum Segments {
         try db.execute(sql: "UPDATE segment SET adjust = adjust + ? WHERE name = ?", arguments: [rows, table])
     }
 
-    /// The greatest sequence number in the log; 0 when it holds no record.
-    static func end(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(last) FROM record_span")) ?? 0
-    }
-
     /// Where the log's records lie: ``end``, and `headFrom`, the sequence number from which on every
     /// record is in the head, so that a read from there reads the head alone instead of merging every
     /// segment (what a forwarder that keeps up reads).
