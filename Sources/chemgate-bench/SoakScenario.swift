@@ -28,10 +28,9 @@ import TestSupport
 ///   an eighth of `storage.max_size`, 256 KiB – 4 MiB, docs/operations.md);
 /// - lost records: the devices stop answering, the gateway delivers what is left (until its `/status`
 ///   reports no lag at two checks a second apart, or nothing new reaches the receiver for 75 s) and
-///   stops; then every sequence
-///   number of its log must have reached the receiver: records still pending in the log, sequence
-///   numbers no batch covered (gaps, which include readings the size cap dropped undelivered) and any
-///   below the first covered (target 0).
+///   stops; then every sequence number of its log must have reached the receiver: records still pending
+///   in the log, sequence numbers no batch covered (gaps, which include readings the size cap dropped
+///   undelivered) and any below the first covered (target 0).
 struct SoakScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soak",
@@ -147,7 +146,7 @@ struct SoakScenario: AsyncParsableCommand {
         var lastProgress = clock.now
         var drainNote = "backlog not drained"
         // Drained: nothing pending at two checks a second apart with nothing new at the receiver between
-        // them. One check could fall between the device-offline event's commit and the commit of the
+        // them. One check could fall between the commit of the link's `link_down` event and that of the
         // points' bad readings that follow it: the gateway stopped with those still pending in its log.
         var drainedAt: ContinuousClock.Instant?
         while clock.now - ended < .seconds(1800) {
