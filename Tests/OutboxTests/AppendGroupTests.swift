@@ -136,4 +136,51 @@ import Testing
             try log.close()
         }
     }
+    /// The multi-row insert binds text from the string's own bytes (``ParameterBinder``), the
+    /// single-row insert as GRDB does (a C string): the bytes stored, compared as hex, and their storage
+    /// class must be the same for an empty text, the longest and shortest strings Swift keeps inline
+    /// and in a buffer, non-ASCII text and text with a NUL (stored up to the NUL, as a C string ends).
+    @Test func theMultiRowInsertStoresEveryTextAsTheSingleRowInsertDoes() async throws {
+        let texts = [
+            "", "a", "fifteen-bytes!!", "sixteen-bytes!!!", String(repeating: "长文本 long text ", count: 20),
+            "氯气 Cl₂ %LEL", "a\u{0}b", "\u{0}", "\u{0}tail", "end\u{0}",
+        ]
+        let count = RecordRow.readingsPerInsert
+        let readings = (0..<count).map { index in
+            Reading(
+                gateway: texts[index % texts.count],
+                device: texts[(index + 1) % texts.count],
+                point: texts[(index + 2) % texts.count],
+                indicator: texts[(index + 3) % texts.count],
+                value: .text(texts[(index + 4) % texts.count]),
+                unit: texts[(index + 5) % texts.count],
+                quality: .good,
+                timestamp: Timestamp(milliseconds: baseTime.milliseconds + Int64(index)),
+                sequence: UInt64(index),
+                raw: texts[(index + 6) % texts.count]
+            )
+        }
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            try await log.append(readings)  // 1…32, one multi-row statement
+            for reading in readings { try await log.append([reading]) }  // 33…64, one row each
+            let columns = ["gateway", "device", "point", "indicator", "value", "unit", "raw"]
+            let stored = columns.map { "typeof(\($0)) || ':' || hex(\($0))" }.joined(separator: ", ")
+            let rows: [[String]] = try await log.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(stored) FROM record ORDER BY sequence").map { row in
+                    (0..<columns.count).map { row[$0] }
+                }
+            }
+            #expect(rows.count == 2 * count)
+            for index in 0..<count {
+                #expect(rows[index] == rows[count + index], "row \(index)")
+            }
+            // The texts are stored as given up to a NUL: an empty text is '' (not NULL), "a\0b" is "a".
+            let gateways = Set(rows.map { $0[0] })
+            #expect(gateways.contains("text:"))
+            #expect(gateways.contains("text:61"))
+            #expect(!gateways.contains { $0.hasPrefix("null") })
+            try log.close()
+        }
+    }
 }
