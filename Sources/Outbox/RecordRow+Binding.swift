@@ -76,7 +76,7 @@ struct ParameterBinder {
     /// Binds `text` from the string's own UTF-8 bytes, which SQLite copies (`SQLITE_TRANSIENT`).
     /// GRDB's `String` binding passes the string as a C string: a string of up to 15 bytes (most
     /// names, units and quality words) is first copied into a new array for its terminating NUL, a
-    /// malloc and a free per value (half of the binding's cost at 10,000 readings a second, round 20
+    /// malloc and a free per value (about 40 % of the binding's cost at 10,000 readings a second, round 20
     /// in BENCHMARKS.md). The text stored is the same: it ends at the first NUL, as a C string does.
     mutating func bind(_ text: String) {
         let (statement, index) = (statement, index)

@@ -5,7 +5,7 @@ extension RandomAccessCollection where Index == Int {
     ///
     /// Inlinable, so that each caller gets a search specialised to its element type: called across
     /// modules as a generic function, every probe copied the element through its value witness (a
-    /// readout's lookups of the points of each read were 3.5 % of the gateway's CPU at 10,000 points).
+    /// readout's lookups of the points of each read were 2.5–3.5 % of the gateway's CPU at 10,000 points).
     @inlinable public func element(withID id: String, idOf: (Element) -> String) -> Element? {
         var low = startIndex
         var high = endIndex
