@@ -15,7 +15,9 @@ import GatewayCore
 /// - `value_type` (`number` | `bool` | `text` | NULL) and `value` (no declared type: REAL, INTEGER 0/1
 ///   or TEXT as `value_type` says; NULL when there is no value, always on a bad reading). A `number` is
 ///   REAL for a measured number, INTEGER for an exact integer, and TEXT (decimal digits) for an integer
-///   above `Int64.max` (a uint64 counter). `unit`.
+///   above `Int64.max` (a uint64 counter). `unit`. The check on `value_type` is written as comparisons
+///   (``Segments/valueTypeCheck``); logs created before migration `value_type checked by comparisons`
+///   wrote it as `IN (…)`.
 /// - `raw` ("raw registers and stale detection time"): on a bad reading, its registers as read
 ///   (`0x7FFF`, `0x0123 0x4567`) for diagnosis; NULL otherwise.
 /// - `stale_since` (same migration): on a `bad (stale)` reading, when staleness was detected (UTC ms);
@@ -68,6 +70,8 @@ import GatewayCore
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        // `v1` of logs created before migration `value_type checked by comparisons` wrote that check as
+        // `IN (…)`; the same rule, and that migration gives such a log a head with the comparisons.
         migrator.registerMigration("v1") { db in
             try db.execute(
                 sql: """
@@ -79,7 +83,7 @@ enum Schema {
                         point TEXT,
                         indicator TEXT,
                         link TEXT,
-                        value_type TEXT CHECK (value_type IN ('number', 'bool', 'text')),
+                        value_type TEXT CHECK (\(Segments.valueTypeCheck)),
                         value,
                         unit TEXT,
                         quality_level TEXT,
@@ -192,6 +196,9 @@ enum Schema {
         }
         migrator.registerMigration("segmented record") { db in
             try Segments.migrate(db)
+        }
+        migrator.registerMigration("value_type checked by comparisons") { db in
+            try Segments.renewHeadWithListCheck(db)
         }
         return migrator
     }
