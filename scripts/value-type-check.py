@@ -63,7 +63,8 @@ def open_head(path, check):
 
 def opcodes_per_row(db):
     codes = [row[1] for row in db.execute("EXPLAIN " + INSERT, [None] * (16 * PER_INSERT))]
-    # The row loop's code is emitted once and run once per row; count it there.
+    # Over the whole program: its row loop is emitted once and runs once per row; the second Insert is
+    # the sqlite_sequence update at the statement's end.
     return {name: codes.count(name) for name in ("OpenEphemeral", "IdxInsert", "Found", "Insert")}
 
 

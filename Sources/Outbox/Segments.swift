@@ -43,8 +43,8 @@ enum Segments {
     /// The comparisons are three compares of registers.
     static let valueTypeCheck = "value_type = 'number' OR value_type = 'bool' OR value_type = 'text'"
 
-    /// Migration `value_type checked by comparisons`: a head created with the `IN (…)` check of the
-    /// releases before (``valueTypeCheck``) is renamed into a segment of its own and a new head takes the
+    /// Migration `value_type checked by comparisons`: a head created with the `IN (…)` check of earlier
+    /// releases (see ``valueTypeCheck``) is renamed into a segment of its own and a new head takes the
     /// appends (an empty one is dropped), so every append from now on runs the cheaper check. SQLite
     /// cannot change a table's `CHECK` in place; the older segments keep theirs, and nothing is inserted
     /// into them any more.
