@@ -256,14 +256,20 @@ public final class DurableLog: ReadingSink {
         let multiRow = inFullGroups > 0 ? try db.cachedStatement(sql: RecordRow.insertReadings) : nil
         var first: Int64?
         var taken = 0
+        // The multi-row statement binds its texts where `texts` keeps them, and lets go of them before they go.
+        let texts = BoundTexts()
+        defer { withExtendedLifetime(texts) { if let multiRow { RecordRow.unbind(multiRow) } } }
         for group in groups {
             for reading in group {
                 if let multiRow, taken < inFullGroups {
                     let row = taken % perInsert
-                    if row == 0 { RecordRow.prepareForBinding(multiRow) }
-                    try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: multiRow)
+                    // Once: each `execute()` resets the statement, and every row binds all of its parameters.
+                    if taken == 0 { RecordRow.prepareForBinding(multiRow) }
+                    try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: multiRow, texts: texts)
                     if row == perInsert - 1 {
-                        try multiRow.execute()
+                        try withExtendedLifetime(texts) { try multiRow.execute() }
+                        try RecordRow.resetForBinding(multiRow)
+                        texts.rewind()
                         first = first ?? db.lastInsertedRowID - Int64(perInsert - 1)
                     }
                 } else {

@@ -183,4 +183,67 @@ import Testing
             try log.close()
         }
     }
+
+    /// The multi-row insert's texts are kept in reused chunks (``BoundTexts``) until each statement has
+    /// been stepped: texts that fill several chunks, one longer than a chunk and different in every
+    /// row are stored as given, in every statement of a long append and in the next append.
+    @Test func textsSpanningSeveralChunksAreStoredAsGiven() async throws {
+        let count = 4 * RecordRow.readingsPerInsert
+        func readings(_ round: Int) -> [Reading] {
+            (0..<count).map { index in
+                let long = index == 37 ? BoundTexts.chunkBytes + 1_000 : 700 + index * 13 + round
+                let letter = Character(UnicodeScalar(UInt8(65 + (index + round) % 26)))
+                return Reading(
+                    gateway: "gw-\(round)",
+                    device: "device-\(round)-\(index)",
+                    point: "点位-\(index)",
+                    indicator: index % 3 == 0 ? nil : "HZ-\(index)",
+                    value: .text(String(repeating: letter, count: long)),
+                    unit: index % 2 == 0 ? "%LEL" : "ppm-\(index)",
+                    quality: .good,
+                    timestamp: Timestamp(milliseconds: baseTime.milliseconds + Int64(round * count + index)),
+                    sequence: UInt64(index),
+                    raw: "raw-\(round)-\(index)-" + String(repeating: "x", count: index)
+                )
+            }
+        }
+        try await withTemporaryDirectory { directory in
+            let log = try DurableLog(path: logPath(in: directory))
+            let given = readings(1) + readings(2)
+            try await log.append(Array(given.prefix(count)))
+            try await log.append(Array(given.suffix(count)))
+            let stored = try await log.records(in: 1...Int64(2 * count))
+            #expect(stored.count == 2 * count)
+            for (record, reading) in zip(stored, given) {
+                #expect(record.reading == reading, "\(reading.device)")
+            }
+            try log.close()
+        }
+    }
+}
+
+/// ``BoundTexts`` keeps every text where it first put it until it is rewound, across chunks.
+@Suite struct BoundTextsTests {
+    @Test func everyTextStaysWhereItWasKeptUntilTheRewind() throws {
+        let texts = BoundTexts()
+        var kept: [(address: UnsafeRawPointer, bytes: [UInt8])] = []
+        for round in 0..<3 {
+            let lengths = [1, 15, 16, 700, BoundTexts.chunkBytes, 3, BoundTexts.chunkBytes + 1, 9_000, 9_000, 1]
+            for (index, length) in lengths.enumerated() {
+                let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &+ round) }
+                let address = bytes.withUnsafeBytes { texts.keep($0) }
+                kept.append((address, bytes))
+            }
+            for (address, bytes) in kept {
+                #expect(Array(UnsafeRawBufferPointer(start: address, count: bytes.count)) == bytes)
+            }
+            // Chunks are reused after a rewind: the first text of the next round goes where this one's did.
+            let first = kept[0].address
+            texts.rewind()
+            kept = []
+            let again = [UInt8(7)].withUnsafeBytes { texts.keep($0) }
+            #expect(again == first)
+            texts.rewind()
+        }
+    }
 }
