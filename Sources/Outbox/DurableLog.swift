@@ -256,14 +256,16 @@ public final class DurableLog: ReadingSink {
         let multiRow = inFullGroups > 0 ? try db.cachedStatement(sql: RecordRow.insertReadings) : nil
         var first: Int64?
         var taken = 0
-        // The multi-row statement binds its texts where `texts` keeps them, and lets go of them before they go.
+        // The multi-row statement binds its texts where `texts` keeps them; its bindings are cleared before
+        // `texts` is freed, on every way out.
         let texts = BoundTexts()
         defer { withExtendedLifetime(texts) { if let multiRow { RecordRow.unbind(multiRow) } } }
         for group in groups {
             for reading in group {
                 if let multiRow, taken < inFullGroups {
                     let row = taken % perInsert
-                    // Once: each `execute()` resets the statement, and every row binds all of its parameters.
+                    // Once an append: after each execution the statement is reset, not cleared, and each row
+                    // binds all of its parameters anew.
                     if taken == 0 { RecordRow.prepareForBinding(multiRow) }
                     try RecordRow.bind(reading, inAlarm: inAlarm(reading), row: row, to: multiRow, texts: texts)
                     if row == perInsert - 1 {

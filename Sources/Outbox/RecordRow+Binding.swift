@@ -57,7 +57,7 @@ extension RecordRow {
     /// it with the values then bound by ``bind(_:inAlarm:row:to:texts:)`` (every parameter of the
     /// statement must be bound before each execution). Needed once before the first execution of an
     /// append, not before each: GRDB's per-call clear of the 512 bindings and its loop over their
-    /// names cost 1.9 % of the gateway's CPU at 10,000 readings a second (round 22).
+    /// names cost 1.7 % of the gateway's CPU at 10,000 readings a second (BENCHMARKS.md, round 22).
     static func prepareForBinding(_ statement: Statement) {
         statement.setUncheckedArguments(StatementArguments())
     }
