@@ -1,5 +1,6 @@
 /// The point processor's per-point state by key (`device/point`): the states in one array, found
-/// through a dictionary of indexes.
+/// through a dictionary of indexes. The array keeps the order the keys were first added in (the
+/// site's order, as the processor adds them) until a state is removed.
 ///
 /// A dictionary of the states themselves keeps 1.3 to 2.7 slots of a state's full size per point
 /// (its buckets are a power of two, at most three quarters full); here the index holds 8-byte slots
@@ -17,10 +18,17 @@ struct PointStateTable<State>: Sequence, ExpressibleByDictionaryLiteral {
 
     var count: Int { states.count }
 
-    /// The states, in no particular order; `values[index(forKey:)]` changes one in place.
+    /// The states, in the order their keys were added while nothing was removed (``remove(at:)`` moves
+    /// the last state into the gap); `values[index(forKey:)]` changes one in place.
     var values: [State] {
-        get { states }
+        _read { yield states }
         _modify { yield &states }
+    }
+
+    /// Calls `body` with every state in place, in ``values``' order: no key is looked up and no state
+    /// copied out.
+    mutating func updateEach(_ body: (inout State) throws -> Void) rethrows {
+        for index in states.indices { try body(&states[index]) }
     }
 
     /// Where the state of `key` is in ``values``.

@@ -85,60 +85,46 @@ struct JSONWriter {
 extension BatchRecord {
     /// Appends the record as a JSON object with sorted keys, as its `Encodable` conformance writes it.
     func write(to writer: inout JSONWriter) {
-        writer.raw("{")
-        writer.key("backfill")
+        writer.raw(#"{"backfill":"#)
         writer.bool(backfill)
         if let clock {
-            writer.raw(",")
-            writer.key("clock")
+            writer.raw(#","clock":"#)
             writer.string(clock.rawValue)
         }
-        writer.raw(",")
-        writer.key("device")
+        writer.raw(#","device":"#)
         writer.string(device)
         if let indicator {
-            writer.raw(",")
-            writer.key("indicator")
+            writer.raw(#","indicator":"#)
             writer.string(indicator)
         }
-        writer.raw(",")
-        writer.key("point")
+        writer.raw(#","point":"#)
         writer.string(point)
-        writer.raw(",")
-        writer.key("quality")
+        writer.raw(#","quality":"#)
         writer.string(quality.level.rawValue)
         if let raw {
-            writer.raw(",")
-            writer.key("raw")
+            writer.raw(#","raw":"#)
             writer.string(raw)
         }
         if let reason = quality.reason {
-            writer.raw(",")
-            writer.key("reason")
+            writer.raw(#","reason":"#)
             writer.string(reason.description)
         }
-        writer.raw(",")
-        writer.key("report")
+        writer.raw(#","report":"#)
         writer.string(report.rawValue)
-        writer.raw(",")
-        writer.key("seq")
+        writer.raw(#","seq":"#)
         writer.unsigned(sequence)
         if let staleSince {
-            writer.raw(",")
-            writer.key("stale_since")
+            writer.raw(#","stale_since":"#)
             writer.timestamp(staleSince)
         }
-        writer.raw(",")
-        writer.key("ts")
+        writer.raw(#","ts":"#)
         writer.timestamp(timestamp)
         if let unit {
-            writer.raw(",")
-            writer.key("unit")
+            writer.raw(#","unit":"#)
             writer.string(unit)
         }
         if JSONWriter.isWritable(value), let value {
-            writer.raw(",")
-            writer.key("value")
+            writer.raw(#","value":"#)
             writer.value(value)
         }
         writer.raw("}")

@@ -58,4 +58,30 @@ struct TimestampTests {
             #expect(Timestamp(milliseconds: milliseconds).iso8601 == text)
         }
     }
+
+    /// Every field of the text against Foundation's formatter, over years 1583–9999 (Foundation's
+    /// Gregorian calendar is Julian before 1582), at about 5,000 instants a step of 614 days, 20 hours,
+    /// 30 minutes, 56.789 s apart (so every field takes many values): the digits written on the stack
+    /// by ``Timestamp/appendISO8601(to:)`` are the calendar's.
+    @Test func agreesWithFoundationsCalendarOverFourMillennia() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        let first: Int64 = -12_212_553_600_000  // 1583-01-01T00:00:00.000Z
+        let last: Int64 = 253_402_300_799_999  // 9999-12-31T23:59:59.999Z
+        var mismatches: [String] = []
+        var count = 0
+        for milliseconds in stride(from: first, through: last, by: 53_123_456_789) {
+            count += 1
+            var bytes: [UInt8] = []
+            Timestamp(milliseconds: milliseconds).appendISO8601(to: &bytes)
+            let expected = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+            let written = String(decoding: bytes, as: UTF8.self)
+            if written != expected { mismatches.append("\(milliseconds): \(written) != \(expected)") }
+        }
+        #expect(count > 4900)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
 }
