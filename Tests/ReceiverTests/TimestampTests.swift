@@ -82,6 +82,7 @@ struct TimestampTests {
             if written != expected { mismatches.append("\(milliseconds): \(written) != \(expected)") }
         }
         #expect(count > 4900)
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        let firstMismatches = Array(mismatches.prefix(3))
+        #expect(firstMismatches.isEmpty, "\(mismatches.count) instants written otherwise")
     }
 }
