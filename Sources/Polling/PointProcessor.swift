@@ -327,7 +327,7 @@ public actor PointProcessor {
         var emitted: [Reading] = []
         // Every point, every tick, in site order (the table's): checked in place, neither looked up by
         // its key nor copied out of the table (most points are fresh and nothing changes). Looking each
-        // point up by key and reading its state through the table's getter cost 2.6 % of the gateway's
+        // point up by key and reading its state through the table's getter cost 2.1–2.6 % of the gateway's
         // CPU at 10,000 points (BENCHMARKS.md, round 23).
         points.updateEach { state in
             guard let lastQuality = state.last?.quality else { return }
