@@ -448,6 +448,12 @@ let package = Package(
             dependencies: ["CMosquitto"],
             linkerSettings: [.linkedLibrary("mosquitto")]
         ),
+        // The C reference of the log's work in `chemgate-bench scale` at 10,000 values/s: the same rows
+        // stored, read back, written as JSON, gzipped and acknowledged by SQLite and zlib alone (BENCHMARKS.md).
+        .executableTarget(
+            name: "log-floor-reference",
+            linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("z")]
+        ),
         // The floor of chemgate's stack, for `chemgate-bench memory` and `scale`: the least a gateway does
         // each second (read, store, send, acknowledge, answer /status) with the same libraries, without
         // chemgate's pipeline (BENCHMARKS.md).

@@ -13,7 +13,7 @@ struct BenchSmokeTests {
         /// What the scenario's figure lines start with.
         var scenario: String
         var arguments: [String]
-        /// Labels some figure line must hold (the floor of the stack, where it is measured).
+        /// Labels some figure line must hold (the floors of the stack and of the log, where they are measured).
         var labels: [String] = []
         var testDescription: String { arguments.joined(separator: " ") }
     }
@@ -48,6 +48,11 @@ struct BenchSmokeTests {
                 "scale", "--quick", "--config", "10x50@1s", "--seconds", "1", "--warmup", "1", "--receiver",
                 "counting", "--change-fraction", "0.1", "--snapshot", "60s",
             ]
+        ),
+        Run(
+            scenario: "scale",
+            arguments: ["scale", "--quick", "--config", "20x100@1s", "--seconds", "1", "--warmup", "1"],
+            labels: ["log floor CPU"]
         ),
         Run(
             scenario: "soak",
