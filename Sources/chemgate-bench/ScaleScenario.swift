@@ -300,9 +300,10 @@ struct ScaleScenario: AsyncParsableCommand {
                 unit: "core",
                 referenceLabel: "gateway",
                 reference: cpu[0],
-                note: "log-floor-reference: SQLite and zlib in C storing "
-                    + "\(Figure.format(floor.rowsPerSecond)) readings/s in the log head's schema (fsync'd stores of about 1,000), each store frozen, read back, written "
-                    + "as the uplink's JSON, gzipped and acknowledged; no polling, processing or network"
+                note: "log-floor-reference: SQLite and zlib in C storing \(Figure.format(floor.rowsPerSecond)) "
+                    + "readings/s in the log head's schema (fsync'd stores of about 1,000), each store frozen, "
+                    + "read back, written as the uplink's JSON, gzipped and acknowledged; no polling, processing "
+                    + "or network"
             ).print()
         }
     }
