@@ -3,8 +3,9 @@ import TestSupport
 
 /// `log-floor-reference` as a child process (Sources/log-floor-reference): the log's work for the
 /// values `scale` polls, done by SQLite and zlib in C and nothing else. Each second it stores the
-/// readings in fsync'd transactions of about 1,000 (the size of the gateway's stores at 10,000
-/// values/s, `DeliveryWriter.gatherRecords`) into a table with the schema of the log's head, and
+/// readings in fsync'd transactions of about 1,000 (`DeliveryWriter.gatherRecords`; the gateway's
+/// own stores are often larger, so the floor commits more often than it) into a table with the
+/// schema of the log's head, and
 /// sends each store as the HTTP uplink does, less the network: the batch frozen, its rows read back
 /// on a second connection, written as the uplink's JSON records, gzipped at level 1, and
 /// acknowledged. What the gateway spends beyond it is polling, processing and the gateway's own code
