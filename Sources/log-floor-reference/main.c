@@ -278,7 +278,8 @@ int main(int argc, char **argv) {
                 " WHERE lane = 'reading' AND sequence BETWEEN ? AND ? ORDER BY sequence LIMIT ?"
     );
 
-    // The values: chemgate's bench devices (d1…, p1…), every value changing each second.
+    // The values: named as chemgate-bench's generated devices and points (d0…, p0…), every value
+    // changing each second.
     int total = devices * points;
     char (*device_names)[16] = malloc(sizeof(*device_names) * (size_t)devices);
     char (*point_names)[16] = malloc(sizeof(*point_names) * (size_t)points);
