@@ -38,7 +38,8 @@ extension Record {
 
 extension BatchPayload {
     /// The JSON body of ``init(batch:gateway:enterprise:logID:sentAt:)``, byte for byte, written straight
-    /// from the batch's records: no array of payload records (1 MB for 5,000 readings) is built first.
+    /// from the batch's readings: no array of payload records (1 MB for 5,000 readings) is built first, nor
+    /// a payload record for each reading.
     public static func encodedBytes(
         batch: Batch,
         gateway: String,
@@ -47,7 +48,10 @@ extension BatchPayload {
         sentAt: Timestamp = .now()
     ) -> [UInt8] {
         let records = batch.records
-        let events = records.compactMap(\.batchEvent)
+        var events: [BatchEvent] = []
+        for index in records.indices {
+            if let event = records[index].batchEvent { events.append(event) }
+        }
         let header = BatchPayload(
             gateway: gateway,
             enterprise: enterprise,
@@ -61,7 +65,9 @@ extension BatchPayload {
         )
         return header.writeJSON(recordCount: records.count - events.count) { write in
             for index in records.indices {
-                if let item = records[index].batchRecord { write(item) }
+                if case .reading(let reading) = records[index].payload {
+                    write(reading, UInt64(records[index].sequence), records[index].backfill)
+                }
             }
         }
     }

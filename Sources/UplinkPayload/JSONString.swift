@@ -5,13 +5,18 @@ public enum JSONString {
     /// Appends `"text"`, escaped, to `bytes`.
     @inlinable
     public static func append(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most texts (names, units, quality words) need no escape: copied whole, not byte by byte.
-        if !text.utf8.contains(where: needsEscape) {
-            bytes.append(contentsOf: text.utf8)
+        // Most texts (names, units, quality words) need no escape: scanned and copied whole in their UTF-8
+        // storage (scanned through the view's byte-by-byte iterator, the texts were a third of the batch
+        // body's CPU at 10,000 values a second).
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: needsEscape) else { return false }
             bytes.append(UInt8(ascii: "\""))
-            return
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
         }
+        if copied == true { return }
+        bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

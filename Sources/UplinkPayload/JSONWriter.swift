@@ -1,4 +1,4 @@
-internal import GatewayCore
+public import GatewayCore
 
 /// Appends JSON text to a byte buffer exactly as `PayloadCoding.encode` (Foundation's `JSONEncoder`
 /// with sorted keys and unescaped slashes) would write it, for the one payload part that is hot: a
@@ -85,8 +85,63 @@ struct JSONWriter {
 extension BatchRecord {
     /// Appends the record as a JSON object with sorted keys, as its `Encodable` conformance writes it.
     func write(to writer: inout JSONWriter) {
-        writer.raw(#"{"backfill":"#)
-        writer.bool(backfill)
+        Self.write(
+            sequence: sequence,
+            device: device,
+            point: point,
+            indicator: indicator,
+            value: value,
+            unit: unit,
+            quality: quality,
+            timestamp: timestamp,
+            report: report,
+            backfill: backfill,
+            clock: clock,
+            raw: raw,
+            staleSince: staleSince,
+            to: &writer
+        )
+    }
+
+    /// Appends the record of `reading` (without its gateway) as ``write(to:)`` writes the record made of it,
+    /// without making it: no copy of the reading's texts per record.
+    static func write(_ reading: borrowing Reading, sequence: UInt64, backfill: Bool, to writer: inout JSONWriter) {
+        write(
+            sequence: sequence,
+            device: reading.device,
+            point: reading.point,
+            indicator: reading.indicator,
+            value: reading.value,
+            unit: reading.unit,
+            quality: reading.quality,
+            timestamp: reading.timestamp,
+            report: reading.report,
+            backfill: backfill,
+            clock: reading.clock,
+            raw: reading.raw,
+            staleSince: reading.staleSince,
+            to: &writer
+        )
+    }
+
+    /// The one place a record's JSON is laid out: its fields as a JSON object with sorted keys.
+    private static func write(
+        sequence: UInt64,
+        device: String,
+        point: String,
+        indicator: String?,
+        value: Value?,
+        unit: String?,
+        quality: Quality,
+        timestamp: Timestamp,
+        report: Reading.Report,
+        backfill: Bool,
+        clock: ClockCondition?,
+        raw: String?,
+        staleSince: Timestamp?,
+        to writer: inout JSONWriter
+    ) {
+        if backfill { writer.raw(#"{"backfill":true"#) } else { writer.raw(#"{"backfill":false"#) }
         if let clock {
             writer.raw(#","clock":"#)
             writer.string(clock.rawValue)
@@ -150,6 +205,39 @@ extension BatchPayload {
     ///   - recordCount: how many records `records` writes (for the buffer's size).
     ///   - records: calls its argument once for each record, in order.
     public func writeJSON(recordCount: Int, records: ((BatchRecord) -> Void) -> Void) -> [UInt8] {
+        writeJSON(recordCount: recordCount) { writer in
+            var first = true
+            records { record in
+                if !first { writer.raw(",") }
+                first = false
+                record.write(to: &writer)
+            }
+        }
+    }
+
+    /// ``writeJSON(recordCount:records:)`` with readings in place of records: each written as the record
+    /// made of it (`BatchRecord(reading:backfill:)` with the sequence number given) would be, without
+    /// making that record (a copy of every text of every reading).
+    /// - Parameters:
+    ///   - recordCount: how many readings `readings` writes (for the buffer's size).
+    ///   - readings: calls its argument once for each reading, in order, with the record's sequence number
+    ///     and `backfill`.
+    public func writeJSON(
+        recordCount: Int,
+        readings: ((borrowing Reading, _ sequence: UInt64, _ backfill: Bool) -> Void) -> Void
+    ) -> [UInt8] {
+        writeJSON(recordCount: recordCount) { writer in
+            var first = true
+            readings { reading, sequence, backfill in
+                if !first { writer.raw(",") }
+                first = false
+                BatchRecord.write(reading, sequence: sequence, backfill: backfill, to: &writer)
+            }
+        }
+    }
+
+    /// The body with `records` writing the items of `records` (comma-separated) into the writer.
+    private func writeJSON(recordCount: Int, records: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + recordCount * 200 + events.count * 300)
         writer.raw("{")
         writer.key("batch_id")
@@ -182,12 +270,7 @@ extension BatchPayload {
         }
         writer.key("records")
         writer.raw("[")
-        var first = true
-        records { record in
-            if !first { writer.raw(",") }
-            first = false
-            record.write(to: &writer)
-        }
+        records(&writer)
         writer.raw("]")
         writer.raw(",")
         writer.key("schema")

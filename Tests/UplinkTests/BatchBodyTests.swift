@@ -77,6 +77,57 @@ struct BatchBodyTests {
         #expect(decoded.records.map(\.backfill) == [false, true, false])
     }
 
+    /// The body is written from each reading without making its payload record: every field, each
+    /// optional present and absent, every kind of value and texts that need escaping come out as
+    /// `JSONEncoder` writes the payload built from the batch.
+    @Test func everyFieldOfEveryReadingIsWrittenAsJSONEncoderWritesIt() throws {
+        let texts = ["", "LT-101", "甲烷 浓度", "quote \" backslash \\ /", "line\nbreak\t\r", "\u{1}\u{1F}", "🔥"]
+        let values: [Value?] = [
+            .number(37.5), .number(-0.0), .number(1e21), .number(.nan), .integer(Int128(UInt64.max)),
+            .integer(-42), .bool(true), .bool(false), .text("a \"b\""), nil,
+        ]
+        let qualities: [Quality] = [.good, .uncertain(.warmup), .bad(.timeout), .bad(.deviceException(2))]
+        var records: [Record] = []
+        for index in 0..<40 {
+            let text = texts[index % texts.count]
+            var reading = Reading(
+                gateway: "gw",
+                device: "device \(text)",
+                point: text.isEmpty ? "p" : text,
+                indicator: index % 3 == 0 ? nil : "IND-\(text)",
+                value: values[index % values.count],
+                unit: index % 4 == 0 ? nil : "%LEL",
+                quality: qualities[index % qualities.count],
+                timestamp: Timestamp(milliseconds: 1_795_392_000_123 + Int64(index) * 1001),
+                sequence: UInt64(index),
+                report: [.change, .snapshot, .poll][index % 3],
+                raw: index % 4 == 2 ? "0x7FFF" : nil,
+                staleSince: index % 6 == 1 ? Timestamp(milliseconds: 1_795_392_009_000 + Int64(index)) : nil
+            )
+            reading.clock = [nil, .unsynchronised, nil, .stepped][index % 4]
+            records.append(Record(sequence: Int64(100 + index), payload: .reading(reading), backfill: index % 5 == 0))
+        }
+        let batch = Batch(destination: "park", records: records, logID: "log-1", gateway: "gw")
+        let payload = BatchPayload(batch: batch, gateway: "gw", enterprise: "e", logID: "log-1", sentAt: Self.time)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = Array(try encoder.encode(payload))
+        let body = BatchPayload.encodedBytes(
+            batch: batch,
+            gateway: "gw",
+            enterprise: "e",
+            logID: "log-1",
+            sentAt: Self.time
+        )
+        #expect(
+            body == expected,
+            "\(String(decoding: body, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))"
+        )
+        let decoded = try BatchPayload.decode(from: Data(body))
+        #expect(decoded.records.map(\.sequence) == Array(100..<140))
+        #expect(decoded.readings.map(\.clock) == records.map { $0.reading?.clock })
+    }
+
     @Test func anEmptyBatchIsWrittenAsThePayloadWritesIt() {
         let empty = Batch(destination: "park", records: [])
         let payload = BatchPayload(batch: empty, gateway: "gw", enterprise: "e", logID: nil, sentAt: Self.time)
