@@ -21,7 +21,7 @@ RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -use-ld=lld \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/packaging/symbol-order.txt -Xlinker --no-warn-symbol-ordering \
 	-Xlinker -T -Xlinker $(CURDIR)/packaging/text-layout.ld
 
-.PHONY: demo test deps build build-tests lint release package package-test bench clean
+.PHONY: demo test deps build build-tests lint relink release package package-test bench clean
 
 demo: deps build
 	./scripts/demo.sh
@@ -47,8 +47,19 @@ build-tests:
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
+# SwiftPM does not know the linker's order file and script as inputs of the link: a release binary
+# older than either (scripts/symbol-order.sh wrote a new order, or a pull brought one) is removed, so
+# that the build links it again with them instead of keeping the old layout.
+RELEASE_BINARIES = chemgate chemgate-bench stack-floor-reference modbus-loop-reference mqtt-loop-reference
+relink:
+	@for binary in $(addprefix .build/release/,$(RELEASE_BINARIES)); do \
+		if [ -e "$$binary" ] && { [ packaging/symbol-order.txt -nt "$$binary" ] || [ packaging/text-layout.ld -nt "$$binary" ]; }; then \
+			echo "relink: $$binary is older than the release layout (packaging/); linking it again"; rm -f "$$binary"; \
+		fi; \
+	done
+
 # The Swift runtime linked in statically: the binary runs on a box without Swift (docs/operations.md).
-release: deps
+release: deps relink
 	./scripts/build-info.sh --date
 	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_BUILD_FLAGS)
 
@@ -65,7 +76,7 @@ package-test: package
 # BENCH_ARGS is passed to `chemgate-bench all`, e.g. BENCH_ARGS='--soak-minutes 10' (the soak lasts
 # an hour by default) or BENCH_ARGS=--quick (a smoke run: make test runs it in debug, BenchSmokeTests).
 BENCH_ARGS ?=
-bench: deps
+bench: deps relink
 	./scripts/build-info.sh
 	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_BUILD_FLAGS) --product chemgate
 	$(SWIFT) build $(RELEASE_FLAGS) $(SWIFT_BUILD_FLAGS) --product modbus-loop-reference
