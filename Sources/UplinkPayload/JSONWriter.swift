@@ -82,103 +82,74 @@ struct JSONWriter {
     }
 }
 
+/// What a record's JSON is written from: a ``BatchRecord``'s fields, or a `Reading`'s as the record made
+/// of it carries them (the same names and types), so that a batch's readings are written without a
+/// record made of each.
+protocol RecordFields {
+    var device: String { get }
+    var point: String { get }
+    var indicator: String? { get }
+    var value: Value? { get }
+    var unit: String? { get }
+    var quality: Quality { get }
+    var timestamp: Timestamp { get }
+    var report: Reading.Report { get }
+    var clock: ClockCondition? { get }
+    var raw: String? { get }
+    var staleSince: Timestamp? { get }
+}
+
+extension BatchRecord: RecordFields {}
+
+extension Reading: RecordFields {}
+
 extension BatchRecord {
     /// Appends the record as a JSON object with sorted keys, as its `Encodable` conformance writes it.
     func write(to writer: inout JSONWriter) {
-        Self.write(
-            sequence: sequence,
-            device: device,
-            point: point,
-            indicator: indicator,
-            value: value,
-            unit: unit,
-            quality: quality,
-            timestamp: timestamp,
-            report: report,
-            backfill: backfill,
-            clock: clock,
-            raw: raw,
-            staleSince: staleSince,
-            to: &writer
-        )
+        Self.write(self, sequence: sequence, backfill: backfill, to: &writer)
     }
 
-    /// Appends the record of `reading` (without its gateway) as ``write(to:)`` writes the record made of it,
-    /// without making it: no copy of the reading's texts per record.
-    static func write(_ reading: borrowing Reading, sequence: UInt64, backfill: Bool, to writer: inout JSONWriter) {
-        write(
-            sequence: sequence,
-            device: reading.device,
-            point: reading.point,
-            indicator: reading.indicator,
-            value: reading.value,
-            unit: reading.unit,
-            quality: reading.quality,
-            timestamp: reading.timestamp,
-            report: reading.report,
-            backfill: backfill,
-            clock: reading.clock,
-            raw: reading.raw,
-            staleSince: reading.staleSince,
-            to: &writer
-        )
-    }
-
-    /// The one place a record's JSON is laid out: its fields as a JSON object with sorted keys.
-    private static func write(
-        sequence: UInt64,
-        device: String,
-        point: String,
-        indicator: String?,
-        value: Value?,
-        unit: String?,
-        quality: Quality,
-        timestamp: Timestamp,
-        report: Reading.Report,
-        backfill: Bool,
-        clock: ClockCondition?,
-        raw: String?,
-        staleSince: Timestamp?,
-        to writer: inout JSONWriter
-    ) {
+    /// The one place a record's JSON is laid out: `fields` as a JSON object with sorted keys, under
+    /// `sequence` and `backfill`.
+    static func write(_ fields: some RecordFields, sequence: UInt64, backfill: Bool, to writer: inout JSONWriter) {
         if backfill { writer.raw(#"{"backfill":true"#) } else { writer.raw(#"{"backfill":false"#) }
-        if let clock {
+        if let clock = fields.clock {
             writer.raw(#","clock":"#)
             writer.string(clock.rawValue)
         }
         writer.raw(#","device":"#)
-        writer.string(device)
-        if let indicator {
+        writer.string(fields.device)
+        if let indicator = fields.indicator {
             writer.raw(#","indicator":"#)
             writer.string(indicator)
         }
         writer.raw(#","point":"#)
-        writer.string(point)
+        writer.string(fields.point)
         writer.raw(#","quality":"#)
-        writer.string(quality.level.rawValue)
-        if let raw {
+        writer.string(fields.quality.level.rawValue)
+        if let raw = fields.raw {
             writer.raw(#","raw":"#)
             writer.string(raw)
         }
-        if let reason = quality.reason {
+        if let reason = fields.quality.reason {
             writer.raw(#","reason":"#)
             writer.string(reason.description)
         }
         writer.raw(#","report":"#)
-        writer.string(report.rawValue)
+        writer.string(fields.report.rawValue)
         writer.raw(#","seq":"#)
         writer.unsigned(sequence)
-        if let staleSince {
+        if let staleSince = fields.staleSince {
             writer.raw(#","stale_since":"#)
             writer.timestamp(staleSince)
         }
         writer.raw(#","ts":"#)
-        writer.timestamp(timestamp)
-        if let unit {
+        writer.timestamp(fields.timestamp)
+        if let unit = fields.unit {
             writer.raw(#","unit":"#)
             writer.string(unit)
         }
-        if JSONWriter.isWritable(value), let value {
+        if JSONWriter.isWritable(fields.value), let value = fields.value {
             writer.raw(#","value":"#)
             writer.value(value)
         }
@@ -205,7 +176,7 @@ extension BatchPayload {
     ///   - recordCount: how many records `records` writes (for the buffer's size).
     ///   - records: calls its argument once for each record, in order.
     public func writeJSON(recordCount: Int, records: ((BatchRecord) -> Void) -> Void) -> [UInt8] {
-        writeJSON(recordCount: recordCount) { writer in
+        writeJSON(recordCount: recordCount) { (writer: inout JSONWriter) in
             var first = true
             records { record in
                 if !first { writer.raw(",") }
@@ -226,7 +197,7 @@ extension BatchPayload {
         recordCount: Int,
         readings: ((borrowing Reading, _ sequence: UInt64, _ backfill: Bool) -> Void) -> Void
     ) -> [UInt8] {
-        writeJSON(recordCount: recordCount) { writer in
+        writeJSON(recordCount: recordCount) { (writer: inout JSONWriter) in
             var first = true
             readings { reading, sequence, backfill in
                 if !first { writer.raw(",") }
@@ -236,8 +207,9 @@ extension BatchPayload {
         }
     }
 
-    /// The body with `records` writing the items of `records` (comma-separated) into the writer.
-    private func writeJSON(recordCount: Int, records: (inout JSONWriter) -> Void) -> [UInt8] {
+    /// The body, with `writeRecords` writing the records' JSON objects, comma-separated, between the
+    /// brackets of `records`.
+    private func writeJSON(recordCount: Int, writeRecords: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + recordCount * 200 + events.count * 300)
         writer.raw("{")
         writer.key("batch_id")
@@ -270,7 +242,7 @@ extension BatchPayload {
         }
         writer.key("records")
         writer.raw("[")
-        records(&writer)
+        writeRecords(&writer)
         writer.raw("]")
         writer.raw(",")
         writer.key("schema")
