@@ -50,7 +50,8 @@ lint:
 # SwiftPM does not know the linker's order file and script as inputs of the link: a release binary
 # older than either (scripts/symbol-order.sh wrote a new order, or a pull brought one) is removed, so
 # that the build links it again with them instead of keeping the old layout.
-RELEASE_BINARIES = chemgate chemgate-bench stack-floor-reference modbus-loop-reference mqtt-loop-reference
+# Every executable target of Package.swift (each is named on the line after its `.executableTarget(`).
+RELEASE_BINARIES = $(shell grep -A1 '\.executableTarget' Package.swift | sed -n 's/^ *name: "\([^"]*\)".*/\1/p')
 relink:
 	@for binary in $(addprefix .build/release/,$(RELEASE_BINARIES)); do \
 		if [ -e "$$binary" ] && { [ packaging/symbol-order.txt -nt "$$binary" ] || [ packaging/text-layout.ld -nt "$$binary" ]; }; then \
