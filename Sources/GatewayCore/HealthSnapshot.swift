@@ -438,16 +438,17 @@ public protocol HealthReporting: Sendable {
     ///   - operatorName: who, as the request names them (`operator` or `by`), if it does.
     ///   - client: the requesting client's address.
     func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool
-    /// Brings the metrics computed from the gateway's state up to date; `/metrics` calls it before
-    /// rendering, so a scrape reads what `/status` reads at that moment.
-    func refreshMetrics() async
+    /// Brings the metrics computed from the gateway's state up to date from `snapshot`; `/metrics`
+    /// calls it before rendering with the one snapshot the scrape reads, so a scrape reads what
+    /// `/status` reads at that moment, and its verdict gauges agree with the other metrics.
+    func refreshMetrics(from snapshot: HealthSnapshot) async
     /// Reloads the gateway's configuration; nil where the reporter cannot (tests, `chemgate receive`).
     func reloadConfiguration(trigger: String) async -> ReloadOutcome?
 }
 
 extension HealthReporting {
     /// Nothing to refresh: the reporter's metrics are all kept up to date as things happen.
-    public func refreshMetrics() async {}
+    public func refreshMetrics(from snapshot: HealthSnapshot) async {}
 
     /// No reload: a reporter that does not run a configuration.
     public func reloadConfiguration(trigger: String) async -> ReloadOutcome? { nil }

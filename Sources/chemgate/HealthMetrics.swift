@@ -147,7 +147,7 @@ struct MetricsReporter: HealthReporting {
         await base.requestCatalogue(uplink: uplink)
     }
 
-    func refreshMetrics() async { metrics.record(await base.snapshot()) }
+    func refreshMetrics(from snapshot: HealthSnapshot) async { metrics.record(snapshot) }
 
     func reloadConfiguration(trigger: String) async -> ReloadOutcome? {
         await base.reloadConfiguration(trigger: trigger)
