@@ -44,7 +44,7 @@ struct TimestampTests {
     }
     /// The batch writer appends timestamps to its buffer (``Timestamp/appendISO8601(to:)``) instead of
     /// building a `String`: the same text, zero-padded fields, after whatever the buffer holds, and
-    /// years past 9999 written whole.
+    /// years past 9999 written whole; ``Timestamp/description`` is the same text.
     @Test func appendedTextIsTheWireForm() {
         let cases: [(Int64, String)] = [
             (-62_004_243_110_955, "0005-03-01T07:08:09.045Z"), (0, "1970-01-01T00:00:00.000Z"),
@@ -56,13 +56,14 @@ struct TimestampTests {
             Timestamp(milliseconds: milliseconds).appendISO8601(to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == "x" + text)
             #expect(Timestamp(milliseconds: milliseconds).iso8601 == text)
+            #expect(Timestamp(milliseconds: milliseconds).description == text)
         }
     }
 
     /// Every field of the text against Foundation's formatter, over years 1583–9999 (Foundation's
     /// Gregorian calendar is Julian before 1582), at about 5,000 instants a step of 614 days, 20 hours,
     /// 30 minutes, 56.789 s apart (so every field takes many values): the digits written on the stack
-    /// by ``Timestamp/appendISO8601(to:)`` are the calendar's.
+    /// by ``Timestamp/appendISO8601(to:)``, and ``Timestamp/description``'s, are the calendar's.
     @Test func agreesWithFoundationsCalendarOverFourMillennia() {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -80,6 +81,8 @@ struct TimestampTests {
             let expected = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
             let written = String(decoding: bytes, as: UTF8.self)
             if written != expected { mismatches.append("\(milliseconds): \(written) != \(expected)") }
+            let described = Timestamp(milliseconds: milliseconds).description
+            if described != expected { mismatches.append("\(milliseconds): \(described) (description) != \(expected)") }
         }
         #expect(count > 4900)
         let firstMismatches = Array(mismatches.prefix(3))
