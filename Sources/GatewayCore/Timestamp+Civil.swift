@@ -34,38 +34,38 @@ extension Timestamp {
         )
     }
 
-    /// Calls `body` with the 24 bytes of ``description``'s text (`2026-11-23T03:30:00.123Z`), written
-    /// on the stack; nil, without calling it, for a year outside 0000–9999, whose text has more or
-    /// fewer digits. One writer for the status text and the payloads' times
-    /// (`Timestamp.appendISO8601(to:)`): a field at a time, through `String`s, a `/metrics` scrape
-    /// spent 43 % of its snapshot on the points' times at 10,000 points (BENCHMARKS.md, round 26).
-    public func withISO8601Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
+    /// Writes the 24 bytes of ``description``'s text (`2026-11-23T03:30:00.123Z`) into the start of
+    /// `text`, which must hold at least 24; false, writing nothing, for a year outside 0000–9999,
+    /// whose text has more or fewer digits. One writer for the status text and the payloads' times
+    /// (`Timestamp.appendISO8601(to:)` writes on the stack with it): a field at a time, through
+    /// `String`s, a `/metrics` scrape spent 43 % of its snapshot on the points' times at 10,000 points
+    /// (BENCHMARKS.md, round 26). Not generic, so that callers in other modules run it as compiled here.
+    public func writeISO8601(into text: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         let t = civil
-        guard (0...9999).contains(t.year) else { return nil }
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
-            func put(_ value: Int64, _ width: Int, at offset: Int) {
-                var remaining = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-                    remaining /= 10
-                }
+        guard (0...9999).contains(t.year) else { return false }
+        precondition(text.count >= 24, "an ISO 8601 time needs 24 bytes")
+        func put(_ value: Int64, _ width: Int, at offset: Int) {
+            var remaining = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
             }
-            put(t.year, 4, at: 0)
-            text[4] = UInt8(ascii: "-")
-            put(t.month, 2, at: 5)
-            text[7] = UInt8(ascii: "-")
-            put(t.day, 2, at: 8)
-            text[10] = UInt8(ascii: "T")
-            put(t.hour, 2, at: 11)
-            text[13] = UInt8(ascii: ":")
-            put(t.minute, 2, at: 14)
-            text[16] = UInt8(ascii: ":")
-            put(t.second, 2, at: 17)
-            text[19] = UInt8(ascii: ".")
-            put(t.millisecond, 3, at: 20)
-            text[23] = UInt8(ascii: "Z")
-            return try body(UnsafeBufferPointer(text))
         }
+        put(t.year, 4, at: 0)
+        text[4] = UInt8(ascii: "-")
+        put(t.month, 2, at: 5)
+        text[7] = UInt8(ascii: "-")
+        put(t.day, 2, at: 8)
+        text[10] = UInt8(ascii: "T")
+        put(t.hour, 2, at: 11)
+        text[13] = UInt8(ascii: ":")
+        put(t.minute, 2, at: 14)
+        text[16] = UInt8(ascii: ":")
+        put(t.second, 2, at: 17)
+        text[19] = UInt8(ascii: ".")
+        put(t.millisecond, 3, at: 20)
+        text[23] = UInt8(ascii: "Z")
+        return true
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {

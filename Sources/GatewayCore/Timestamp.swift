@@ -18,7 +18,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// (``civil``), never through floating point, so no instant prints one millisecond early, and
     /// without `Calendar` or `TimeZone`, so logging a time does not load ICU (about 4 MB resident).
     public var description: String {
-        if let text = withISO8601Bytes({ String(decoding: $0, as: UTF8.self) }) { return text }
+        let text = String(unsafeUninitializedCapacity: 24) { writeISO8601(into: $0) ? 24 : 0 }
+        if !text.isEmpty { return text }
         let t = civil
         return "\(Self.pad(t.year, 4))-\(Self.pad(t.month, 2))-\(Self.pad(t.day, 2))T\(Self.pad(t.hour, 2)):"
             + "\(Self.pad(t.minute, 2)):\(Self.pad(t.second, 2)).\(Self.pad(t.millisecond, 3))Z"
