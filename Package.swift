@@ -429,6 +429,7 @@ let package = Package(
                 "Polling",
                 "Simulator",
                 "TestSupport",
+                "UplinkPayload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -34,7 +34,11 @@ public struct PollingHealth: HealthReporting {
         return await service.processor.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
     }
 
-    public func snapshot() async -> HealthSnapshot {
+    public func snapshot() async -> HealthSnapshot { await snapshot(points: true) }
+
+    /// The snapshot, with every point's latest reading only when `points` is true: the heartbeat
+    /// needs the devices' states, not a copy of 10,000 readings written out as text.
+    public func snapshot(points includePoints: Bool) async -> HealthSnapshot {
         let site = self.site
         let running = configuration.current
         let statistics = service.statistics
@@ -118,22 +122,7 @@ public struct PollingHealth: HealthReporting {
             )
         }
 
-        let names = await processor.pointNames()
-        let points = await processor.latest().map { reading in
-            HealthSnapshot.Point(
-                device: reading.device,
-                point: reading.point,
-                name: names["\(reading.device)/\(reading.point)"],
-                indicator: reading.indicator,
-                value: reading.value,
-                unit: reading.unit,
-                quality: reading.quality.level.rawValue,
-                reason: reading.quality.reason?.description,
-                ts: reading.timestamp.description,
-                raw: reading.raw,
-                staleSince: reading.staleSince?.description
-            )
-        }
+        let points = includePoints ? await Self.points(processor.latestNamed()) : []
         let clock = HealthSnapshot.Clock.current()
         var warnings: [String] = []
         if clock.synchronized == false {
@@ -174,6 +163,25 @@ public struct PollingHealth: HealthReporting {
         snapshot.gateway.configLoadedAt = running.loadedAt.description
         snapshot.gateway.configRejected = running.rejected
         return snapshot
+    }
+
+    /// The status's view of each point's latest reading.
+    static func points(_ latest: [(reading: Reading, name: String?)]) -> [HealthSnapshot.Point] {
+        latest.map { reading, name in
+            HealthSnapshot.Point(
+                device: reading.device,
+                point: reading.point,
+                name: name,
+                indicator: reading.indicator,
+                value: reading.value,
+                unit: reading.unit,
+                quality: reading.quality.level.rawValue,
+                reason: reading.quality.reason?.description,
+                ts: reading.timestamp.description,
+                raw: reading.raw,
+                staleSince: reading.staleSince?.description
+            )
+        }
     }
 
     /// The DTU part of a link's health.
