@@ -3,7 +3,7 @@ public import GatewayCore
 extension Timestamp {
     /// The wire form of payload times: ISO 8601 in UTC with exactly three fraction digits and `Z`,
     /// `2026-11-23T03:30:00.123Z`. Computed with integer arithmetic, so it is exact for every
-    /// millisecond (it matches `description` for the years 0000–9999).
+    /// millisecond; the same text as `description`.
     public var iso8601: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
@@ -21,66 +21,9 @@ extension Timestamp {
             bytes.append(contentsOf: UnsafeBufferPointer(text))
             return true
         }
-        if written { return }
-        let millisecondsPerDay: Int64 = 86_400_000
-        let days = Self.floorDivide(milliseconds, millisecondsPerDay)
-        let inDay = milliseconds - days * millisecondsPerDay
-        let (year, month, day) = Self.civil(daysSinceEpoch: days)
-        Self.appendDigitsByField(year: year, month: month, day: day, inDay: inDay, to: &bytes)
-    }
-
-    /// ``appendISO8601(to:)`` for a year outside 0…9999: a negative year with its sign, a year past 9999
-    /// with all its digits.
-    private static func appendDigitsByField(
-        year: Int64,
-        month: Int64,
-        day: Int64,
-        inDay: Int64,
-        to bytes: inout [UInt8]
-    ) {
-        Self.appendDigits(year, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        Self.appendDigits(month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        Self.appendDigits(day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        Self.appendDigits(inDay / 3_600_000, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.appendDigits(inDay / 60000 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.appendDigits(inDay / 1000 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDigits(inDay % 1000, width: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
-    }
-
-    /// The decimal digits of `value`, zero-padded on the left to at least `width`. A negative value (a
-    /// year before 0000, which has no form on the wire) is written as before: zeros, then its `String`.
-    private static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
-        guard value >= 0 else {
-            let digits = String(value)
-            if digits.utf8.count < width {
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.utf8.count))
-            }
-            bytes.append(contentsOf: digits.utf8)
-            return
-        }
-        var remaining = value
-        var count = 1
-        var scale: Int64 = 10
-        while remaining >= scale && count < 19 {
-            count += 1
-            scale = scale &* 10
-        }
-        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var index = start + count - 1
-        while index >= start {
-            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            index -= 1
-        }
+        // A year outside 0000–9999: a negative year with its sign, a year past 9999 with all its
+        // digits, as `description` writes them (the payloads and the status agree on every time).
+        if !written { bytes.append(contentsOf: description.utf8) }
     }
 
     /// Parses the wire form `YYYY-MM-DDTHH:MM:SS.mmmZ` (exactly that: UTC, three fraction digits);
@@ -135,18 +78,5 @@ extension Timestamp {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// Howard Hinnant's `civil_from_days`.
-    private static func civil(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

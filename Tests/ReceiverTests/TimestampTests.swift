@@ -44,9 +44,11 @@ struct TimestampTests {
     }
     /// The batch writer appends timestamps to its buffer (``Timestamp/appendISO8601(to:)``) instead of
     /// building a `String`: the same text, zero-padded fields, after whatever the buffer holds, and
-    /// years past 9999 written whole; ``Timestamp/description`` is the same text.
+    /// years past 9999 written whole, a year before 0000 with its sign (it has no wire form; the
+    /// text only has to be the same everywhere); ``Timestamp/description`` is the same text.
     @Test func appendedTextIsTheWireForm() {
         let cases: [(Int64, String)] = [
+            (-62_167_219_200_001, "00-1-12-31T23:59:59.999Z"), (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
             (-62_004_243_110_955, "0005-03-01T07:08:09.045Z"), (0, "1970-01-01T00:00:00.000Z"),
             (253_402_300_799_999, "9999-12-31T23:59:59.999Z"), (253_402_300_800_000, "10000-01-01T00:00:00.000Z"),
             (1_795_404_600_123, "2026-11-23T03:30:00.123Z"),
