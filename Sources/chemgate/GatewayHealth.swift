@@ -36,8 +36,10 @@ struct GatewayHealth: HealthReporting {
         await polling.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
     }
 
-    func snapshot() async -> HealthSnapshot {
-        var snapshot = await polling.snapshot()
+    func snapshot() async -> HealthSnapshot { await snapshot(points: true) }
+
+    func snapshot(points: Bool) async -> HealthSnapshot {
+        var snapshot = await polling.snapshot(points: points)
         recent.annotate(&snapshot.devices)
         guard let log else { return snapshot }
         let now = Timestamp.now()
