@@ -428,9 +428,10 @@ extension HealthSnapshot {
 public protocol HealthReporting: Sendable {
     /// The gateway's state now.
     func snapshot() async -> HealthSnapshot
-    /// The gateway's state now, with every point's latest reading only when `points` is true: what
-    /// needs only the links, devices and log (`/readyz`) does not copy 10,000 readings as text.
-    func snapshot(points: Bool) async -> HealthSnapshot
+    /// The gateway's state now, with the latest readings of the points `points` selects: what needs
+    /// only the links, devices and log (`/readyz`), or the points the verdict reads (`/metrics`),
+    /// does not copy 10,000 readings as text.
+    func snapshot(points: PointSelection) async -> HealthSnapshot
     /// Switches a device's maintenance mode; false when there is no such device.
     func setMaintenance(_ on: Bool, device: String) async -> Bool
     /// Asks a profile uplink to send its point catalogue again (`POST /uplinks/ID/catalogue`).
@@ -450,8 +451,8 @@ public protocol HealthReporting: Sendable {
 }
 
 extension HealthReporting {
-    /// Every point, whatever is asked: a reporter whose snapshot is cheap.
-    public func snapshot(points: Bool) async -> HealthSnapshot { await snapshot() }
+    /// The whole snapshot, then only the points asked for: a reporter whose snapshot is cheap.
+    public func snapshot(points: PointSelection) async -> HealthSnapshot { await snapshot().selecting(points) }
 
     /// Nothing to refresh: the reporter's metrics are all kept up to date as things happen.
     public func refreshMetrics(from snapshot: HealthSnapshot) async {}

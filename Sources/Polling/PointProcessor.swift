@@ -126,14 +126,18 @@ public actor PointProcessor {
         active.values.sorted { ($0.since, $0.device, $0.point) < ($1.since, $1.device, $1.point) }
     }
 
-    /// The latest reading of every point with the point's name from its map, in site order: what the
-    /// status snapshot shows. The name comes with its reading, not from a dictionary of every point's
-    /// name looked up by a key built for each reading (a scrape at 10,000 points built both).
-    public func latestNamed() -> [(reading: Reading, name: String?)] {
+    /// The latest reading of each point `selection` selects, with the point's name from its map, in
+    /// site order: what the status snapshot shows. The name comes with its reading, not from a
+    /// dictionary of every point's name looked up by a key built for each reading (a scrape at
+    /// 10,000 points built both).
+    public func latestNamed(_ selection: PointSelection = .all) -> [(reading: Reading, name: String?)] {
+        guard selection != .none else { return [] }
         var entries: [(reading: Reading, name: String?)] = []
-        entries.reserveCapacity(points.count)
+        if selection == .all { entries.reserveCapacity(points.count) }
         for state in points.values {
-            if let last = state.last { entries.append((last, state.point.definition.name)) }
+            if let last = state.last, selection.includes(last.quality) {
+                entries.append((last, state.point.definition.name))
+            }
         }
         return entries
     }

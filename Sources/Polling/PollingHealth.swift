@@ -34,11 +34,11 @@ public struct PollingHealth: HealthReporting {
         return await service.processor.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
     }
 
-    public func snapshot() async -> HealthSnapshot { await snapshot(points: true) }
+    public func snapshot() async -> HealthSnapshot { await snapshot(points: .all) }
 
-    /// The snapshot, with every point's latest reading only when `points` is true: the heartbeat
-    /// needs the devices' states, not a copy of 10,000 readings written out as text.
-    public func snapshot(points includePoints: Bool) async -> HealthSnapshot {
+    /// The snapshot with the latest readings of the points `selection` selects: the heartbeat needs
+    /// the devices' states, not a copy of 10,000 readings written out as text.
+    public func snapshot(points selection: PointSelection) async -> HealthSnapshot {
         let site = self.site
         let running = configuration.current
         let statistics = service.statistics
@@ -122,7 +122,7 @@ public struct PollingHealth: HealthReporting {
             )
         }
 
-        let points = includePoints ? await Self.points(processor.latestNamed()) : []
+        let points = selection == .none ? [] : await Self.points(processor.latestNamed(selection))
         let clock = HealthSnapshot.Clock.current()
         var warnings: [String] = []
         if clock.synchronized == false {

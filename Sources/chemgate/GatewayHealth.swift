@@ -36,9 +36,9 @@ struct GatewayHealth: HealthReporting {
         await polling.switchMaintenance(on, device: device, operatorName: operatorName, client: client)
     }
 
-    func snapshot() async -> HealthSnapshot { await snapshot(points: true) }
+    func snapshot() async -> HealthSnapshot { await snapshot(points: .all) }
 
-    func snapshot(points: Bool) async -> HealthSnapshot {
+    func snapshot(points: PointSelection) async -> HealthSnapshot {
         var snapshot = await polling.snapshot(points: points)
         recent.annotate(&snapshot.devices)
         guard let log else { return snapshot }

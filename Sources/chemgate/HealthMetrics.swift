@@ -137,7 +137,7 @@ struct MetricsReporter: HealthReporting {
     let metrics: HealthMetrics
 
     func snapshot() async -> HealthSnapshot { await base.snapshot() }
-    func snapshot(points: Bool) async -> HealthSnapshot { await base.snapshot(points: points) }
+    func snapshot(points: PointSelection) async -> HealthSnapshot { await base.snapshot(points: points) }
 
     func setMaintenance(_ on: Bool, device: String) async -> Bool { await base.setMaintenance(on, device: device) }
     func switchMaintenance(_ on: Bool, device: String, operatorName: String?, client: String?) async -> Bool {

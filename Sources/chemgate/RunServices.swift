@@ -62,7 +62,7 @@ enum RunServices {
     static func heartbeat(site: SiteConfig, log: DurableLog, health: PollingHealth, destination: String) async
         -> HeartbeatPayload?
     {
-        let snapshot = await health.snapshot(points: false)
+        let snapshot = await health.snapshot(points: .none)
         guard let pending = try? await log.pending(for: destination) else { return nil }
         let drops = (try? await log.dropCounts()) ?? [:]
         let states = snapshot.devices.map(\.state)

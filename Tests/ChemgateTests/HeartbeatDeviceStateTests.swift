@@ -76,6 +76,12 @@ struct HeartbeatDeviceStateTests {
         #expect(shown.count == (await service.processor.latest().count) && !shown.isEmpty)
         let concentration = try #require(shown.first { $0.device == "gd-1" && $0.point == "concentration" })
         #expect(concentration.name == "可燃气体浓度" && concentration.quality == "good")
-        #expect(await health.snapshot(points: false).points.isEmpty)
+        #expect(await health.snapshot(points: .none).points.isEmpty)
+        // `/metrics`'s selection: the points of the maintained and the silent detector (their quality
+        // gives a reason), none of the answering one's.
+        let withReason = await health.snapshot(points: .withReason).points
+        let reasons = withReason.map { "\($0.device) \($0.reason ?? "")" }
+        #expect(Set(withReason.map(\.device)) == ["gd-2", "gd-3"], "\(reasons)")
+        #expect(withReason.count == shown.filter { $0.reason != nil }.count)
     }
 }
