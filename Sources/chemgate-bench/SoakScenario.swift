@@ -11,8 +11,10 @@ import TestSupport
 /// `soak`: the gateway polling 10,000 points @1 s (every value changing; or `--config`) for N minutes,
 /// delivering to the counting receiver with default uplink settings.
 ///
-/// - RSS (VmRSS) sampled every 10 s (1 s with `--quick`); after a warm-up (the first 20% of the run,
-///   at least a minute; 20% with `--quick`), the least-squares slope in MB/h (target < 1 MB/h); beside
+/// - RSS (VmRSS) and `/metrics` sampled every 10 s (1 s with `--quick`; the gateway serves each of
+///   those scrapes, as it would a Prometheus server's, so they are part of what is measured); after a
+///   warm-up (the first 20% of the run, at least a minute; 20% with `--quick`), the least-squares
+///   slope in MB/h (target < 1 MB/h); beside
 ///   it, the slopes of malloc's heap in use (`/metrics`, no target), which a leak grows too, of its part
 ///   SQLite holds (page caches that fill up to their bound) and the rest, of what
 ///   malloc holds free (an RSS that grows while the heap in use does not), and of the RSS's two parts
@@ -85,7 +87,12 @@ struct SoakScenario: AsyncParsableCommand {
         defer { gateway.signal(SIGKILL) }
         let meter = ProcessMeter(pid: gateway.pid)
         let name = "soak \(configuration) \(Figure.format(length / 60)) min"
-        progress("\(name): sampling RSS every \(Figure.format(interval)) s, warm-up \(Figure.format(warmup)) s")
+        // The memory figures come from /metrics: the gateway's scrape (one every interval, as a
+        // Prometheus server would) is part of what they measure.
+        progress(
+            "\(name): sampling RSS and /metrics every \(Figure.format(interval)) s (the scrape is part of what "
+                + "is measured), warm-up \(Figure.format(warmup)) s"
+        )
 
         let clock = ContinuousClock()
         let start = clock.now
