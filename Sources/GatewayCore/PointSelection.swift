@@ -1,11 +1,11 @@
 /// Which points' latest readings a status snapshot carries (``HealthReporting/snapshot(points:)``).
 /// At 10,000 points a snapshot of every point is megabytes of text, built and freed on each read.
 public enum PointSelection: Sendable, Hashable {
-    /// Every point: `/status`, the status page, the SIGUSR1 summary.
+    /// Every point: `/status` and the status page.
     case all
     /// Only the points whose quality gives a reason (a sensor fault, a calibration, maintenance, a
-    /// stale or frozen value …): every point the site verdict reads, so `/metrics` shows the same
-    /// detectors not protecting as `/status`. At a healthy site, none.
+    /// stale or frozen value …): every point the site verdict reads, so `/metrics` and the SIGUSR1
+    /// summary show the same detectors not protecting as `/status`. At a healthy site, none.
     case withReason
     /// None: `/readyz` and the heartbeat read the links, the devices and the log.
     case none

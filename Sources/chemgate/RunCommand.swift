@@ -224,7 +224,7 @@ struct RunCommand: AsyncParsableCommand {
         let responder = SignalResponder(
             signals: signals,
             logger: logger,
-            summary: { StatusSummary.line(await reporter.snapshot()) },
+            summary: { await StatusSummary.line(from: reporter) },
             reload: { _ = await reloader.reload(trigger: "SIGHUP") }
         )
         // Shutdown runs in reverse: the status endpoint first, the poller (which writes out what it

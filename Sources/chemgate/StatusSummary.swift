@@ -3,6 +3,12 @@ import StatusServer
 
 /// The one line SIGUSR1 logs: what `chemgate status` shows, in brief.
 enum StatusSummary {
+    /// The line for the gateway `reporter` reports on. It names no point, only the verdict, which
+    /// reads of the points only those whose quality gives a reason: so only those are read.
+    static func line(from reporter: some HealthReporting) async -> String {
+        line(await reporter.snapshot(points: .withReason))
+    }
+
     static func line(_ snapshot: HealthSnapshot) -> String {
         let snapshot = snapshot.redactingCredentials()
         let verdict = snapshot.verdict ?? SiteVerdict(snapshot: snapshot)
