@@ -1,5 +1,5 @@
 import GatewayCore
-import Synchronization
+import TestSupport
 import Testing
 
 @testable import chemgate
@@ -8,26 +8,6 @@ import Testing
 /// counts a calibrating and a faulty detector as not protecting, as `/status` does.
 @Suite("SIGUSR1 summary: the points it reads")
 struct StatusSummarySelectionTests {
-    /// A fixed snapshot that records the selection of each read.
-    struct RecordingReporter: HealthReporting {
-        final class Reads: Sendable {
-            let asked = Mutex<[PointSelection]>([])
-        }
-
-        let fixed: HealthSnapshot
-        let reads = Reads()
-        var asked: [PointSelection] { reads.asked.withLock { $0 } }
-
-        func snapshot() async -> HealthSnapshot { await snapshot(points: .all) }
-
-        func snapshot(points: PointSelection) async -> HealthSnapshot {
-            reads.asked.withLock { $0.append(points) }
-            return fixed.selecting(points)
-        }
-
-        func setMaintenance(_ on: Bool, device: String) async -> Bool { false }
-    }
-
     static func point(_ device: String, quality: String, reason: String?) -> HealthSnapshot.Point {
         HealthSnapshot.Point(
             device: device,
@@ -88,7 +68,7 @@ struct StatusSummarySelectionTests {
     }
 
     @Test func theSummaryReadsThePointsWithAReasonAndCountsEveryDetectorNotProtecting() async {
-        let reporter = RecordingReporter(fixed: Self.site())
+        let reporter = SelectionRecordingReporter(fixed: Self.site())
         let line = await StatusSummary.line(from: reporter)
         #expect(reporter.asked == [.withReason])
         #expect(line.contains("not protecting 2"), "\(line)")

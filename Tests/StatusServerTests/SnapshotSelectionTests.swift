@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdTesting
 import Prometheus
 import StatusServer
-import Synchronization
 import TestSupport
 import Testing
 
@@ -12,28 +11,7 @@ import Testing
 /// only those the verdict reads — and still shows every detector that is not protecting.
 @Suite("Snapshot selection by route")
 struct SnapshotSelectionTests {
-    /// A fixed snapshot that records the selection of each read (and answers it as the protocol's
-    /// default does: the whole snapshot, then only the points asked for).
-    struct RecordingReporter: HealthReporting {
-        final class Reads: Sendable {
-            let asked = Mutex<[PointSelection]>([])
-        }
-
-        let fixed: HealthSnapshot
-        let reads = Reads()
-        var asked: [PointSelection] { reads.asked.withLock { $0 } }
-
-        func snapshot() async -> HealthSnapshot { await snapshot(points: .all) }
-
-        func snapshot(points: PointSelection) async -> HealthSnapshot {
-            reads.asked.withLock { $0.append(points) }
-            return fixed.selecting(points)
-        }
-
-        func setMaintenance(_ on: Bool, device: String) async -> Bool { false }
-    }
-
-    static func get(_ uri: String, from reporter: RecordingReporter) async throws -> (Int, String) {
+    static func get(_ uri: String, from reporter: SelectionRecordingReporter) async throws -> (Int, String) {
         let app = Application(
             router: StatusRoutes.router(
                 reporter: reporter,
@@ -50,7 +28,7 @@ struct SnapshotSelectionTests {
     }
 
     @Test func aGatewayWithALinkUpIsReadyAndTheProbeReadsNoPoint() async throws {
-        let reporter = RecordingReporter(fixed: SiteScenario.badDay().snapshot)
+        let reporter = SelectionRecordingReporter(fixed: SiteScenario.badDay().snapshot)
         let (status, body) = try await Self.get("/readyz", from: reporter)
         #expect(status == 200 && body == "ready\n")
         #expect(reporter.asked == [.none])
@@ -64,7 +42,7 @@ struct SnapshotSelectionTests {
         var fixed = SiteScenario.badDay().snapshot
         for index in fixed.links.indices { fixed.links[index].state = "down" }
         fixed.sinkFailing = true
-        let (status, body) = try await Self.get("/readyz", from: RecordingReporter(fixed: fixed))
+        let (status, body) = try await Self.get("/readyz", from: SelectionRecordingReporter(fixed: fixed))
         #expect(status == 503)
         #expect(body == "not ready: no link is up; the log is refusing readings (retrying)\n")
     }
@@ -79,7 +57,7 @@ struct SnapshotSelectionTests {
         #expect(SiteVerdict(snapshot: selected) == verdict)
         #expect(verdict.notProtecting.count >= 3, "the scenario has detectors not protecting")
 
-        let reporter = RecordingReporter(fixed: fixed)
+        let reporter = SelectionRecordingReporter(fixed: fixed)
         let (status, text) = try await Self.get("/metrics", from: reporter)
         #expect(status == 200)
         #expect(reporter.asked == [.withReason])
