@@ -67,28 +67,21 @@ public enum Gzip {
         )
         precondition(initialised == Z_OK, "zlib deflateInit2 failed: \(initialised)")
         defer { deflateEnd(&stream) }
-        // The output starts at a sixth of the input, not at zlib's bound (the input's size and
-        // more): a batch's JSON deflates to about a tenth at level 1, and the body is held while
-        // the request is in flight. Data that deflates less grows it (Array's doubling). A sixth
-        // of a 1 MB body stays below malloc's 256 KB mapping threshold (`chemgate run`).
-        var output: [UInt8] = []
-        output.reserveCapacity(data.count / 6 + 256)
+        // deflateBound does not count the gzip wrapper's 18 bytes. The buffer is not zeroed: only the
+        // compressed bytes (a tenth of the bound or so) are ever written and count. A large batch's
+        // bound is over malloc's mapping threshold (256 KB in `chemgate run`): only the pages written
+        // become resident. A buffer started at a sixth of the input and grown when full measured
+        // worse (BENCHMARKS.md, round 28: +0.7 and +1.2 MB peak RSS, +2.6 and +4.2 % CPU).
+        let bound = Int(deflateBound(&stream, uLong(data.count))) + 64
         return data.withUnsafeBufferPointer { input in
-            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-            stream.avail_in = uInt(input.count)
-            while true {
-                let written = output.count
-                let room = max(output.capacity - written, 4096)
-                output.append(contentsOf: repeatElement(0, count: room))
-                let status = output.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_out = buffer.baseAddress.map { $0 + written }
-                    stream.avail_out = uInt(room)
-                    return deflate(&stream, Z_FINISH)
-                }
-                output.removeLast(Int(stream.avail_out))
-                if status == Z_STREAM_END { return output }
-                // Z_OK or Z_BUF_ERROR: the output is full and zlib has more to write.
-                precondition(status == Z_OK || status == Z_BUF_ERROR, "zlib deflate failed: \(status)")
+            [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialised in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = uInt(buffer.count)
+                let status = deflate(&stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "zlib deflate did not finish: \(status)")
+                initialised = buffer.count - Int(stream.avail_out)
             }
         }
     }
