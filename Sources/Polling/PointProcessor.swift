@@ -183,7 +183,7 @@ public actor PointProcessor {
         }
         statePositions[device] = positions
         for event in events { track(event) }
-        deliver(events: events, readings: emitted, memories: changedMemories(touched))
+        deliver(events: consume events, readings: consume emitted, memories: changedMemories(touched))
     }
 
     /// What one poll of a device says about all its points.
@@ -322,7 +322,7 @@ public actor PointProcessor {
             state.last = output
             points[key] = state
         }
-        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: emitted)
+        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: consume emitted)
     }
 
     /// Records a device or link event (demoted, recovered, link down, link up).
@@ -355,18 +355,20 @@ public actor PointProcessor {
         }
         if now - lastSnapshot >= snapshotInterval {
             lastSnapshot = now
-            // The last readings, read in place (a copy of each point's whole state cost more).
-            var snapshot: [Reading] = []
-            snapshot.reserveCapacity(points.count)
+            // The last readings, read in place (a copy of each point's whole state cost more), straight
+            // into the one array delivered: at 10,000 points a snapshot array copied into `emitted`, and
+            // that copied again to number it, took three 1.76 MB arrays, two alive at a time (BENCHMARKS.md,
+            // round 31).
+            let staleCount = emitted.count
+            emitted.reserveCapacity(staleCount + points.count)
             points.updateEach { state in
                 guard var reading = state.last else { return }
                 reading.report = .snapshot
-                snapshot.append(reading)
+                emitted.append(reading)
             }
-            counters.snapshots += snapshot.count
-            emitted += snapshot
+            counters.snapshots += emitted.count - staleCount
         }
-        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: emitted)
+        deliver(events: clock.step.map { [clockStepEvent($0)] } ?? [], readings: consume emitted)
     }
 
     /// A point's last reading with a quality its freshness changed; returned if it is to be reported.
@@ -395,10 +397,14 @@ public actor PointProcessor {
     /// Ends ``deliveries`` once the batches queued so far are taken.
     public func finish() { continuation.finish() }
 
-    func deliver(events: [GatewayEvent], readings: [Reading], memories: [AlarmMemory] = []) {
+    /// Numbers the events and readings and hands them to ``deliveries``. The arrays are taken, not
+    /// copied: numbering a borrowed array copied every reading once more (callers pass `consume`).
+    func deliver(
+        events: consuming [GatewayEvent],
+        readings: consuming [Reading],
+        memories: consuming [AlarmMemory] = []
+    ) {
         guard !events.isEmpty || !readings.isEmpty || !memories.isEmpty else { return }
-        var events = events
-        var readings = readings
         for index in events.indices {
             sequence += 1
             events[index].sequence = sequence
@@ -409,7 +415,7 @@ public actor PointProcessor {
         }
         counters.events += events.count
         counters.readings += readings.count
-        continuation.yield(Delivery(events: events, readings: readings, memories: memories))
+        continuation.yield(Delivery(events: consume events, readings: consume readings, memories: consume memories))
     }
 
     private func event(

@@ -53,8 +53,14 @@ struct SnapshotOrderTests {
         for _ in 0..<3 { _ = await deliveries.next() }
 
         await processor.tick()
-        let before = try #require(await deliveries.next()).readings.filter { $0.report == .snapshot }
+        let tick = try #require(await deliveries.next())
+        let before = tick.readings.filter { $0.report == .snapshot }
         #expect(before.map { "\($0.device)/\($0.point)" } == Self.keys(first))
+        // The tick's readings are numbered in one run, after the marks' (the snapshot is built in the
+        // array delivered and numbered there, not copied).
+        let numbers = tick.readings.map(\.sequence)
+        let start = try #require(numbers.first)
+        #expect(start > 1 && numbers == Array(start..<start + UInt64(numbers.count)))
         #expect(Self.keys(first).count > 6, "several points a device")
 
         let changes = await processor.apply(site: second, replacing: first)
